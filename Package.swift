@@ -1,0 +1,99 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+/// One library target per service so that tests and `roomreel dev` run the same code the
+/// executables do; each executable is a thin `main` over its library.
+let serviceLibraries: [(name: String, folder: String)] = [
+    ("APIIngress", "APIIngress"),
+    ("ModelRouter", "ModelRouter"),
+    ("Billing", "Billing"),
+    ("ProviderBridge", "ProviderBridge"),
+    ("StorageUploader", "StorageUploader"),
+]
+let executables: [(name: String, library: String)] = [
+    ("api-ingress", "APIIngress"),
+    ("model-router", "ModelRouter"),
+    ("billing", "Billing"),
+    ("provider-bridge", "ProviderBridge"),
+    ("storage-uploader", "StorageUploader"),
+]
+
+let shared: [Target.Dependency] = [
+    "Shared",
+    .product(name: "Logging", package: "swift-log"),
+    .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+    .product(name: "GRDB", package: "GRDB.swift"),
+]
+
+var targets: [Target] = [
+    .systemLibrary(
+        name: "CRdKafka",
+        path: "Shared/CRdKafka",
+        pkgConfig: "rdkafka",
+        providers: [.apt(["librdkafka-dev"])]
+    ),
+    .target(
+        name: "Shared",
+        dependencies: [
+            "CRdKafka",
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            .product(name: "GRDB", package: "GRDB.swift"),
+            .product(name: "Crypto", package: "swift-crypto"),
+        ],
+        path: "Shared/Sources"
+    ),
+    .executableTarget(
+        name: "roomreel",
+        dependencies: shared + serviceLibraries.map { .target(name: $0.name) } + [
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ],
+        path: "Services/RoomReel"
+    ),
+    .testTarget(
+        name: "SharedTests",
+        dependencies: shared,
+        path: "Tests/SharedTests"
+    ),
+    .testTarget(
+        name: "IntegrationTests",
+        dependencies: shared,
+        path: "Tests/IntegrationTests"
+    ),
+]
+
+for library in serviceLibraries {
+    var dependencies = shared
+    if library.name == "APIIngress" {
+        dependencies += [
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "MultipartKit", package: "multipart-kit"),
+            .product(name: "Crypto", package: "swift-crypto"),
+        ]
+    }
+    targets.append(.target(name: library.name, dependencies: dependencies, path: "Services/\(library.folder)/Sources"))
+}
+for executable in executables {
+    targets.append(.executableTarget(
+        name: executable.name,
+        dependencies: shared + [.target(name: executable.library)],
+        path: "Services/\(executable.library)/Main"
+    ))
+}
+
+let package = Package(
+    name: "RoomReel",
+    platforms: [.macOS(.v15)],
+    products: executables.map { .executable(name: $0.name, targets: [$0.name]) }
+        + [.executable(name: "roomreel", targets: ["roomreel"])],
+    dependencies: [
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.0"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.6.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.6.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.0"),
+        .package(url: "https://github.com/vapor/multipart-kit.git", from: "4.7.0"),
+    ],
+    targets: targets
+)

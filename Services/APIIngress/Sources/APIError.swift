@@ -1,0 +1,68 @@
+import Foundation
+import Hummingbird
+import Shared
+
+/// The one error shape clients see: `{"error": {"code", "message", "details"}}` with the HTTP status
+/// that goes with the code.
+struct APIError: HTTPResponseError {
+    let error: RoomReelError
+
+    init(_ error: RoomReelError) { self.error = error }
+    init(_ code: ErrorCode, _ message: String, details: [String: Int64] = [:]) {
+        self.error = RoomReelError(code, message, details: details)
+    }
+
+    var status: HTTPResponse.Status {
+        switch error.code {
+        case .unauthorized: .unauthorized
+        case .notFound: .notFound
+        case .payloadTooLarge: .contentTooLarge
+        case .insufficientCredits: .init(code: 402, reasonPhrase: "Payment Required")
+        case .modelCannotDo, .modelUnavailable: .unprocessableContent
+        case .internalError: .internalServerError
+        default: .badRequest
+        }
+    }
+
+    func response(from request: Request, context: some RequestContext) throws -> Response {
+        let body = ErrorBody(error: .init(code: error.code.rawValue, message: error.message, details: error.details))
+        let data = try JSONEncoder().encode(body)
+        return Response(status: status, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+}
+
+/// The JSON body of every error response.
+private struct ErrorBody: Encodable {
+    struct Detail: Encodable {
+        let code: String
+        let message: String
+        let details: [String: Int64]
+    }
+    let error: Detail
+}
+
+/// Turns every error a route throws into the one JSON error shape, so that clients never see another.
+struct APIErrorMiddleware<Context: RequestContext>: RouterMiddleware {
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        do {
+            return try await next(request, context)
+        } catch let error as APIError {
+            throw error
+        } catch let error as RoomReelError {
+            throw APIError(error)
+        } catch let error as HTTPError {
+            switch error.status {
+            case .notFound: throw APIError(.notFound, error.body ?? "not found")
+            case .contentTooLarge: throw APIError(.payloadTooLarge, "the request body is larger than allowed")
+            case .unauthorized: throw APIError(.unauthorized, error.body ?? "unauthorized")
+            default:
+                if error.status.code < 500 { throw APIError(.invalidRequest, error.body ?? error.status.reasonPhrase) }
+                context.logger.error("Request failed", metadata: ["error": "\(error)"])
+                throw APIError(.internalError, "internal error")
+            }
+        } catch {
+            context.logger.error("Request failed", metadata: ["error": "\(error)"])
+            throw APIError(.internalError, "internal error")
+        }
+    }
+}

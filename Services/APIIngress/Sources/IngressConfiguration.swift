@@ -1,0 +1,45 @@
+import Foundation
+import Shared
+
+/// api-ingress's settings.
+public struct IngressConfiguration: Sendable {
+    public var common: CommonConfiguration
+    /// Address to listen on (`INGRESS_HOST`, default 127.0.0.1).
+    public var host: String
+    /// Port to listen on (`INGRESS_PORT`, default 8080; 0 picks a free port, announced on stdout).
+    public var port: Int
+    /// The base of the URLs handed to clients (`INGRESS_PUBLIC_URL`, default `http://host:port`).
+    public var publicBaseURL: String?
+    /// API keys to create at start-up if absent (`INGRESS_BOOTSTRAP_API_KEYS=workspace:key,...`).
+    public var bootstrapAPIKeys: [(workspaceID: String, key: String)]
+    /// Largest accepted request body (`INGRESS_MAX_UPLOAD_BYTES`, default 25 MiB).
+    public var maxUploadBytes: Int
+    /// Called once the server accepts connections, with the port it is bound to.
+    public var onServerRunning: @Sendable (Int) async -> Void
+
+    public init(common: CommonConfiguration, host: String = "127.0.0.1", port: Int = 8080, publicBaseURL: String? = nil,
+                bootstrapAPIKeys: [(workspaceID: String, key: String)] = [], maxUploadBytes: Int = 25 << 20,
+                onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }) {
+        self.common = common
+        self.host = host
+        self.port = port
+        self.publicBaseURL = publicBaseURL
+        self.bootstrapAPIKeys = bootstrapAPIKeys
+        self.maxUploadBytes = maxUploadBytes
+        self.onServerRunning = onServerRunning
+    }
+
+    public static func fromEnvironment(_ environment: EnvironmentReader) throws -> IngressConfiguration {
+        IngressConfiguration(
+            common: try .fromEnvironment(environment),
+            host: environment.string("INGRESS_HOST", default: "127.0.0.1"),
+            port: try environment.integer("INGRESS_PORT", default: 8080, in: 0...65535),
+            publicBaseURL: environment.optionalString("INGRESS_PUBLIC_URL"),
+            bootstrapAPIKeys: try environment.pairs("INGRESS_BOOTSTRAP_API_KEYS").map { (workspaceID: $0, key: $1) },
+            maxUploadBytes: try environment.integer("INGRESS_MAX_UPLOAD_BYTES", default: 25 << 20, in: 1024...(1 << 30)),
+            onServerRunning: { port in
+                FileHandle.standardOutput.write(Data("api-ingress listening on port \(port)\n".utf8))
+            }
+        )
+    }
+}

@@ -1,0 +1,110 @@
+import Foundation
+import GRDB
+import Shared
+
+/// api-ingress's read model of a job, kept up to date from the job's events.
+struct JobRecord: Codable, FetchableRecord, PersistableRecord {
+    static let databaseTableName = "jobs"
+
+    enum Status: String, Codable {
+        case queued, processing, completed, failed
+
+        var isTerminal: Bool { self == .completed || self == .failed }
+    }
+
+    /// How far the job got. Events may arrive out of order across topics; the stage only moves forward.
+    enum Stage: String, Codable {
+        case requested, routed, debited, submitted, generated, stored, failed
+
+        var rank: Int {
+            switch self {
+            case .requested: 0
+            case .routed: 1
+            case .debited: 2
+            case .submitted: 3
+            case .generated: 4
+            case .stored, .failed: 5
+            }
+        }
+    }
+
+    var id: String
+    var workspaceID: String
+    var status: Status
+    var stage: Stage
+    var videoType: String?
+    var cameraMotion: String?
+    var model: String?
+    var quotedCredits: Int64
+    var creditsDebited: Int64?
+    var durationSeconds: Double
+    var aspectRatio: String
+    var prompt: String?
+    var provider: String?
+    var predictionID: String?
+    var videoKey: String?
+    var videoBytes: Int64?
+    var errorCode: String?
+    var errorMessage: String?
+    var errorDetails: String?
+    var webhookURL: String?
+    var createdAt: Date
+    var updatedAt: Date
+
+    enum CodingKeys: String, CodingKey {
+        case id, status, stage, model, prompt, provider
+        case workspaceID = "workspace_id"
+        case videoType = "video_type"
+        case cameraMotion = "camera_motion"
+        case quotedCredits = "quoted_credits"
+        case creditsDebited = "credits_debited"
+        case durationSeconds = "duration_seconds"
+        case aspectRatio = "aspect_ratio"
+        case predictionID = "prediction_id"
+        case videoKey = "video_key"
+        case videoBytes = "video_bytes"
+        case errorCode = "error_code"
+        case errorMessage = "error_message"
+        case errorDetails = "error_details"
+        case webhookURL = "webhook_url"
+        case createdAt = "created_at"
+        case updatedAt = "updated_at"
+    }
+
+    static func registerMigrations(_ migrator: inout DatabaseMigrator) {
+        migrator.registerMigration("api-ingress-v1-jobs") { db in
+            try db.create(table: databaseTableName) { table in
+                table.primaryKey("id", .text)
+                table.column("workspace_id", .text).notNull()
+                table.column("status", .text).notNull()
+                table.column("stage", .text).notNull()
+                table.column("video_type", .text)
+                table.column("camera_motion", .text)
+                table.column("model", .text)
+                table.column("quoted_credits", .integer).notNull()
+                table.column("credits_debited", .integer)
+                table.column("duration_seconds", .double).notNull()
+                table.column("aspect_ratio", .text).notNull()
+                table.column("prompt", .text)
+                table.column("provider", .text)
+                table.column("prediction_id", .text)
+                table.column("video_key", .text)
+                table.column("video_bytes", .integer)
+                table.column("error_code", .text)
+                table.column("error_message", .text)
+                table.column("error_details", .text)
+                table.column("webhook_url", .text)
+                table.column("created_at", .datetime).notNull()
+                table.column("updated_at", .datetime).notNull()
+            }
+            try db.create(index: "jobs_by_workspace", on: databaseTableName, columns: ["workspace_id", "created_at"])
+        }
+    }
+
+    /// Moves the job to `stage` unless it is already there, further on, or finished.
+    mutating func advance(to stage: Stage, status: Status) {
+        guard !self.status.isTerminal, stage.rank >= self.stage.rank else { return }
+        self.stage = stage
+        self.status = status
+    }
+}

@@ -1,0 +1,6 @@
+import Billing
+import Shared
+
+await ServiceMain.run(service: billingServiceName) { environment in
+    try buildServiceGroup(config: try .fromEnvironment(environment))
+}

@@ -1,0 +1,70 @@
+import Foundation
+import GRDB
+import Logging
+import Shared
+
+/// Debits each routed job once, before its provider is called, or rejects it when the balance is short.
+struct DebitHandler: EventHandler {
+    /// Fault point: die right after the debit commits, before the outbox relay can publish it.
+    static let crashAfterDebitCommit = "billing.after-debit-commit"
+
+    let faults: FaultPoints
+    let logger: Logger
+
+    var eventTypes: [EventType] { [.videoRouted] }
+
+    func handle(_ event: IncomingEvent) async throws {
+        let routed = try event.decode(VideoRouted.self)
+        let job = routed.data.request
+        let faults = self.faults
+        let outcome: DebitOutcome? = try await event.inbox.commit { db in
+            let outcome = try Self.debit(routed, in: db)
+            if case .debited = outcome {
+                db.afterNextTransaction { _ in faults.crashIfArmed(Self.crashAfterDebitCommit) }
+            }
+            return outcome
+        }
+        switch outcome {
+        case .debited(let balance):
+            logger.info("Debited job", metadata: ["job_id": "\(job.jobID)", "credits": "\(routed.data.credits)", "balance": "\(balance)"])
+        case .alreadyDebited:
+            logger.notice("Job was debited before; nothing more charged", metadata: ["job_id": "\(job.jobID)"])
+        case .rejected(let balance):
+            logger.notice("Rejected job: insufficient credits", metadata: [
+                "job_id": "\(job.jobID)", "required": "\(routed.data.credits)", "balance": "\(balance)"])
+        case nil:
+            logger.debug("Redelivered event ignored")
+        }
+    }
+
+    enum DebitOutcome: Sendable {
+        case debited(balanceAfter: Int64)
+        case alreadyDebited
+        case rejected(balance: Int64)
+    }
+
+    /// The ledger decision for one routed job, written with its outbox event in the caller's transaction.
+    static func debit(_ routed: EventEnvelope<VideoRouted>, in db: Database) throws -> DebitOutcome {
+        let job = routed.data.request
+        let credits = routed.data.credits
+        // The debit is keyed by job id: a replayed `video.routed` under another event id charges nothing more.
+        if try LedgerEntry.filter(Column("job_id") == job.jobID && Column("kind") == LedgerEntry.Kind.debit.rawValue).fetchCount(db) > 0 {
+            return .alreadyDebited
+        }
+        let balance = try LedgerEntry.balance(of: job.workspaceID, in: db)
+        guard balance >= credits else {
+            try Outbox.enqueue(EventEnvelope(
+                source: "billing", subject: job.jobID, workspaceID: job.workspaceID,
+                data: CreditsRejected(required: credits, balance: balance)), in: db)
+            return .rejected(balance: balance)
+        }
+        let entry = LedgerEntry(
+            id: "debit:\(job.jobID)", workspaceID: job.workspaceID, amount: -credits, kind: .debit,
+            jobID: job.jobID, reason: "video \(job.jobID) on \(routed.data.modelID)", createdAt: Date())
+        try entry.insert(db)
+        try Outbox.enqueue(EventEnvelope(
+            source: "billing", subject: job.jobID, workspaceID: job.workspaceID,
+            data: CreditsDebited(routed: routed.data, ledgerEntryID: entry.id, balanceAfter: balance - credits)), in: db)
+        return .debited(balanceAfter: balance - credits)
+    }
+}

@@ -1,0 +1,6 @@
+import ModelRouter
+import Shared
+
+await ServiceMain.run(service: modelRouterServiceName) { environment in
+    try buildServiceGroup(config: try .fromEnvironment(environment))
+}

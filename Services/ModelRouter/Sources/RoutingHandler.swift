@@ -1,0 +1,49 @@
+import Foundation
+import Logging
+import Shared
+
+/// Turns each `video.requested` into `video.routed` (model and price chosen) or `video.failed`.
+struct RoutingHandler: EventHandler {
+    let selector: ModelSelector
+    let logger: Logger
+
+    var eventTypes: [EventType] { [.videoRequested] }
+
+    func handle(_ event: IncomingEvent) async throws {
+        let requested = try event.decode(VideoRequested.self)
+        let spec = requested.data.request
+        let outcome = Result { () throws(RoomReelError) in
+            try selector.select(for: spec, imageCount: requested.data.inputImageKeys.count)
+        }
+        try await event.inbox.commit { db in
+            switch outcome {
+            case .success(let decision):
+                try RoutingDecisionRecord(
+                    jobID: spec.jobID, workspaceID: spec.workspaceID, modelID: decision.model.id, credits: decision.credits,
+                    errorCode: nil, reason: spec.model == nil ? "default for \(spec.videoType?.rawValue ?? "?")" : "explicit model",
+                    decidedAt: Date()
+                ).insert(db, onConflict: .replace)
+                try Outbox.enqueue(EventEnvelope(
+                    source: "model-router", subject: spec.jobID, workspaceID: spec.workspaceID,
+                    data: VideoRouted(request: spec, inputImageKeys: requested.data.inputImageKeys,
+                                      modelID: decision.model.id, provider: decision.model.provider, credits: decision.credits)
+                ), in: db)
+            case .failure(let error):
+                try RoutingDecisionRecord(
+                    jobID: spec.jobID, workspaceID: spec.workspaceID, modelID: nil, credits: nil,
+                    errorCode: error.code.rawValue, reason: error.message, decidedAt: Date()
+                ).insert(db, onConflict: .replace)
+                try Outbox.enqueue(EventEnvelope(
+                    source: "model-router", subject: spec.jobID, workspaceID: spec.workspaceID,
+                    data: VideoFailed(stage: "routing", code: error.code, message: error.message)
+                ), in: db)
+            }
+        }
+        switch outcome {
+        case .success(let decision):
+            logger.info("Routed job", metadata: ["job_id": "\(spec.jobID)", "model": "\(decision.model.id)", "credits": "\(decision.credits)"])
+        case .failure(let error):
+            logger.notice("Job cannot be routed", metadata: ["job_id": "\(spec.jobID)", "code": "\(error.code)"])
+        }
+    }
+}

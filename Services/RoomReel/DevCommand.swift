@@ -1,0 +1,85 @@
+import APIIngress
+import ArgumentParser
+import Billing
+import Foundation
+import Logging
+import ModelRouter
+import ProviderBridge
+import ServiceLifecycle
+import Shared
+import StorageUploader
+
+/// `roomreel dev`: all five services in one process against an embedded librdkafka mock cluster,
+/// with SQLite files and local-disk storage under one data folder.
+struct DevCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "dev",
+        abstract: "Run all five services in one process against an embedded Kafka mock cluster."
+    )
+
+    static let devWorkspace = "dev"
+    static let devCredits: Int64 = 1000
+
+    @Option(help: "HTTP port of the API.")
+    var port: Int = 8080
+
+    @Option(help: "Folder for SQLite files, renders and storage.")
+    var dataDir: String = "./data"
+
+    @Option(help: "Submit this photo as a zoom_in camera-motion job once ready, and print where its video is.")
+    var submitSample: String?
+
+    @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
+    var logLevel: String = "notice"
+
+    func run() async throws {
+        LoggingSystem.bootstrap(StreamLogHandler.standardError)
+        guard let level = Logger.Level(rawValue: logLevel) else {
+            throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error, critical")
+        }
+        let dataDirectory = URL(fileURLWithPath: dataDir).standardizedFileURL
+        try FileManager.default.createDirectory(at: dataDirectory, withIntermediateDirectories: true)
+        let cluster = try KafkaMockCluster(brokers: 1, topics: EventType.allTopics, partitions: 3)
+        let common = CommonConfiguration(kafkaBrokers: cluster.bootstrapServers, dataDirectory: dataDirectory, logLevel: level)
+        let apiKey = try Self.devAPIKey(in: dataDirectory)
+
+        let (ready, readyContinuation) = AsyncStream<Int>.makeStream()
+        let ingress = IngressConfiguration(
+            common: common, port: port, bootstrapAPIKeys: [(workspaceID: Self.devWorkspace, key: apiKey)],
+            onServerRunning: { boundPort in
+                FileHandle.standardOutput.write(Data("RoomReel ready on http://127.0.0.1:\(boundPort)\nAPI key: \(apiKey)\n".utf8))
+                readyContinuation.yield(boundPort)
+                readyContinuation.finish()
+            })
+
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: MockClusterService(cluster: cluster))]
+        let workers: [any Service] =
+            try buildModelRouterServices(config: .init(common: common))
+            + buildBillingServices(config: .init(common: common, bootstrapGrants: [(Self.devWorkspace, Self.devCredits)]))
+            + buildProviderBridgeServices(config: .init(common: common))
+            + buildStorageUploaderServices(config: .init(common: common))
+        services += workers.map { .init(service: $0) }
+        services.append(.init(service: try buildApplication(config: ingress)))
+        if let submitSample {
+            let sample = SampleSubmission(
+                photo: URL(fileURLWithPath: submitSample), apiKey: apiKey, workspaceID: Self.devWorkspace,
+                storageDirectory: common.storageDirectory, ready: ready)
+            services.append(.init(service: sample, successTerminationBehavior: .ignore, failureTerminationBehavior: .gracefullyShutdownGroup))
+        }
+        let group = ServiceGroup(configuration: .init(
+            services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: common.logger(service: "dev")))
+        try await group.run()
+    }
+
+    /// The dev workspace's API key: made once per data folder and kept there, so restarts keep it.
+    static func devAPIKey(in dataDirectory: URL) throws -> String {
+        let file = dataDirectory.appendingPathComponent("dev-api-key")
+        if let existing = try? String(contentsOf: file, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines), !existing.isEmpty {
+            return existing
+        }
+        var generator = SystemRandomNumberGenerator()
+        let key = "rr_dev_" + (0..<24).map { _ in String(format: "%02x", UInt8.random(in: 0...255, using: &generator)) }.joined()
+        try key.write(to: file, atomically: true, encoding: .utf8)
+        return key
+    }
+}

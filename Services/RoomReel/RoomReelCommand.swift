@@ -1,0 +1,10 @@
+import ArgumentParser
+
+@main
+struct RoomReelCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "roomreel",
+        abstract: "RoomReel: room photos in, short videos out.",
+        subcommands: [DevCommand.self, KafkaMockCommand.self]
+    )
+}

@@ -1,0 +1,6 @@
+import Shared
+import StorageUploader
+
+await ServiceMain.run(service: storageUploaderServiceName) { environment in
+    try buildServiceGroup(config: try .fromEnvironment(environment))
+}

@@ -1,0 +1,9 @@
+/// Where a job's video lives in storage: `generation-videos/{job-id}.mp4`, under the workspace's
+/// destination prefix when the request gave one.
+enum VideoKey {
+    static func forJob(_ jobID: String, destinationPrefix: String?) -> String {
+        let base = "generation-videos/\(jobID).mp4"
+        guard let prefix = destinationPrefix?.trimmingCharacters(in: ["/"]), !prefix.isEmpty else { return base }
+        return "\(prefix)/\(base)"
+    }
+}

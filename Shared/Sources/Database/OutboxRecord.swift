@@ -1,0 +1,41 @@
+import Foundation
+import GRDB
+
+/// An event committed with a state change and waiting to be relayed to Kafka by `OutboxRelay`.
+public struct OutboxRecord: Codable, Sendable, FetchableRecord, MutablePersistableRecord {
+    public static let databaseTableName = "outbox"
+
+    /// Insertion order: the relay publishes in this order.
+    public var sequence: Int64?
+    public var eventID: String
+    public var topic: String
+    public var key: String
+    public var payload: Data
+    public var createdAt: Date
+
+    enum CodingKeys: String, CodingKey {
+        case sequence, topic, key, payload
+        case eventID = "event_id"
+        case createdAt = "created_at"
+    }
+
+    public mutating func didInsert(_ inserted: InsertionSuccess) {
+        sequence = inserted.rowID
+    }
+}
+
+/// Writes events to the outbox inside the caller's transaction.
+public enum Outbox {
+    /// Adds `envelope` to the outbox in `db`'s current transaction, keyed by its workspace.
+    public static func enqueue<Payload: EventPayload>(_ envelope: EventEnvelope<Payload>, in db: Database) throws {
+        var record = OutboxRecord(
+            sequence: nil,
+            eventID: envelope.id,
+            topic: Payload.eventType.topic,
+            key: envelope.workspaceID,
+            payload: Data(try envelope.encoded()),
+            createdAt: Date()
+        )
+        try record.insert(db)
+    }
+}

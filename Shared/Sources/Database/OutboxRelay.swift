@@ -1,0 +1,54 @@
+import Foundation
+import GRDB
+import Logging
+import ServiceLifecycle
+
+/// Publishes outbox rows to Kafka in insertion order and deletes each batch once the cluster has
+/// acknowledged it. A crash between publish and delete republishes the batch; consumers' inboxes drop
+/// the duplicates. Woken by every change to the outbox table, and drains what is left at start-up.
+public struct OutboxRelay: Service {
+    let database: ServiceDatabase
+    let producer: KafkaProducer
+    let logger: Logger
+    let batchSize: Int
+
+    public init(database: ServiceDatabase, producer: KafkaProducer, logger: Logger, batchSize: Int = 200) {
+        self.database = database
+        self.producer = producer
+        self.logger = logger
+        self.batchSize = batchSize
+    }
+
+    public func run() async throws {
+        let pending = ValueObservation.tracking { db in try OutboxRecord.fetchCount(db) }
+        for try await count in pending.values(in: database.pool, bufferingPolicy: .bufferingNewest(1)).cancelOnGracefulShutdown()
+        where count > 0 {
+            await drain()
+        }
+    }
+
+    /// Publishes until the outbox is empty, retrying with backoff while Kafka is unreachable.
+    private func drain() async {
+        var backoff = Duration.milliseconds(100)
+        while !Task.isCancelled && !Task.isShuttingDownGracefully {
+            do {
+                let batch = try await database.pool.read { [batchSize] db in
+                    try OutboxRecord.order(Column("sequence")).limit(batchSize).fetchAll(db)
+                }
+                guard let last = batch.last?.sequence else { return }
+                try await producer.send(batch.map {
+                    OutgoingKafkaMessage(topic: $0.topic, key: $0.key, value: Array($0.payload))
+                })
+                _ = try await database.pool.write { db in
+                    try OutboxRecord.filter(Column("sequence") <= last).deleteAll(db)
+                }
+                logger.debug("Relayed outbox events", metadata: ["count": "\(batch.count)"])
+                backoff = .milliseconds(100)
+            } catch {
+                logger.warning("Outbox relay failed; will retry", metadata: ["error": "\(error)", "retry_in": "\(backoff)"])
+                try? await Task.sleep(for: backoff)
+                backoff = min(backoff * 2, .seconds(5))
+            }
+        }
+    }
+}

@@ -1,0 +1,44 @@
+import Foundation
+import GRDB
+
+/// One service's SQLite file (WAL mode), migrated at open: the shared outbox and inbox tables first,
+/// then the service's own migrations. Migration names are never edited once shipped.
+public final class ServiceDatabase: Sendable {
+    /// The connection pool: one writer, concurrent readers.
+    public let pool: DatabasePool
+    /// Where the file lives.
+    public let path: String
+
+    /// Opens (creating if needed) the database at `path` and applies every pending migration.
+    public init(path: String, migrations: (inout DatabaseMigrator) -> Void) throws {
+        try FileManager.default.createDirectory(
+            at: URL(fileURLWithPath: path).deletingLastPathComponent(), withIntermediateDirectories: true)
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(10)
+        configuration.prepareDatabase { db in
+            // FULL: a commit survives power loss, not just a process crash: ledger rows are money.
+            try db.execute(sql: "PRAGMA synchronous = FULL")
+        }
+        pool = try DatabasePool(path: path, configuration: configuration)
+        self.path = path
+
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("shared-v1-outbox-inbox") { db in
+            try db.create(table: OutboxRecord.databaseTableName) { table in
+                table.autoIncrementedPrimaryKey("sequence")
+                table.column("event_id", .text).notNull().unique()
+                table.column("topic", .text).notNull()
+                table.column("key", .text).notNull()
+                table.column("payload", .blob).notNull()
+                table.column("created_at", .datetime).notNull()
+            }
+            try db.create(table: InboxRecord.databaseTableName) { table in
+                table.primaryKey("event_id", .text)
+                table.column("event_type", .text).notNull()
+                table.column("processed_at", .datetime).notNull()
+            }
+        }
+        migrations(&migrator)
+        try migrator.migrate(pool)
+    }
+}

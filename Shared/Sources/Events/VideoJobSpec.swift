@@ -1,0 +1,81 @@
+/// What a client asked for, validated by api-ingress and carried unchanged down the pipeline.
+public struct VideoJobSpec: Codable, Sendable, Equatable {
+    public var jobID: String
+    public var workspaceID: String
+    public var videoType: VideoType?
+    /// An explicit model id, which wins over `videoType`'s default.
+    public var model: String?
+    public var cameraMotion: CameraMotion?
+    public var prompt: String?
+    public var style: String?
+    public var aspectRatio: AspectRatio
+    /// Requested duration in seconds.
+    public var durationSeconds: Double
+    public var destinationPrefix: String?
+
+    public init(jobID: String, workspaceID: String, videoType: VideoType?, model: String?, cameraMotion: CameraMotion?,
+                prompt: String?, style: String?, aspectRatio: AspectRatio, durationSeconds: Double, destinationPrefix: String? = nil) {
+        self.jobID = jobID
+        self.workspaceID = workspaceID
+        self.videoType = videoType
+        self.model = model
+        self.cameraMotion = cameraMotion
+        self.prompt = prompt
+        self.style = style
+        self.aspectRatio = aspectRatio
+        self.durationSeconds = durationSeconds
+        self.destinationPrefix = destinationPrefix
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case model, prompt, style
+        case jobID = "job_id"
+        case workspaceID = "workspace_id"
+        case videoType = "video_type"
+        case cameraMotion = "camera_motion"
+        case aspectRatio = "aspect_ratio"
+        case durationSeconds = "duration_seconds"
+        case destinationPrefix = "destination_prefix"
+    }
+}
+
+/// The kinds of video a client can ask for.
+public enum VideoType: String, Codable, Sendable, CaseIterable {
+    case walkthrough
+    case floorplanFlythrough = "floorplan_flythrough"
+    case productSpotlight = "product_spotlight"
+    case beforeAfter = "before_after"
+    case socialReel = "social_reel"
+    case cameraMotion = "camera_motion"
+}
+
+/// The eleven camera moves over a still photo.
+public enum CameraMotion: String, Codable, Sendable, CaseIterable {
+    case panUp = "pan_up"
+    case panDown = "pan_down"
+    case panLeftRight = "pan_left_right"
+    case zoomIn = "zoom_in"
+    case zoomOut = "zoom_out"
+    case cameraPullback = "camera_pullback"
+    case rotateCW = "rotate_cw"
+    case rotateCCW = "rotate_ccw"
+    case lookUp = "look_up"
+    case lookDown = "look_down"
+    case combiningMotions = "combining_motions"
+}
+
+/// Output aspect ratios.
+public enum AspectRatio: String, Codable, Sendable, CaseIterable {
+    case landscape = "16:9"
+    case portrait = "9:16"
+    case square = "1:1"
+
+    /// Output frame size at 720p for this ratio (even numbers, as H.264 yuv420p needs).
+    public var size720p: (width: Int, height: Int) {
+        switch self {
+        case .landscape: (1280, 720)
+        case .portrait: (720, 1280)
+        case .square: (720, 720)
+        }
+    }
+}

@@ -1,0 +1,106 @@
+import CRdKafka
+import Dispatch
+import Logging
+
+/// A Kafka group consumer with manual offset storage: an offset is stored (and later auto-committed)
+/// only when the caller says the message's effect is durable, so a crash redelivers instead of losing.
+///
+/// librdkafka's blocking poll runs on a private serial dispatch queue, never on the cooperative pool.
+public final class KafkaConsumer: Sendable {
+    private let handle: KafkaHandle
+    private let queue: DispatchQueue
+    public let groupID: String
+
+    /// - Parameters:
+    ///   - brokers: bootstrap servers.
+    ///   - groupID: the consumer group; one per service, so each service sees every event once.
+    ///   - topics: topics to subscribe to.
+    public init(brokers: String, groupID: String, clientID: String, topics: [String], extraProperties: [String: String] = [:]) throws {
+        var properties = [
+            "bootstrap.servers": brokers,
+            "group.id": groupID,
+            "client.id": clientID,
+            "enable.auto.commit": "true",
+            "auto.commit.interval.ms": "1000",
+            "enable.auto.offset.store": "false",
+            "auto.offset.reset": "earliest",
+            "enable.partition.eof": "false",
+        ]
+        properties.merge(extraProperties) { $1 }
+        let conf = try KafkaClientConfig.make(properties)
+        let pointer = try KafkaClientConfig.newHandle(RD_KAFKA_CONSUMER, conf: conf)
+        rd_kafka_poll_set_consumer(pointer)
+        self.handle = KafkaHandle(pointer: pointer, isConsumer: true)
+        self.groupID = groupID
+        self.queue = DispatchQueue(label: "kafka-consumer-\(groupID)")
+
+        let list = rd_kafka_topic_partition_list_new(Int32(topics.count))
+        defer { rd_kafka_topic_partition_list_destroy(list) }
+        for topic in topics {
+            rd_kafka_topic_partition_list_add(list, topic, -1)  // RD_KAFKA_PARTITION_UA: the whole topic
+        }
+        let error = rd_kafka_subscribe(pointer, list)
+        guard error == RD_KAFKA_RESP_ERR_NO_ERROR else {
+            throw KafkaError(operation: "subscribe to \(topics)", code: error)
+        }
+    }
+
+    /// Waits up to `timeoutMilliseconds` for messages and returns up to `maximum` of them, in order.
+    /// Transient errors that librdkafka reports through the poll are returned as `errors`.
+    public func poll(maximum: Int = 100, timeoutMilliseconds: Int32 = 200) async -> (messages: [ConsumedKafkaMessage], errors: [KafkaError]) {
+        let handle = self.handle
+        return await withCheckedContinuation { continuation in
+            queue.async {
+                var messages: [ConsumedKafkaMessage] = []
+                var errors: [KafkaError] = []
+                var timeout = timeoutMilliseconds
+                while messages.count < maximum, let raw = rd_kafka_consumer_poll(handle.pointer, timeout) {
+                    timeout = 0
+                    defer { rd_kafka_message_destroy(raw) }
+                    let message = raw.pointee
+                    guard message.err == RD_KAFKA_RESP_ERR_NO_ERROR else {
+                        errors.append(KafkaError(operation: "consume", code: message.err))
+                        continue
+                    }
+                    let value = message.payload.map {
+                        Array(UnsafeRawBufferPointer(start: $0, count: message.len))
+                    } ?? []
+                    let key = message.key.map {
+                        String(decoding: UnsafeRawBufferPointer(start: $0, count: message.key_len), as: UTF8.self)
+                    }
+                    messages.append(ConsumedKafkaMessage(
+                        topic: String(cString: rd_kafka_topic_name(message.rkt)),
+                        partition: message.partition,
+                        offset: message.offset,
+                        key: key,
+                        value: value
+                    ))
+                }
+                continuation.resume(returning: (messages, errors))
+            }
+        }
+    }
+
+    /// Marks `message` as fully processed: its offset + 1 is committed with the next auto-commit.
+    public func markProcessed(_ message: ConsumedKafkaMessage) throws {
+        let list = rd_kafka_topic_partition_list_new(1)
+        defer { rd_kafka_topic_partition_list_destroy(list) }
+        let entry = rd_kafka_topic_partition_list_add(list, message.topic, message.partition)
+        entry?.pointee.offset = message.offset + 1
+        let error = rd_kafka_offsets_store(handle.pointer, list)
+        guard error == RD_KAFKA_RESP_ERR_NO_ERROR else {
+            throw KafkaError(operation: "store offset", code: error)
+        }
+    }
+
+    /// Commits stored offsets now, synchronously (used on shutdown so that nothing processed is redone).
+    public func commitStoredOffsets() async {
+        let handle = self.handle
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            queue.async {
+                _ = rd_kafka_commit(handle.pointer, nil, 0)
+                continuation.resume()
+            }
+        }
+    }
+}

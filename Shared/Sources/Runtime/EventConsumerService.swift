@@ -1,0 +1,83 @@
+import Foundation
+import Logging
+import ServiceLifecycle
+
+/// Consumes a handler's topics as one consumer group and feeds the handler one event at a time.
+///
+/// An offset is stored only after the handler returns, that is after its transaction committed: a
+/// crash before that redelivers the event, and the inbox turns the redelivery into a no-op.
+public struct EventConsumerService: Service {
+    let consumer: KafkaConsumer
+    let database: ServiceDatabase
+    let handler: any EventHandler
+    let logger: Logger
+
+    public init(brokers: String, groupID: String, database: ServiceDatabase, handler: any EventHandler, logger: Logger) throws {
+        self.consumer = try KafkaConsumer(
+            brokers: brokers, groupID: groupID, clientID: groupID, topics: handler.eventTypes.map(\.topic))
+        self.database = database
+        self.handler = handler
+        self.logger = logger
+    }
+
+    public func run() async throws {
+        await withGracefulShutdownHandler {
+            while !Task.isCancelled && !Task.isShuttingDownGracefully {
+                let (messages, errors) = await consumer.poll()
+                for error in errors {
+                    logger.debug("Kafka consumer reported", metadata: ["error": "\(error)"])
+                }
+                for message in messages {
+                    guard await process(message) else { return }
+                }
+            }
+        } onGracefulShutdown: {}
+        await consumer.commitStoredOffsets()
+    }
+
+    /// Handles one message until it succeeds or is skipped; `false` when shutdown interrupted it.
+    private func process(_ message: ConsumedKafkaMessage) async -> Bool {
+        let header: EventHeader
+        do {
+            header = try EventHeader.decode(message.value)
+        } catch {
+            logger.error("Skipping undecodable event", metadata: [
+                "topic": "\(message.topic)", "offset": "\(message.offset)", "error": "\(error)"])
+            markProcessed(message)
+            return true
+        }
+        var logger = self.logger
+        logger[metadataKey: "event_id"] = "\(header.id)"
+        logger[metadataKey: "event_type"] = "\(header.type.rawValue)"
+        logger[metadataKey: "job_id"] = "\(header.subject)"
+
+        var backoff = Duration.milliseconds(100)
+        while true {
+            do {
+                try await handler.handle(IncomingEvent(
+                    header: header, bytes: message.value, inbox: InboxTransaction(database: database, header: header)))
+                logger.debug("Handled event")
+                markProcessed(message)
+                return true
+            } catch EventHandlingError.permanent(let reason) {
+                logger.error("Skipping event that cannot be processed", metadata: ["reason": "\(reason)"])
+                markProcessed(message)
+                return true
+            } catch {
+                if Task.isCancelled || Task.isShuttingDownGracefully { return false }
+                logger.warning("Event handling failed; retrying", metadata: ["error": "\(error)", "retry_in": "\(backoff)"])
+                try? await Task.sleep(for: backoff)
+                backoff = min(backoff * 2, .seconds(10))
+            }
+        }
+    }
+
+    private func markProcessed(_ message: ConsumedKafkaMessage) {
+        do {
+            try consumer.markProcessed(message)
+        } catch {
+            // The event's effect is committed; at worst it is redelivered and the inbox drops it.
+            logger.warning("Could not store consumer offset", metadata: ["error": "\(error)"])
+        }
+    }
+}

@@ -1,0 +1,26 @@
+import Logging
+import ServiceLifecycle
+
+/// The three long-running parts every event-driven service has: a Kafka producer, the outbox relay that
+/// feeds it, and the consumer that feeds the service's handler.
+public struct EventServiceParts: Sendable {
+    public let producer: KafkaProducer
+    public let relay: OutboxRelay
+    public let consumer: EventConsumerService?
+
+    /// Builds the parts for the service `name` (also its consumer group and client id).
+    /// Pass `handler: nil` for a service that only produces.
+    public init(name: String, common: CommonConfiguration, database: ServiceDatabase, handler: (any EventHandler)?, logger: Logger) throws {
+        producer = try KafkaProducer(brokers: common.kafkaBrokers, clientID: name, logger: logger)
+        relay = OutboxRelay(database: database, producer: producer, logger: logger)
+        consumer = try handler.map {
+            try EventConsumerService(brokers: common.kafkaBrokers, groupID: name, database: database, handler: $0, logger: logger)
+        }
+    }
+
+    /// In `ServiceGroup` order: a group shuts down in reverse, so the consumer stops first and the
+    /// producer flushes last.
+    public var services: [any Service] {
+        [producer, relay] + (consumer.map { [$0] } ?? [])
+    }
+}
