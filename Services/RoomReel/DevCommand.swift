@@ -47,7 +47,7 @@ struct DevCommand: AsyncParsableCommand {
         let ingress = IngressConfiguration(
             common: common, port: port, bootstrapAPIKeys: [(workspaceID: Self.devWorkspace, key: apiKey)],
             onServerRunning: { boundPort in
-                FileHandle.standardOutput.write(Data("RoomReel ready on http://127.0.0.1:\(boundPort)\nAPI key: \(apiKey)\n".utf8))
+                Console.say("RoomReel ready on http://127.0.0.1:\(boundPort)\nAPI key: \(apiKey)")
                 readyContinuation.yield(boundPort)
                 readyContinuation.finish()
             })

@@ -36,7 +36,7 @@ struct SampleSubmission: Service {
               let job = try JSONSerialization.jsonObject(with: body) as? [String: Any], let id = job["id"] as? String else {
             throw Failure(description: "sample submission was refused: \(String(decoding: body, as: UTF8.self))")
         }
-        print("Submitted sample job \(id) (\(photo.lastPathComponent), zoom_in, 5 s); waiting for the video…")
+        Console.say("Submitted sample job \(id) (\(photo.lastPathComponent), zoom_in, 5 s); waiting for the video…")
 
         let deadline = ContinuousClock.now + .seconds(300)
         while ContinuousClock.now < deadline {
@@ -49,7 +49,7 @@ struct SampleSubmission: Service {
             case "completed":
                 let url = status["video_url"] as? String ?? "?"
                 let path = storageDirectory.appendingPathComponent("generation-videos/\(id).mp4").path
-                print("Sample video ready:\n  file: \(path)\n  url:  \(url)\nStill serving; press Ctrl-C to stop.")
+                Console.say("Sample video ready:\n  file: \(path)\n  url:  \(url)\nStill serving; press Ctrl-C to stop.")
                 return
             case "failed":
                 throw Failure(description: "sample job failed: \(String(decoding: data, as: UTF8.self))")

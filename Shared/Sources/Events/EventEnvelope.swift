@@ -39,7 +39,7 @@ public struct EventEnvelope<Payload: EventPayload>: Codable, Sendable, Equatable
         self.id = id
         self.type = Payload.eventType
         self.source = source
-        self.time = time
+        self.time = EventCoding.wholeMilliseconds(time)
         self.subject = subject
         self.workspaceID = workspaceID
         self.data = data
@@ -50,13 +50,13 @@ public struct EventEnvelope<Payload: EventPayload>: Codable, Sendable, Equatable
         Array(try EventCoding.encoder.encode(self))
     }
 
-    /// Decodes an envelope, checking that its `type` matches `Payload`.
+    /// Decodes an envelope, checking first that its `type` matches `Payload`.
     public static func decode(_ bytes: [UInt8]) throws -> EventEnvelope<Payload> {
-        let envelope = try EventCoding.decoder.decode(EventEnvelope<Payload>.self, from: Data(bytes))
-        guard envelope.type == Payload.eventType else {
-            throw RoomReelError(.invalidEvent, "expected a \(Payload.eventType.rawValue) event, got \(envelope.type.rawValue)")
+        let header = try EventHeader.decode(bytes)
+        guard header.type == Payload.eventType else {
+            throw RoomReelError(.invalidEvent, "expected a \(Payload.eventType.rawValue) event, got \(header.type.rawValue)")
         }
-        return envelope
+        return try EventCoding.decoder.decode(EventEnvelope<Payload>.self, from: Data(bytes))
     }
 }
 
@@ -80,14 +80,14 @@ public struct EventHeader: Codable, Sendable, Equatable {
     }
 }
 
-/// The one JSON coding of events: ISO 8601 times with fractional seconds, sorted keys.
+/// The one JSON coding of events: UTC ISO 8601 times with millisecond precision, sorted keys.
 public enum EventCoding {
     /// Encoder used for every event.
     public static var encoder: JSONEncoder {
         let encoder = JSONEncoder()
         encoder.dateEncodingStrategy = .custom { date, encoder in
             var container = encoder.singleValueContainer()
-            try container.encode(date.formatted(.iso8601.year().month().day().time(includingFractionalSeconds: true)))
+            try container.encode(format(date))
         }
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         return encoder
@@ -99,12 +99,49 @@ public enum EventCoding {
         decoder.dateDecodingStrategy = .custom { decoder in
             let container = try decoder.singleValueContainer()
             let text = try container.decode(String.self)
-            if let date = try? Date(text, strategy: .iso8601.year().month().day().time(includingFractionalSeconds: true)) {
-                return date
+            guard let date = parse(text) else {
+                throw DecodingError.dataCorruptedError(in: container, debugDescription: "not an ISO 8601 time: \(text)")
             }
-            if let date = try? Date(text, strategy: .iso8601) { return date }
-            throw DecodingError.dataCorruptedError(in: container, debugDescription: "not an ISO 8601 time: \(text)")
+            return date
         }
         return decoder
+    }
+
+    /// `date` rounded to whole milliseconds, the precision events carry, so that an envelope equals
+    /// itself after a trip over the wire.
+    public static func wholeMilliseconds(_ date: Date) -> Date {
+        Date(timeIntervalSince1970: Double(milliseconds(date)) / 1000)
+    }
+
+    /// `2026-11-22T21:41:26.916Z`: built from the integer millisecond count, because the system
+    /// formatter truncates fractions that binary floating point stores a hair low.
+    public static func format(_ date: Date) -> String {
+        let total = milliseconds(date)
+        let (seconds, fraction) = (total.floorDivided(by: 1000), total.floorModulo(by: 1000))
+        let whole = Date(timeIntervalSince1970: Double(seconds)).formatted(Date.ISO8601FormatStyle())
+        return whole.dropLast() + "." + String(fraction + 1000).dropFirst() + "Z"
+    }
+
+    /// Parses an ISO 8601 time with or without fractional seconds, to whole milliseconds.
+    public static func parse(_ text: String) -> Date? {
+        let parsed = (try? Date(text, strategy: Date.ISO8601FormatStyle(includingFractionalSeconds: true)))
+            ?? (try? Date(text, strategy: Date.ISO8601FormatStyle()))
+        return parsed.map(wholeMilliseconds)
+    }
+
+    private static func milliseconds(_ date: Date) -> Int64 {
+        Int64((date.timeIntervalSince1970 * 1000).rounded())
+    }
+}
+
+private extension Int64 {
+    func floorDivided(by divisor: Int64) -> Int64 {
+        let quotient = self / divisor
+        return (self % divisor < 0) ? quotient - 1 : quotient
+    }
+
+    func floorModulo(by divisor: Int64) -> Int64 {
+        let remainder = self % divisor
+        return remainder < 0 ? remainder + divisor : remainder
     }
 }

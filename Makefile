@@ -1,0 +1,35 @@
+# RoomReel: `make run` and `make test` do all the set-up on a fresh Debian 12 machine with Swift 6.3.
+
+SWIFT ?= swift
+PORT ?= 8080
+DATA_DIR ?= ./data
+SAMPLE ?= Samples/living-room.jpg
+APT_PACKAGES := librdkafka-dev libsqlite3-dev libcurl4-openssl-dev ffmpeg pkg-config docker-compose
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: run test deps build build-release clean
+
+## Install the Debian packages that are missing (only those), with apt.
+deps:
+	@missing=""; for p in $(APT_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing:$$missing"; \
+	  $(SUDO) apt-get update -q && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q --no-install-recommends $$missing; \
+	else echo "System packages present: $(APT_PACKAGES)"; fi
+
+build: deps
+	$(SWIFT) build --build-tests
+
+## Start all five services in one process on port $(PORT), submit the sample photo, print the video.
+run: deps
+	$(SWIFT) build --product roomreel
+	$(SWIFT) run --skip-build roomreel dev --port $(PORT) --data-dir $(DATA_DIR) --submit-sample $(SAMPLE)
+
+## Every test: unit tests and the multi-process integration tests.
+test: build
+	$(SWIFT) test --skip-build
+
+clean:
+	rm -rf .build $(DATA_DIR)

@@ -1,0 +1,62 @@
+import Foundation
+import GRDB
+import Shared
+import Testing
+
+@Suite("Outbox relay")
+struct OutboxRelayTests {
+    @Test("publishes committed outbox events to Kafka in order, empties the outbox, and never publishes a rolled-back one")
+    func relaysInOrder() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let cluster = try KafkaMockCluster(brokers: 1, topics: EventType.allTopics, partitions: 3)
+        let database = try ServiceDatabase(path: directory.url.appendingPathComponent("relay.sqlite").path) { _ in }
+
+        // A transaction that fails after enqueueing must leave nothing to publish.
+        let rolledBack = EventEnvelope(source: "test", subject: "job-x", workspaceID: "ws-test",
+                                       data: VideoSubmitted(provider: "local", predictionID: "rolled-back"))
+        struct Abort: Error {}
+        await #expect(throws: Abort.self) {
+            try await database.pool.write { db in
+                try Outbox.enqueue(rolledBack, in: db)
+                throw Abort()
+            }
+        }
+        let events = (1...3).map { index in
+            EventEnvelope(source: "test", subject: "job-\(index)", workspaceID: "ws-test",
+                          data: VideoSubmitted(provider: "local", predictionID: "prediction-\(index)"))
+        }
+        try await database.pool.write { db in
+            for event in events { try Outbox.enqueue(event, in: db) }
+        }
+
+        let producer = try KafkaProducer(brokers: cluster.bootstrapServers, clientID: "relay-test", logger: testLogger)
+        let relay = OutboxRelay(database: database, producer: producer, logger: testLogger)
+        try await withRunningServices([producer, relay]) {
+            let messages = try await readMessages(brokers: cluster.bootstrapServers, topics: [EventType.videoSubmitted.topic], count: 3)
+            let received = try messages.map { try EventEnvelope<VideoSubmitted>.decode($0.value) }
+            #expect(received == events)
+            #expect(messages.allSatisfy { $0.key == "ws-test" })
+            _ = try await eventually("the outbox to empty") {
+                try await database.pool.read { db in try OutboxRecord.fetchCount(db) } == 0 ? true : nil
+            }
+        }
+    }
+
+    @Test("publishes events enqueued while it is already running")
+    func relaysLaterEvents() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let cluster = try KafkaMockCluster(brokers: 1, topics: EventType.allTopics, partitions: 3)
+        let database = try ServiceDatabase(path: directory.url.appendingPathComponent("relay.sqlite").path) { _ in }
+        let producer = try KafkaProducer(brokers: cluster.bootstrapServers, clientID: "relay-test", logger: testLogger)
+        let relay = OutboxRelay(database: database, producer: producer, logger: testLogger)
+        try await withRunningServices([producer, relay]) {
+            let event = EventEnvelope(source: "test", subject: "job-late", workspaceID: "ws-late",
+                                      data: CreditsRejected(required: 10, balance: 3))
+            try await database.pool.write { db in try Outbox.enqueue(event, in: db) }
+            let messages = try await readMessages(brokers: cluster.bootstrapServers, topics: [EventType.creditsRejected.topic], count: 1)
+            #expect(try EventEnvelope<CreditsRejected>.decode(messages[0].value) == event)
+        }
+    }
+}
