@@ -50,14 +50,19 @@ var targets: [Target] = [
         ],
         path: "Services/RoomReel"
     ),
+    .target(
+        name: "TestSupport",
+        dependencies: shared,
+        path: "Tests/TestSupport"
+    ),
     .testTarget(
         name: "SharedTests",
-        dependencies: shared,
+        dependencies: shared + ["TestSupport"],
         path: "Tests/SharedTests"
     ),
     .testTarget(
         name: "IntegrationTests",
-        dependencies: shared,
+        dependencies: shared + ["TestSupport"],
         path: "Tests/IntegrationTests"
     ),
 ]

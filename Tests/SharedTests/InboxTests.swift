@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import Shared
+import TestSupport
 import Testing
 
 /// Records one row per handled `video.submitted` event, deliberately without any uniqueness of its

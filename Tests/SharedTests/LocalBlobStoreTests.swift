@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 import Shared
+import TestSupport
 import Testing
 
 @Suite("Local blob store")

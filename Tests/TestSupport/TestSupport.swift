@@ -3,27 +3,33 @@ import Logging
 import ServiceLifecycle
 import Shared
 
-/// A fresh folder under the system temporary directory, removed by `remove()`.
-struct TemporaryDirectory {
-    let url: URL
+/// Helpers shared by RoomReel's test targets.
 
-    init() throws {
+/// A fresh folder under the system temporary directory, removed by `remove()`.
+public struct TemporaryDirectory {
+    public let url: URL
+
+    public init() throws {
         url = FileManager.default.temporaryDirectory.appendingPathComponent("roomreel-test-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
     }
 
-    func remove() {
+    public func remove() {
         try? FileManager.default.removeItem(at: url)
     }
 }
 
-struct DeadlineExceeded: Error, CustomStringConvertible {
-    let description: String
+public struct DeadlineExceeded: Error, CustomStringConvertible {
+    public let description: String
+
+    public init(description: String) {
+        self.description = description
+    }
 }
 
 /// Polls `probe` until it returns a value, failing after `timeout`. For state that another task or
 /// process changes; the short pause between polls is not a wait for an event but a polling interval.
-func eventually<T>(_ what: String, timeout: Duration = .seconds(30), _ probe: () async throws -> T?) async throws -> T {
+public func eventually<T>(_ what: String, timeout: Duration = .seconds(30), _ probe: () async throws -> T?) async throws -> T {
     let deadline = ContinuousClock.now + timeout
     while true {
         if let value = try await probe() { return value }
@@ -33,7 +39,7 @@ func eventually<T>(_ what: String, timeout: Duration = .seconds(30), _ probe: ()
 }
 
 /// Runs `services` in a `ServiceGroup` while `body` runs, then shuts them down gracefully.
-func withRunningServices<T: Sendable>(_ services: [any Service], _ body: () async throws -> T) async throws -> T {
+public func withRunningServices<T: Sendable>(_ services: [any Service], _ body: () async throws -> T) async throws -> T {
     var logger = Logger(label: "test")
     logger.logLevel = .warning
     let group = ServiceGroup(configuration: .init(services: services, logger: logger))
@@ -53,14 +59,14 @@ func withRunningServices<T: Sendable>(_ services: [any Service], _ body: () asyn
 }
 
 /// A logger for services under test: quiet unless something is wrong.
-var testLogger: Logger {
+public var testLogger: Logger {
     var logger = Logger(label: "test")
     logger.logLevel = .warning
     return logger
 }
 
 /// Reads every message of `topics` from the beginning as a new consumer group, until `count` arrived.
-func readMessages(brokers: String, topics: [String], count: Int, timeout: Duration = .seconds(30)) async throws -> [ConsumedKafkaMessage] {
+public func readMessages(brokers: String, topics: [String], count: Int, timeout: Duration = .seconds(30)) async throws -> [ConsumedKafkaMessage] {
     let consumer = try KafkaConsumer(brokers: brokers, groupID: "test-reader-\(UUID().uuidString)", clientID: "test-reader", topics: topics)
     var received: [ConsumedKafkaMessage] = []
     return try await eventually("\(count) messages on \(topics)", timeout: timeout) {
@@ -69,8 +75,3 @@ func readMessages(brokers: String, topics: [String], count: Int, timeout: Durati
     }
 }
 
-/// A minimal job spec for events built in tests.
-func sampleSpec(jobID: String = UUID().uuidString.lowercased(), workspaceID: String = "ws-test") -> VideoJobSpec {
-    VideoJobSpec(jobID: jobID, workspaceID: workspaceID, videoType: .cameraMotion, model: nil, cameraMotion: .zoomIn,
-                 prompt: nil, style: nil, aspectRatio: .landscape, durationSeconds: 5, destinationPrefix: nil)
-}

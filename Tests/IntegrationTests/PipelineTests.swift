@@ -1,0 +1,119 @@
+import Foundation
+import Shared
+import TestSupport
+import Testing
+
+/// The five executables and `roomreel kafka-mock` as separate processes, driven over HTTP.
+/// Serialized: each test starts a whole pipeline, and the machine has two cores.
+@Suite("Pipeline across processes", .serialized)
+struct PipelineTests {
+    private static func cameraMotion(_ motion: String = "zoom_in", duration: String = "4") -> [(String, String)] {
+        [("video_type", "camera_motion"), ("camera_motion", motion), ("workspace_id", Pipeline.workspace), ("duration", duration)]
+    }
+
+    @Test("a room photo posted to api-ingress comes back as a stored H.264 mp4 of the requested length, debited once")
+    func photoInVideoOut() async throws {
+        let pipeline = try await Pipeline.start()
+        do {
+            let accepted = try await pipeline.submit(fields: Self.cameraMotion(duration: "4"))
+            #expect(accepted.status == 202, "\(String(decoding: accepted.body, as: UTF8.self))")
+            let id = try #require(accepted.json["id"] as? String)
+            #expect(accepted.json["status"] as? String == "queued")
+            #expect(accepted.json["model"] as? String == "local-camera-motion")
+
+            let job = try await pipeline.finishedJob(id)
+            try #require(job["status"] as? String == "completed", "job ended as \(job)\n\(pipeline.logs)")
+            #expect(job["credits_debited"] as? Int == 1)
+
+            let stored = pipeline.directory.url.appendingPathComponent("storage/generation-videos/\(id).mp4")
+            let video = try ProbedVideo(stored)
+            #expect(video.codec == "h264")
+            #expect(video.width == 1280 && video.height == 720)
+            #expect(abs(video.durationSeconds - 4) <= 0.2, "duration \(video.durationSeconds)")
+
+            let videoURL = try #require(job["video_url"] as? String)
+            #expect(videoURL.hasSuffix("/generation-videos/\(id).mp4"))
+            let served = try await pipeline.get(videoURL)
+            #expect(served.status == 200)
+            #expect(served.body == (try Data(contentsOf: stored)))
+
+            #expect(try pipeline.debitCount(job: id) == 1)
+            let crossed = Set(try await pipeline.eventTypesOnKafka(job: id, atLeast: 6))
+            #expect(crossed == [.videoRequested, .videoRouted, .creditsDebited, .videoSubmitted, .videoGenerated, .videoStored])
+        } catch {
+            Issue.record("pipeline logs:\n\(pipeline.logs)")
+            await pipeline.stop()
+            throw error
+        }
+        await pipeline.stop()
+    }
+
+    @Test("bad requests get a stable error code and are never charged")
+    func badRequests() async throws {
+        let pipeline = try await Pipeline.start()
+        do {
+            let wrongKey = try await pipeline.submit(fields: Self.cameraMotion(), key: "rr_not_a_key")
+            #expect(wrongKey.status == 401)
+            #expect((wrongKey.json["error"] as? [String: Any])?["code"] as? String == "UNAUTHORIZED")
+
+            let noImage = try await pipeline.submit(fields: Self.cameraMotion(), image: nil)
+            #expect(noImage.status == 400)
+            #expect((noImage.json["error"] as? [String: Any])?["code"] as? String == "IMAGE_REQUIRED")
+
+            let notAnImage = try await pipeline.submit(fields: Self.cameraMotion(), image: Data("just text".utf8))
+            #expect(notAnImage.status == 400)
+            #expect((notAnImage.json["error"] as? [String: Any])?["code"] as? String == "INVALID_IMAGE")
+
+            let badMotion = try await pipeline.submit(fields: Self.cameraMotion("barrel_roll"))
+            #expect(badMotion.status == 400)
+            #expect((badMotion.json["error"] as? [String: Any])?["code"] as? String == "INVALID_REQUEST")
+
+            let unknown = try await pipeline.get("/v1/videos/00000000-0000-0000-0000-000000000000")
+            #expect(unknown.status == 404)
+            #expect((unknown.json["error"] as? [String: Any])?["code"] as? String == "NOT_FOUND")
+
+            let unauthorisedRead = try await pipeline.get("/v1/videos/00000000-0000-0000-0000-000000000000", key: "rr_not_a_key")
+            #expect(unauthorisedRead.status == 401)
+
+            let jobs = try await pipeline.database("api-ingress").read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM jobs") }
+            #expect(jobs == 0)
+        } catch {
+            Issue.record("pipeline logs:\n\(pipeline.logs)")
+            await pipeline.stop()
+            throw error
+        }
+        await pipeline.stop()
+    }
+
+    @Test("billing killed after committing a debit but before publishing it: restarted, the job completes with one debit")
+    func billingCrashAfterDebit() async throws {
+        let pipeline = try await Pipeline.start(faults: ["billing": "billing.after-debit-commit"])
+        do {
+            let accepted = try await pipeline.submit(fields: Self.cameraMotion(duration: "3"))
+            let id = try #require(accepted.json["id"] as? String)
+
+            let crashed = try await pipeline.process("billing").exit(timeout: .seconds(60))
+            #expect(crashed.bySignal && crashed.status == SIGKILL)
+            #expect(try pipeline.debitCount(job: id) == 1)
+            // The debit's event is still in billing's outbox: it was never published.
+            let unpublished = try await pipeline.database("billing").read { db in
+                try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM outbox WHERE topic = 'credits.debited'")
+            }
+            #expect(unpublished == 1)
+
+            try pipeline.start("billing")
+            let job = try await pipeline.finishedJob(id)
+            #expect(job["status"] as? String == "completed", "job ended as \(job)")
+            #expect(try pipeline.debitCount(job: id) == 1)
+            let balance = try await pipeline.database("billing").read { db in
+                try Int64.fetchOne(db, sql: "SELECT SUM(amount) FROM ledger_entries WHERE workspace_id = ?", arguments: [Pipeline.workspace])
+            }
+            #expect(balance == Pipeline.credits - 1)
+        } catch {
+            Issue.record("pipeline logs:\n\(pipeline.logs)")
+            await pipeline.stop()
+            throw error
+        }
+        await pipeline.stop()
+    }
+}

@@ -1,0 +1,151 @@
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+import GRDB
+import Shared
+import TestSupport
+
+/// The whole system as separate processes: `roomreel kafka-mock` and the five service executables,
+/// sharing one data folder (each service its own SQLite file; storage on local disk), talking only
+/// over the mock cluster's real Kafka protocol and api-ingress's HTTP port.
+final class Pipeline: @unchecked Sendable {
+    // Mutated only by the test that owns the pipeline, one step at a time.
+    static let workspace = "ws-it"
+    static let credits: Int64 = 100
+    let apiKey = "rr_it_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
+    let directory: TemporaryDirectory
+    let brokers: String
+    private(set) var baseURL = ""
+    private let kafka: ServiceProcess
+    private var services: [String: ServiceProcess] = [:]
+
+    static let serviceNames = ["api-ingress", "model-router", "billing", "provider-bridge", "storage-uploader"]
+
+    /// Starts everything; `faults` arms fault points per service (`ROOMREEL_FAULTS`).
+    static func start(faults: [String: String] = [:]) async throws -> Pipeline {
+        let directory = try TemporaryDirectory()
+        let kafka = try ServiceProcess(executable: BuiltProducts.executable("roomreel"), arguments: ["kafka-mock", "--brokers", "3"],
+                                       environment: ProcessInfo.processInfo.environment, logDirectory: directory.url, name: "kafka-mock")
+        let brokers = try await kafka.line(startingWith: "127.0.0.1:")
+        let pipeline = Pipeline(directory: directory, kafka: kafka, brokers: brokers)
+        do {
+            for name in serviceNames {
+                try pipeline.start(name, faults: faults[name])
+            }
+            let announced = try await pipeline.services["api-ingress"]!.line(startingWith: "api-ingress listening on port ")
+            pipeline.baseURL = "http://127.0.0.1:\(announced.split(separator: " ").last!)"
+        } catch {
+            await pipeline.stop()
+            throw error
+        }
+        return pipeline
+    }
+
+    private init(directory: TemporaryDirectory, kafka: ServiceProcess, brokers: String) {
+        self.directory = directory
+        self.kafka = kafka
+        self.brokers = brokers
+    }
+
+    /// Starts (or restarts) one service executable.
+    @discardableResult
+    func start(_ name: String, faults: String? = nil) throws -> ServiceProcess {
+        var environment = ProcessInfo.processInfo.environment
+        environment["KAFKA_BROKERS"] = brokers
+        environment["ROOMREEL_DATA_DIR"] = directory.url.path
+        environment["LOG_LEVEL"] = "info"
+        environment["ROOMREEL_FAULTS"] = faults ?? ""
+        environment["INGRESS_PORT"] = "0"
+        environment["INGRESS_BOOTSTRAP_API_KEYS"] = "\(Self.workspace):\(apiKey)"
+        environment["BILLING_BOOTSTRAP_GRANTS"] = "\(Self.workspace):\(Self.credits)"
+        let process = try ServiceProcess(executable: BuiltProducts.executable(name), environment: environment,
+                                         logDirectory: directory.url, name: name)
+        services[name] = process
+        return process
+    }
+
+    func process(_ name: String) -> ServiceProcess { services[name]! }
+
+    /// Stops every process (SIGTERM) and removes the data folder.
+    func stop() async {
+        for process in services.values { await process.stop() }
+        await kafka.stop()
+        directory.remove()
+    }
+
+    /// Every process's log, for a failure message.
+    var logs: String {
+        ([kafka] + services.values).map { "=== \($0.name) ===\n\($0.output)" }.joined(separator: "\n")
+    }
+
+    // MARK: HTTP
+
+    struct Reply {
+        let status: Int
+        let json: [String: Any]
+        let body: Data
+    }
+
+    /// `POST /v1/videos` with the given form fields and, unless nil, the sample photo as `image`.
+    func submit(fields: [(String, String)], image: Data? = try? Data(contentsOf: BuiltProducts.samplePhoto), key: String? = nil) async throws -> Reply {
+        let form = MultipartBody(fields: fields, file: image.map { (name: "image", filename: "room.jpg", contentType: "image/jpeg", data: $0) })
+        var request = URLRequest(url: URL(string: "\(baseURL)/v1/videos")!)
+        request.httpMethod = "POST"
+        request.setValue("Bearer \(key ?? apiKey)", forHTTPHeaderField: "Authorization")
+        request.setValue(form.contentType, forHTTPHeaderField: "Content-Type")
+        let (body, response) = try await URLSession.shared.upload(for: request, from: form.data)
+        return Self.reply(body, response)
+    }
+
+    /// `GET` of a path under the API's base URL.
+    func get(_ path: String, key: String? = nil) async throws -> Reply {
+        var request = URLRequest(url: URL(string: path.hasPrefix("http") ? path : "\(baseURL)\(path)")!)
+        request.setValue("Bearer \(key ?? apiKey)", forHTTPHeaderField: "Authorization")
+        let (body, response) = try await URLSession.shared.data(for: request)
+        return Self.reply(body, response)
+    }
+
+    private static func reply(_ body: Data, _ response: URLResponse) -> Reply {
+        let json = (try? JSONSerialization.jsonObject(with: body)) as? [String: Any] ?? [:]
+        return Reply(status: (response as? HTTPURLResponse)?.statusCode ?? 0, json: json, body: body)
+    }
+
+    /// Polls `GET /v1/videos/{id}` until the job is `completed` or `failed`.
+    func finishedJob(_ id: String, timeout: Duration = .seconds(120)) async throws -> [String: Any] {
+        try await eventually("job \(id) to finish", timeout: timeout) {
+            let reply = try await get("/v1/videos/\(id)")
+            let status = reply.json["status"] as? String
+            return status == "completed" || status == "failed" ? reply.json : nil
+        }
+    }
+
+    // MARK: Service state
+
+    /// Opens a service's SQLite file for reading what it committed.
+    func database(_ service: String) throws -> DatabaseQueue {
+        try DatabaseQueue(path: directory.url.appendingPathComponent("\(service).sqlite").path)
+    }
+
+    /// The job's debit rows in billing's ledger.
+    func debitCount(job id: String) throws -> Int {
+        try database("billing").read { db in
+            try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM ledger_entries WHERE kind = 'debit' AND job_id = ?", arguments: [id]) ?? 0
+        }
+    }
+
+    /// The event types about job `id` that a new consumer group reads from the cluster, by topic.
+    func eventTypesOnKafka(job id: String, atLeast count: Int) async throws -> [EventType] {
+        let consumer = try KafkaConsumer(brokers: brokers, groupID: "it-reader-\(UUID().uuidString)", clientID: "it-reader",
+                                         topics: EventType.allTopics)
+        var types: [EventType] = []
+        return try await eventually("\(count) events about job \(id) on Kafka") {
+            for message in await consumer.poll().messages {
+                if let header = try? EventHeader.decode(message.value), header.subject == id, header.type.topic == message.topic {
+                    types.append(header.type)
+                }
+            }
+            return types.count >= count ? types : nil
+        }
+    }
+}
