@@ -40,6 +40,10 @@ struct PipelineTests {
             #expect(try pipeline.debitCount(job: id) == 1)
             let crossed = Set(try await pipeline.eventTypesOnKafka(job: id, atLeast: 6))
             #expect(crossed == [.videoRequested, .videoRouted, .creditsDebited, .videoSubmitted, .videoGenerated, .videoStored])
+
+            for name in Pipeline.serviceNames {
+                #expect(await pipeline.process(name).stop(), "\(name) did not shut down gracefully on SIGTERM")
+            }
         } catch {
             Issue.record("pipeline logs:\n\(pipeline.logs)")
             await pipeline.stop()

@@ -53,13 +53,17 @@ final class ServiceProcess: @unchecked Sendable {
         return (process.terminationStatus, process.terminationReason == .uncaughtSignal)
     }
 
-    /// SIGTERM, then SIGKILL if it does not stop within `grace`.
-    func stop(grace: Duration = .seconds(15)) async {
-        guard process.isRunning else { return }
+    /// SIGTERM, then SIGKILL if it does not stop within `grace`. Returns whether it stopped on its own
+    /// with status 0, that is, shut down gracefully.
+    @discardableResult
+    func stop(grace: Duration = .seconds(15)) async -> Bool {
+        guard process.isRunning else { return false }
         process.terminate()
-        if (try? await exit(timeout: grace)) == nil {
-            kill(process.processIdentifier, SIGKILL)
-            _ = try? await exit(timeout: .seconds(5))
+        if let exited = try? await exit(timeout: grace) {
+            return exited.status == 0 && !exited.bySignal
         }
+        kill(process.processIdentifier, SIGKILL)
+        _ = try? await exit(timeout: .seconds(5))
+        return false
     }
 }

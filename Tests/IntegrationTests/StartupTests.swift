@@ -1,0 +1,28 @@
+import Foundation
+import TestSupport
+import Testing
+
+@Suite("Executables start-up and shutdown")
+struct StartupTests {
+    @Test("a missing or malformed setting stops each executable at start-up with a message naming the variable",
+          arguments: Pipeline.serviceNames)
+    func badConfiguration(service: String) async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        var environment = ProcessInfo.processInfo.environment
+        environment["KAFKA_BROKERS"] = nil
+        environment["ROOMREEL_DATA_DIR"] = directory.url.path
+        let missing = try ServiceProcess(executable: BuiltProducts.executable(service), environment: environment,
+                                         logDirectory: directory.url, name: service)
+        let missingExit = try await missing.exit()
+        #expect(missingExit.status == 1 && !missingExit.bySignal)
+        #expect(missing.output.contains("KAFKA_BROKERS"), "\(missing.output)")
+
+        environment["KAFKA_BROKERS"] = "127.0.0.1:1"
+        environment["LOG_LEVEL"] = "chatty"
+        let malformed = try ServiceProcess(executable: BuiltProducts.executable(service), environment: environment,
+                                           logDirectory: directory.url, name: service)
+        #expect(try await malformed.exit().status == 1)
+        #expect(malformed.output.contains("LOG_LEVEL") && malformed.output.contains("chatty"), "\(malformed.output)")
+    }
+}
