@@ -43,9 +43,14 @@ var targets: [Target] = [
         ],
         path: "Shared/Sources"
     ),
+    .target(
+        name: "LocalRender",
+        dependencies: shared,
+        path: "Services/ProviderBridge/LocalRender"
+    ),
     .executableTarget(
         name: "roomreel",
-        dependencies: shared + serviceLibraries.map { .target(name: $0.name) } + [
+        dependencies: shared + serviceLibraries.map { .target(name: $0.name) } + ["LocalRender"] + [
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ],
         path: "Services/RoomReel"
@@ -61,6 +66,11 @@ var targets: [Target] = [
         path: "Tests/SharedTests"
     ),
     .testTarget(
+        name: "LocalRenderTests",
+        dependencies: shared + ["TestSupport", "LocalRender"],
+        path: "Tests/LocalRenderTests"
+    ),
+    .testTarget(
         name: "IntegrationTests",
         dependencies: shared + ["TestSupport"],
         path: "Tests/IntegrationTests"
@@ -69,6 +79,9 @@ var targets: [Target] = [
 
 for library in serviceLibraries {
     var dependencies = shared
+    if library.name == "ProviderBridge" {
+        dependencies.append("LocalRender")
+    }
     if library.name == "APIIngress" {
         dependencies += [
             .product(name: "Hummingbird", package: "hummingbird"),

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import LocalRender
 import Logging
 import ServiceLifecycle
 import Shared
@@ -42,16 +43,12 @@ struct LocalRenderWorker: Service {
     private func render(_ prediction: PredictionRecord) async {
         let started = ContinuousClock.now
         let output = renderDirectory.appendingPathComponent("\(prediction.jobID).mp4")
+        let poster = renderDirectory.appendingPathComponent("\(prediction.jobID).jpg")
         let result: Result<Void, RoomReelError>
         do {
             let routed = try prediction.decodedRouted()
-            guard let inputKey = routed.inputImageKeys.first, let motion = routed.request.cameraMotion else {
-                throw RoomReelError(.modelCannotDo, "the local camera-motion model needs one image and a camera_motion")
-            }
-            try await renderer.render(
-                motion: motion, input: try storage.fileURL(for: inputKey), output: output,
-                aspectRatio: routed.request.aspectRatio, durationSeconds: routed.request.durationSeconds,
-                logFile: renderDirectory.appendingPathComponent("\(prediction.jobID).log"))
+            try await renderer.render(try Self.renderRequest(for: routed, storage: storage), video: output, poster: poster,
+                                      logFile: renderDirectory.appendingPathComponent("\(prediction.jobID).log"))
             result = .success(())
         } catch let error as RoomReelError {
             result = .failure(error)
@@ -92,5 +89,30 @@ struct LocalRenderWorker: Service {
             // The prediction stays `submitted`; the next change or restart renders it again.
             logger.error("Could not record render result", metadata: ["job_id": "\(prediction.jobID)", "error": "\(error)"])
         }
+    }
+
+    /// What the routed job asks the local renderer for: the video type decides the content, the
+    /// job's input images (stored by api-ingress) feed it in order.
+    static func renderRequest(for routed: VideoRouted, storage: LocalBlobStore) throws -> RenderRequest {
+        let spec = routed.request
+        let images = try routed.inputImageKeys.map { try storage.fileURL(for: $0) }
+        let content: RenderRequest.Content
+        switch spec.videoType {
+        case .beforeAfter:
+            guard images.count == 2 else {
+                throw RoomReelError(.modelCannotDo, "before_after needs exactly two images (before, after); got \(images.count)")
+            }
+            content = .beforeAfter(before: images[0], after: images[1], reveal: spec.reveal ?? .wipe)
+        case .socialReel:
+            content = .socialReel(images: images)
+        default:
+            guard let image = images.first, images.count == 1, let motion = spec.cameraMotion else {
+                throw RoomReelError(.modelCannotDo, "a camera move needs one image and a camera_motion")
+            }
+            content = .cameraMotion(motion, image: image)
+        }
+        return RenderRequest(content: content, aspectRatio: spec.aspectRatio, resolution: spec.resolution ?? .p720,
+                             framesPerSecond: spec.framesPerSecond ?? 30, durationSeconds: spec.durationSeconds,
+                             focus: spec.focus ?? .centre)
     }
 }

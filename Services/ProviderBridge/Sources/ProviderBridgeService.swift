@@ -1,3 +1,4 @@
+import LocalRender
 import Logging
 import ServiceLifecycle
 import Shared

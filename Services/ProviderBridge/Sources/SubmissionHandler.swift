@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import LocalRender
 import Logging
 import Shared
 

@@ -12,9 +12,18 @@ public struct VideoJobSpec: Codable, Sendable, Equatable {
     /// Requested duration in seconds.
     public var durationSeconds: Double
     public var destinationPrefix: String?
+    /// Output resolution; 720p when absent.
+    public var resolution: Resolution?
+    /// Output frame rate (24 or 30); 30 when absent.
+    public var framesPerSecond: Int?
+    /// Where to centre the crop when the photo's shape differs from the output's; the centre when absent.
+    public var focus: FocusPoint?
+    /// How `before_after` reveals the after photo; a wipe when absent.
+    public var reveal: RevealStyle?
 
     public init(jobID: String, workspaceID: String, videoType: VideoType?, model: String?, cameraMotion: CameraMotion?,
-                prompt: String?, style: String?, aspectRatio: AspectRatio, durationSeconds: Double, destinationPrefix: String? = nil) {
+                prompt: String?, style: String?, aspectRatio: AspectRatio, durationSeconds: Double, destinationPrefix: String? = nil,
+                resolution: Resolution? = nil, framesPerSecond: Int? = nil, focus: FocusPoint? = nil, reveal: RevealStyle? = nil) {
         self.jobID = jobID
         self.workspaceID = workspaceID
         self.videoType = videoType
@@ -25,10 +34,15 @@ public struct VideoJobSpec: Codable, Sendable, Equatable {
         self.aspectRatio = aspectRatio
         self.durationSeconds = durationSeconds
         self.destinationPrefix = destinationPrefix
+        self.resolution = resolution
+        self.framesPerSecond = framesPerSecond
+        self.focus = focus
+        self.reveal = reveal
     }
 
     enum CodingKeys: String, CodingKey {
-        case model, prompt, style
+        case model, prompt, style, resolution, focus, reveal
+        case framesPerSecond = "fps"
         case jobID = "job_id"
         case workspaceID = "workspace_id"
         case videoType = "video_type"
@@ -69,13 +83,5 @@ public enum AspectRatio: String, Codable, Sendable, CaseIterable {
     case landscape = "16:9"
     case portrait = "9:16"
     case square = "1:1"
-
-    /// Output frame size at 720p for this ratio (even numbers, as H.264 yuv420p needs).
-    public var size720p: (width: Int, height: Int) {
-        switch self {
-        case .landscape: (1280, 720)
-        case .portrait: (720, 1280)
-        case .square: (720, 720)
-        }
-    }
 }
+
