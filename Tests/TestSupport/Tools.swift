@@ -1,7 +1,7 @@
 import Foundation
 
 /// Runs a command-line tool found on PATH and returns its exit status and combined output.
-func runTool(_ tool: String, _ arguments: [String], in directory: URL? = nil) throws -> (status: Int32, output: String) {
+public func runTool(_ tool: String, _ arguments: [String], in directory: URL? = nil) throws -> (status: Int32, output: String) {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
     process.arguments = [tool] + arguments
@@ -16,16 +16,17 @@ func runTool(_ tool: String, _ arguments: [String], in directory: URL? = nil) th
 }
 
 /// What ffprobe reads from a video file.
-struct ProbedVideo {
-    let codec: String
-    let width: Int
-    let height: Int
-    let durationSeconds: Double
+public struct ProbedVideo {
+    public let codec: String
+    public let width: Int
+    public let height: Int
+    public let durationSeconds: Double
+    public let frameCount: Int
 
-    init(_ file: URL) throws {
+    public init(_ file: URL) throws {
         let (status, output) = try runTool("ffprobe", [
             "-v", "error", "-select_streams", "v:0",
-            "-show_entries", "stream=codec_name,width,height:format=duration", "-of", "default=noprint_wrappers=1", file.path,
+            "-count_frames", "-show_entries", "stream=codec_name,width,height,nb_read_frames:format=duration", "-of", "default=noprint_wrappers=1", file.path,
         ])
         struct Unreadable: Error { let output: String }
         guard status == 0 else { throw Unreadable(output: output) }
@@ -35,12 +36,14 @@ struct ProbedVideo {
             if parts.count == 2 { fields[parts[0]] = parts[1] }
         }
         guard let codec = fields["codec_name"], let width = fields["width"].flatMap(Int.init),
-              let height = fields["height"].flatMap(Int.init), let duration = fields["duration"].flatMap(Double.init) else {
+              let height = fields["height"].flatMap(Int.init), let duration = fields["duration"].flatMap(Double.init),
+              let frames = fields["nb_read_frames"].flatMap(Int.init) else {
             throw Unreadable(output: output)
         }
         self.codec = codec
         self.width = width
         self.height = height
         self.durationSeconds = duration
+        self.frameCount = frames
     }
 }

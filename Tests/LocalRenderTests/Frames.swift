@@ -1,0 +1,136 @@
+import Foundation
+import TestSupport
+
+/// One decoded video frame or image in 8-bit luma, for checks on what the pixels show.
+struct GrayFrame {
+    let width: Int
+    let height: Int
+    var pixels: [UInt8]
+
+    subscript(x: Int, y: Int) -> UInt8 { pixels[y * width + x] }
+
+    /// The region `x..<x+w`, `y..<y+h` (fractional edges sampled bilinearly), resized to `outWidth`×`outHeight`.
+    func resampled(x: Double, y: Double, w: Double, h: Double, outWidth: Int, outHeight: Int) -> GrayFrame {
+        var out = [UInt8](repeating: 0, count: outWidth * outHeight)
+        for oy in 0..<outHeight {
+            let sy = min(max(y + (Double(oy) + 0.5) * h / Double(outHeight) - 0.5, 0), Double(height - 1))
+            let y0 = Int(sy), y1 = min(y0 + 1, height - 1), fy = sy - Double(y0)
+            for ox in 0..<outWidth {
+                let sx = min(max(x + (Double(ox) + 0.5) * w / Double(outWidth) - 0.5, 0), Double(width - 1))
+                let x0 = Int(sx), x1 = min(x0 + 1, width - 1), fx = sx - Double(x0)
+                let top = Double(self[x0, y0]) * (1 - fx) + Double(self[x1, y0]) * fx
+                let bottom = Double(self[x0, y1]) * (1 - fx) + Double(self[x1, y1]) * fx
+                out[oy * outWidth + ox] = UInt8((top * (1 - fy) + bottom * fy).rounded())
+            }
+        }
+        return GrayFrame(width: outWidth, height: outHeight, pixels: out)
+    }
+
+    /// The frame shrunk by a whole `factor`, each output pixel the mean of a `factor`×`factor` block
+    /// (no aliasing of thin lines, unlike point sampling).
+    func shrunk(by factor: Int) -> GrayFrame {
+        let (outWidth, outHeight) = (width / factor, height / factor)
+        var out = [UInt8](repeating: 0, count: outWidth * outHeight)
+        for oy in 0..<outHeight {
+            for ox in 0..<outWidth {
+                var total = 0
+                for y in (oy * factor)..<(oy * factor + factor) {
+                    for x in (ox * factor)..<(ox * factor + factor) { total += Int(pixels[y * width + x]) }
+                }
+                out[oy * outWidth + ox] = UInt8(total / (factor * factor))
+            }
+        }
+        return GrayFrame(width: outWidth, height: outHeight, pixels: out)
+    }
+
+    /// The whole frame resized.
+    func resized(to outWidth: Int, _ outHeight: Int) -> GrayFrame {
+        resampled(x: 0, y: 0, w: Double(width), h: Double(height), outWidth: outWidth, outHeight: outHeight)
+    }
+
+    /// Mean absolute difference with a frame of the same size, ignoring a margin of `margin` pixels.
+    func meanAbsoluteDifference(_ other: GrayFrame, margin: Int = 0) -> Double {
+        precondition(width == other.width && height == other.height)
+        var total = 0
+        var count = 0
+        for y in margin..<(height - margin) {
+            for x in margin..<(width - margin) {
+                total += abs(Int(self[x, y]) - Int(other[x, y]))
+                count += 1
+            }
+        }
+        return Double(total) / Double(count)
+    }
+
+    /// How far the content moved from `other` to `self` along one axis: the shift `s` for which
+    /// `self[p + s] ≈ other[p]` best, searched over `range` by mean absolute difference.
+    func shift(from other: GrayFrame, horizontal: Bool, range: ClosedRange<Int>) -> Int {
+        var best = (shift: 0, score: Double.infinity)
+        for s in range {
+            var total = 0
+            var count = 0
+            for y in stride(from: max(0, horizontal ? 0 : -s), to: min(height, horizontal ? height : height - s), by: 1) {
+                for x in stride(from: max(0, horizontal ? -s : 0), to: min(width, horizontal ? width - s : width), by: 1) {
+                    let moved = horizontal ? self[x + s, y] : self[x, y + s]
+                    total += abs(Int(moved) - Int(other[x, y]))
+                    count += 1
+                }
+            }
+            let score = Double(total) / Double(max(count, 1))
+            if score < best.score { best = (s, score) }
+        }
+        return best.shift
+    }
+
+    /// Centroid of the pixels brighter than `threshold`, or nil when there are none.
+    func centroid(brighterThan threshold: UInt8) -> (x: Double, y: Double)? {
+        var (sumX, sumY, count) = (0, 0, 0)
+        for y in 0..<height {
+            for x in 0..<width where self[x, y] > threshold {
+                sumX += x
+                sumY += y
+                count += 1
+            }
+        }
+        return count == 0 ? nil : (Double(sumX) / Double(count), Double(sumY) / Double(count))
+    }
+
+    /// Pixels darker than `threshold` in the outermost `depth` rows and columns.
+    func darkBorderPixels(below threshold: UInt8, depth: Int = 2) -> Int {
+        var dark = 0
+        for y in 0..<height {
+            let columns = (y < depth || y >= height - depth) ? Array(0..<width) : Array(0..<depth) + Array((width - depth)..<width)
+            for x in columns where self[x, y] < threshold {
+                dark += 1
+            }
+        }
+        return dark
+    }
+}
+
+enum Frames {
+    /// Decodes every frame of `video` (or those `select` picks, an ffmpeg select expression) as luma.
+    static func decode(_ video: URL, width: Int, height: Int, select: String? = nil) throws -> [GrayFrame] {
+        let raw = video.deletingPathExtension().appendingPathExtension("gray-\(UUID().uuidString).raw")
+        defer { try? FileManager.default.removeItem(at: raw) }
+        var arguments = ["-v", "error", "-y", "-i", video.path]
+        if let select { arguments += ["-vf", "select='\(select)'", "-vsync", "0"] }
+        arguments += ["-f", "rawvideo", "-pix_fmt", "gray", raw.path]
+        let result = try runTool("ffmpeg", arguments)
+        guard result.status == 0 else { throw ToolFailure(output: result.output) }
+        let bytes = try [UInt8](Data(contentsOf: raw))
+        let size = width * height
+        return stride(from: 0, to: bytes.count - size + 1, by: size).map {
+            GrayFrame(width: width, height: height, pixels: Array(bytes[$0..<$0 + size]))
+        }
+    }
+
+    /// Loads an image file as luma at its own size.
+    static func image(_ file: URL, width: Int, height: Int) throws -> GrayFrame {
+        try decode(file, width: width, height: height)[0]
+    }
+}
+
+struct ToolFailure: Error {
+    let output: String
+}
