@@ -82,7 +82,7 @@ public struct CameraPath: Sendable, Equatable {
         Self.boxScale(angle: maximumAngle, frameAspect: frameAspect)
     }
 
-    static func boxScale(angle: Double, frameAspect: Double) -> Double {
+    public static func boxScale(angle: Double, frameAspect: Double) -> Double {
         let (c, s) = (abs(cos(angle)), abs(sin(angle)))
         return max(c + s / frameAspect, c + s * frameAspect)
     }
