@@ -52,6 +52,40 @@ struct PipelineTests {
         await pipeline.stop()
     }
 
+    @Test("before_after and social_reel jobs come back as videos of their own kind, each charged its price once")
+    func revealAndReel() async throws {
+        let pipeline = try await Pipeline.start()
+        do {
+            let sample = try Data(contentsOf: BuiltProducts.samplePhoto)
+            let reveal = try await pipeline.submit(
+                fields: [("video_type", "before_after"), ("workspace_id", Pipeline.workspace), ("duration", "3"), ("reveal", "wipe")],
+                files: [("before_image", sample), ("after_image", sample)])
+            let reel = try await pipeline.submit(
+                fields: [("video_type", "social_reel"), ("workspace_id", Pipeline.workspace), ("duration", "4"), ("fps", "24")],
+                files: [("images[]", sample), ("images[]", sample), ("images[]", sample)])
+            #expect(reveal.status == 202 && reel.status == 202, "\(reveal.json) \(reel.json)")
+            #expect(reveal.json["model"] as? String == "local-before-after")
+            #expect(reel.json["model"] as? String == "local-social-reel")
+            #expect(reel.json["aspect_ratio"] as? String == "9:16")
+
+            for (reply, seconds, size, credits) in [(reveal, 3.0, (1280, 720), 2), (reel, 4.0, (720, 1280), 3)] {
+                let id = try #require(reply.json["id"] as? String)
+                let job = try await pipeline.finishedJob(id)
+                try #require(job["status"] as? String == "completed", "job ended as \(job)")
+                #expect(job["credits_debited"] as? Int == credits)
+                let video = try ProbedVideo(pipeline.directory.url.appendingPathComponent("storage/generation-videos/\(id).mp4"))
+                #expect((video.width, video.height) == size)
+                #expect(abs(video.durationSeconds - seconds) <= 0.2)
+                #expect(try pipeline.debitCount(job: id) == 1)
+            }
+        } catch {
+            Issue.record("pipeline logs:\n\(pipeline.logs)")
+            await pipeline.stop()
+            throw error
+        }
+        await pipeline.stop()
+    }
+
     @Test("bad requests get a stable error code and are never charged")
     func badRequests() async throws {
         let pipeline = try await Pipeline.start()
@@ -72,6 +106,30 @@ struct PipelineTests {
             #expect(badMotion.status == 400)
             #expect((badMotion.json["error"] as? [String: Any])?["code"] as? String == "INVALID_REQUEST")
 
+            let sample = try Data(contentsOf: BuiltProducts.samplePhoto)
+            let tiny = try runTool("ffmpeg", ["-v", "error", "-y", "-i", BuiltProducts.samplePhoto.path, "-vf", "scale=400:300",
+                                              pipeline.directory.url.appendingPathComponent("tiny.jpg").path])
+            #expect(tiny.status == 0)
+            let tooSmall = try await pipeline.submit(fields: Self.cameraMotion(),
+                                                     image: try Data(contentsOf: pipeline.directory.url.appendingPathComponent("tiny.jpg")))
+            #expect(tooSmall.status == 400)
+            #expect((tooSmall.json["error"] as? [String: Any])?["code"] as? String == "IMAGE_TOO_SMALL")
+            #expect(((tooSmall.json["error"] as? [String: Any])?["details"] as? [String: Any])?["width"] as? Int == 400)
+
+            let truncated = try await pipeline.submit(fields: Self.cameraMotion(), image: sample.prefix(sample.count * 2 / 3))
+            #expect(truncated.status == 400)
+            #expect((truncated.json["error"] as? [String: Any])?["code"] as? String == "INVALID_IMAGE")
+
+            let pngSignature = Data([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 13] + Array("IHDR".utf8) + [0, 0, 4, 0, 0, 0, 3, 0])
+            let lyingPNG = try await pipeline.submit(fields: Self.cameraMotion(), image: pngSignature + Data(repeating: 0x5A, count: 5000))
+            #expect(lyingPNG.status == 400)
+            #expect((lyingPNG.json["error"] as? [String: Any])?["code"] as? String == "INVALID_IMAGE")
+
+            let missingAfter = try await pipeline.submit(
+                fields: [("video_type", "before_after"), ("workspace_id", Pipeline.workspace)], files: [("before_image", sample)])
+            #expect(missingAfter.status == 400)
+            #expect((missingAfter.json["error"] as? [String: Any])?["code"] as? String == "IMAGE_REQUIRED")
+
             let unknown = try await pipeline.get("/v1/videos/00000000-0000-0000-0000-000000000000")
             #expect(unknown.status == 404)
             #expect((unknown.json["error"] as? [String: Any])?["code"] as? String == "NOT_FOUND")
@@ -81,6 +139,12 @@ struct PipelineTests {
 
             let jobs = try await pipeline.database("api-ingress").read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM jobs") }
             #expect(jobs == 0)
+            let inputs = pipeline.directory.url.appendingPathComponent("storage/inputs")
+            #expect(((try? FileManager.default.contentsOfDirectory(atPath: inputs.path)) ?? []).isEmpty, "rejected photos were left in storage")
+            let debits = try await pipeline.database("billing").read { db in
+                try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM ledger_entries WHERE kind = 'debit'")
+            }
+            #expect(debits == 0)
         } catch {
             Issue.record("pipeline logs:\n\(pipeline.logs)")
             await pipeline.stop()

@@ -41,6 +41,7 @@ public func buildApplication(config: IngressConfiguration) throws -> some Applic
     router.get("/healthz") { _, _ in "ok" }
     let api = router.group("v1").add(middleware: APIKeyAuthenticator(database: database))
     VideoRoutes(database: database, storage: storage, selector: ModelSelector(catalog: .builtIn),
+                imageCheck: InputImageCheck(ffmpegPath: config.ffmpegPath),
                 maxUploadBytes: config.maxUploadBytes, publicBaseURL: publicBaseURL).register(on: api)
 
     return Application(

@@ -12,20 +12,24 @@ public struct IngressConfiguration: Sendable {
     public var publicBaseURL: String?
     /// API keys to create at start-up if absent (`INGRESS_BOOTSTRAP_API_KEYS=workspace:key,...`).
     public var bootstrapAPIKeys: [(workspaceID: String, key: String)]
-    /// Largest accepted request body (`INGRESS_MAX_UPLOAD_BYTES`, default 25 MiB).
+    /// Largest accepted request body (`INGRESS_MAX_UPLOAD_BYTES`, default 64 MiB: a reel's photos
+    /// together; each photo is also held to 20 MB).
     public var maxUploadBytes: Int
+    /// The ffmpeg that checks uploaded photos decode (`FFMPEG_PATH`, default `ffmpeg` on PATH).
+    public var ffmpegPath: String
     /// Called once the server accepts connections, with the port it is bound to.
     public var onServerRunning: @Sendable (Int) async -> Void
 
     public init(common: CommonConfiguration, host: String = "127.0.0.1", port: Int = 8080, publicBaseURL: String? = nil,
-                bootstrapAPIKeys: [(workspaceID: String, key: String)] = [], maxUploadBytes: Int = 25 << 20,
-                onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }) {
+                bootstrapAPIKeys: [(workspaceID: String, key: String)] = [], maxUploadBytes: Int = 64 << 20,
+                ffmpegPath: String = "ffmpeg", onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }) {
         self.common = common
         self.host = host
         self.port = port
         self.publicBaseURL = publicBaseURL
         self.bootstrapAPIKeys = bootstrapAPIKeys
         self.maxUploadBytes = maxUploadBytes
+        self.ffmpegPath = ffmpegPath
         self.onServerRunning = onServerRunning
     }
 
@@ -36,7 +40,8 @@ public struct IngressConfiguration: Sendable {
             port: try environment.integer("INGRESS_PORT", default: 8080, in: 0...65535),
             publicBaseURL: environment.optionalString("INGRESS_PUBLIC_URL"),
             bootstrapAPIKeys: try environment.pairs("INGRESS_BOOTSTRAP_API_KEYS").map { (workspaceID: $0, key: $1) },
-            maxUploadBytes: try environment.integer("INGRESS_MAX_UPLOAD_BYTES", default: 25 << 20, in: 1024...(1 << 30)),
+            maxUploadBytes: try environment.integer("INGRESS_MAX_UPLOAD_BYTES", default: 64 << 20, in: 1024...(1 << 30)),
+            ffmpegPath: environment.string("FFMPEG_PATH", default: "ffmpeg"),
             onServerRunning: { port in
                 FileHandle.standardOutput.write(Data("api-ingress listening on port \(port)\n".utf8))
             }

@@ -26,6 +26,11 @@ struct MultipartForm {
         parts.first { $0.name == name }
     }
 
+    /// Every part named one of `names`, in the order sent.
+    func parts(named names: Set<String>) -> [Part] {
+        parts.filter { names.contains($0.name) }
+    }
+
     /// The boundary parameter of a `multipart/form-data` content type, or nil for other types.
     static func boundary(fromContentType contentType: String) -> String? {
         let pieces = contentType.split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces) }

@@ -8,10 +8,12 @@ struct VideoRoutes {
     let database: ServiceDatabase
     let storage: LocalBlobStore
     let selector: ModelSelector
+    let imageCheck: InputImageCheck
     let maxUploadBytes: Int
     let publicBaseURL: @Sendable () -> String
 
     static let maxPromptLength = 2000
+    static let maxReelImages = 10
     static let defaultDurationSeconds = 5.0
 
     func register(on router: RouterGroup<IngressRequestContext>) {
@@ -19,8 +21,9 @@ struct VideoRoutes {
         router.get("/videos/:id", use: show)
     }
 
-    /// Validates the request, quotes it, stores its image, and records the job with its
-    /// `video.requested` event in one transaction. Nothing is charged here: billing debits later.
+    /// Validates the request, quotes it, checks and stores its photos, and records the job with its
+    /// `video.requested` event in one transaction. Nothing is charged here: billing debits later, and
+    /// only jobs that passed every check get that far.
     @Sendable func create(_ request: Request, context: IngressRequestContext) async throws -> Response {
         let workspaceID = try context.requireWorkspace()
         guard let contentType = request.headers[.contentType], let boundary = MultipartForm.boundary(fromContentType: contentType) else {
@@ -33,28 +36,46 @@ struct VideoRoutes {
             throw APIError(.notFound, "workspace '\(requestedWorkspace)' not found")
         }
         let jobID = UUID().uuidString.lowercased()
+        let videoType = try form.text("video_type").map { try Self.parse(VideoType.self, $0, field: "video_type") }
+        let defaultRatio: AspectRatio = videoType == .socialReel ? .portrait : .landscape
         let spec = VideoJobSpec(
             jobID: jobID, workspaceID: workspaceID,
-            videoType: try form.text("video_type").map { try Self.parse(VideoType.self, $0, field: "video_type") },
+            videoType: videoType,
             model: form.text("model"),
             cameraMotion: try form.text("camera_motion").map { try Self.parse(CameraMotion.self, $0, field: "camera_motion") },
             prompt: try Self.checkedPrompt(form.text("prompt")),
             style: form.text("style"),
-            aspectRatio: try form.text("aspect_ratio").map { try Self.parse(AspectRatio.self, $0, field: "aspect_ratio") } ?? .landscape,
+            aspectRatio: try form.text("aspect_ratio").map { try Self.parse(AspectRatio.self, $0, field: "aspect_ratio") } ?? defaultRatio,
             durationSeconds: try Self.duration(form.text("duration")),
-            destinationPrefix: form.text("destination_prefix")
+            destinationPrefix: form.text("destination_prefix"),
+            resolution: try form.text("resolution").map { try Self.parse(Resolution.self, $0, field: "resolution") },
+            framesPerSecond: try Self.framesPerSecond(form.text("fps")),
+            focus: try Self.focus(x: form.text("focus_x"), y: form.text("focus_y")),
+            reveal: try form.text("reveal").map { try Self.parse(RevealStyle.self, $0, field: "reveal") }
         )
-        guard var image = form.part("image"), image.body.readableBytes > 0 else {
-            throw APIError(.imageRequired, "send the room photo as the 'image' file field")
-        }
-        let imageBytes = image.body.readBytes(length: image.body.readableBytes) ?? []
-        guard let format = ImageFormat.detect(imageBytes) else {
-            throw APIError(.invalidImage, "the image must be a JPEG or PNG file")
-        }
-        let decision = try selector.select(for: spec, imageCount: 1)
+        let photos = try Self.photoParts(of: form, for: videoType)
+        let decision = try selector.select(for: spec, imageCount: photos.count)
 
-        let imageKey = "inputs/\(jobID)/image-0.\(format.fileExtension)"
-        try storage.write(imageBytes, to: imageKey)
+        // Every photo passes the cheap header checks before any is stored, then the decode check.
+        var checked: [(bytes: [UInt8], header: ImageHeader, field: String)] = []
+        for (field, var part) in photos {
+            let bytes = part.body.readBytes(length: part.body.readableBytes) ?? []
+            checked.append((bytes, try imageCheck.checkHeader(bytes, field: field), field))
+        }
+        var imageKeys: [String] = []
+        do {
+            for (index, photo) in checked.enumerated() {
+                let key = "inputs/\(jobID)/image-\(index).\(photo.header.format.fileExtension)"
+                try storage.write(photo.bytes, to: key)
+                imageKeys.append(key)
+                try await imageCheck.checkDecodes(try storage.fileURL(for: key), field: photo.field)
+            }
+        } catch {
+            // The job never existed: leave nothing of it behind.
+            try? FileManager.default.removeItem(at: storage.fileURL(for: "inputs/\(jobID)"))
+            throw error
+        }
+
         let now = Date()
         let job = JobRecord(
             id: jobID, workspaceID: workspaceID, status: .queued, stage: .requested,
@@ -64,14 +85,45 @@ struct VideoRoutes {
             predictionID: nil, videoKey: nil, videoBytes: nil, errorCode: nil, errorMessage: nil, errorDetails: nil,
             webhookURL: form.text("webhook_url"), createdAt: now, updatedAt: now)
         let event = EventEnvelope(source: "api-ingress", subject: jobID, workspaceID: workspaceID,
-                                  data: VideoRequested(request: spec, inputImageKeys: [imageKey]))
+                                  data: VideoRequested(request: spec, inputImageKeys: imageKeys))
         try await database.pool.write { db in
             try job.insert(db)
             try Outbox.enqueue(event, in: db)
         }
-        context.logger.info("Accepted job", metadata: ["job_id": "\(jobID)", "model": "\(decision.model.id)"])
+        context.logger.info("Accepted job", metadata: ["job_id": "\(jobID)", "model": "\(decision.model.id)", "images": "\(imageKeys.count)"])
         let view = JobView(job, publicBaseURL: publicBaseURL(), estimatedSeconds: decision.model.typicalLatencySeconds)
         return try Self.json(view, status: .accepted, request: request, context: context)
+    }
+
+    /// The photo parts the video type takes, with the field name each came in, in order:
+    /// `before_image` and `after_image` for before_after, `images[]` (or repeated `images`, or one
+    /// `image`) for social_reel, one `image` otherwise.
+    static func photoParts(of form: MultipartForm, for videoType: VideoType?) throws -> [(field: String, part: MultipartForm.Part)] {
+        func nonEmpty(_ part: MultipartForm.Part?) -> MultipartForm.Part? {
+            part.flatMap { $0.body.readableBytes > 0 ? $0 : nil }
+        }
+        switch videoType {
+        case .beforeAfter:
+            guard let before = nonEmpty(form.part("before_image")), let after = nonEmpty(form.part("after_image")) else {
+                throw APIError(.imageRequired, "before_after needs the two photos as the 'before_image' and 'after_image' file fields")
+            }
+            return [("before_image", before), ("after_image", after)]
+        case .socialReel:
+            var parts = form.parts(named: ["images[]", "images"]).compactMap(nonEmpty)
+            if parts.isEmpty, let single = nonEmpty(form.part("image")) { parts = [single] }
+            guard !parts.isEmpty else {
+                throw APIError(.imageRequired, "social_reel needs 1 to 10 photos as 'images[]' file fields")
+            }
+            guard parts.count <= maxReelImages else {
+                throw APIError(.invalidRequest, "social_reel takes at most \(maxReelImages) photos; got \(parts.count)")
+            }
+            return parts.enumerated().map { ("images[\($0.offset)]", $0.element) }
+        default:
+            guard let image = nonEmpty(form.part("image")) else {
+                throw APIError(.imageRequired, "send the room photo as the 'image' file field")
+            }
+            return [("image", image)]
+        }
     }
 
     /// The job, if it belongs to the caller's workspace; anything else is a 404, never a leak.
@@ -107,6 +159,23 @@ struct VideoRoutes {
             throw APIError(.promptTooLong, "prompt is \(prompt.count) characters; the limit is \(maxPromptLength)")
         }
         return prompt
+    }
+
+    static func framesPerSecond(_ text: String?) throws -> Int? {
+        guard let text else { return nil }
+        guard let fps = Int(text), [24, 30].contains(fps) else {
+            throw APIError(.invalidRequest, "fps must be 24 or 30; got '\(text)'")
+        }
+        return fps
+    }
+
+    /// `focus_x` and `focus_y`, fractions of the photo from its top-left corner; both or neither.
+    static func focus(x: String?, y: String?) throws -> FocusPoint? {
+        guard x != nil || y != nil else { return nil }
+        guard let xText = x, let yText = y, let fx = Double(xText), let fy = Double(yText), (0...1).contains(fx), (0...1).contains(fy) else {
+            throw APIError(.invalidRequest, "focus_x and focus_y must both be given, each a fraction from 0 to 1")
+        }
+        return FocusPoint(x: fx, y: fy)
     }
 
     static func duration(_ text: String?) throws -> Double {

@@ -13,8 +13,8 @@ public struct ModelCatalog: Sendable {
         models.first { $0.id == id }
     }
 
-    /// The catalog the skeleton ships: the local renderer's camera-motion model. Remote models and the
-    /// catalog file arrive with the router's own issue.
+    /// The catalog built in: the local renderer's three models. Remote models and the catalog file
+    /// arrive with the router's own issue.
     public static let builtIn = ModelCatalog(
         models: [
             VideoModel(
@@ -22,9 +22,23 @@ public struct ModelCatalog: Sendable {
                 credits: 1, inputModes: [.imageToVideo],
                 minDurationSeconds: 2, maxDurationSeconds: 10,
                 aspectRatios: AspectRatio.allCases,
-                cameraMotions: [.zoomIn, .zoomOut, .panLeftRight, .panUp, .panDown],
+                cameraMotions: CameraMotion.allCases,
                 typicalLatencySeconds: 5),
+            VideoModel(
+                id: "local-before-after", provider: "local", providerModelID: "before-after",
+                credits: 2, inputModes: [.twoImage],
+                minDurationSeconds: 2, maxDurationSeconds: 10,
+                aspectRatios: AspectRatio.allCases,
+                cameraMotions: [],
+                typicalLatencySeconds: 5),
+            VideoModel(
+                id: "local-social-reel", provider: "local", providerModelID: "social-reel",
+                credits: 3, inputModes: [.imageToVideo, .twoImage, .multiImage],
+                minDurationSeconds: 2, maxDurationSeconds: 10,
+                aspectRatios: AspectRatio.allCases,
+                cameraMotions: [],
+                typicalLatencySeconds: 8),
         ],
-        defaults: [.cameraMotion: "local-camera-motion"]
+        defaults: [.cameraMotion: "local-camera-motion", .beforeAfter: "local-before-after", .socialReel: "local-social-reel"]
     )
 }

@@ -10,6 +10,10 @@ public struct ErrorCode: RawRepresentable, Codable, Hashable, Sendable, CustomSt
     public static let imageRequired = ErrorCode(rawValue: "IMAGE_REQUIRED")
     /// The image could not be read as a supported picture.
     public static let invalidImage = ErrorCode(rawValue: "INVALID_IMAGE")
+    /// The image is smaller than the minimum (512×512).
+    public static let imageTooSmall = ErrorCode(rawValue: "IMAGE_TOO_SMALL")
+    /// The image is larger than the maximum (8192 px a side, 20 MB).
+    public static let imageTooLarge = ErrorCode(rawValue: "IMAGE_TOO_LARGE")
     /// No or a wrong API key.
     public static let unauthorized = ErrorCode(rawValue: "UNAUTHORIZED")
     /// The resource does not exist (or belongs to another workspace).

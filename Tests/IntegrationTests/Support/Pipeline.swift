@@ -89,7 +89,12 @@ final class Pipeline: @unchecked Sendable {
 
     /// `POST /v1/videos` with the given form fields and, unless nil, the sample photo as `image`.
     func submit(fields: [(String, String)], image: Data? = try? Data(contentsOf: BuiltProducts.samplePhoto), key: String? = nil) async throws -> Reply {
-        let form = MultipartBody(fields: fields, file: image.map { (name: "image", filename: "room.jpg", contentType: "image/jpeg", data: $0) })
+        try await submit(fields: fields, files: image.map { [("image", $0)] } ?? [], key: key)
+    }
+
+    /// `POST /v1/videos` with the given form fields and photos, each under its form field.
+    func submit(fields: [(String, String)], files: [(field: String, data: Data)], key: String? = nil) async throws -> Reply {
+        let form = MultipartBody(fields: fields, files: files.map { (name: $0.field, filename: "room.jpg", contentType: "image/jpeg", data: $0.data) })
         var request = URLRequest(url: URL(string: "\(baseURL)/v1/videos")!)
         request.httpMethod = "POST"
         request.setValue("Bearer \(key ?? apiKey)", forHTTPHeaderField: "Authorization")

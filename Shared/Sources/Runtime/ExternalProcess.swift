@@ -1,17 +1,18 @@
 import Foundation
 
 /// Runs a command-line tool to completion without blocking a thread of the cooperative pool.
-enum ExternalProcess {
-    struct Failure: Error, CustomStringConvertible {
-        let executable: String
-        let status: Int32
-        let output: String
-        var description: String { "\(executable) exited with status \(status): \(output)" }
+public enum ExternalProcess {
+    /// The tool exited non-zero; `output` is the tail of what it printed.
+    public struct Failure: Error, CustomStringConvertible {
+        public let executable: String
+        public let status: Int32
+        public let output: String
+        public var description: String { "\(executable) exited with status \(status): \(output)" }
     }
 
     /// Runs `executable` (a path, or a name looked up on PATH) with `arguments`; its output goes to
     /// `logFile`, whose tail becomes the error when it exits non-zero.
-    static func run(_ executable: String, arguments: [String], logFile: URL) async throws {
+    public static func run(_ executable: String, arguments: [String], logFile: URL) async throws {
         let process = Process()
         if executable.contains("/") {
             process.executableURL = URL(fileURLWithPath: executable)
