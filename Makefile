@@ -4,10 +4,10 @@ SWIFT ?= swift
 PORT ?= 8080
 DATA_DIR ?= ./data
 SAMPLE ?= Samples/living-room.jpg
-APT_PACKAGES := librdkafka-dev libsqlite3-dev libcurl4-openssl-dev ffmpeg pkg-config docker-compose
+APT_PACKAGES := librdkafka-dev libsqlite3-dev libcurl4-openssl-dev ffmpeg pkg-config docker-compose time
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test deps build build-release clean
+.PHONY: run test deps build bench-render clean
 
 ## Install the Debian packages that are missing (only those), with apt.
 deps:
@@ -30,6 +30,10 @@ run: deps
 ## Every test: unit tests and the multi-process integration tests.
 test: build
 	$(SWIFT) test --skip-build
+
+## The local renderer benchmark (release build); results go to Benchmarks/results/.
+bench-render: deps
+	bash Benchmarks/render/run.sh
 
 clean:
 	rm -rf .build $(DATA_DIR)
