@@ -48,8 +48,9 @@ struct SampleSubmission: Service {
             switch status["status"] as? String {
             case "completed":
                 let url = status["video_url"] as? String ?? "?"
+                let poster = status["poster_url"] as? String ?? "none"
                 let path = storageDirectory.appendingPathComponent("generation-videos/\(id).mp4").path
-                Console.say("Sample video ready:\n  file: \(path)\n  url:  \(url)\nStill serving; press Ctrl-C to stop.")
+                Console.say("Sample video ready:\n  file:   \(path)\n  url:    \(url)\n  poster: \(poster)\nStill serving; press Ctrl-C to stop.")
                 return
             case "failed":
                 throw Failure(description: "sample job failed: \(String(decoding: data, as: UTF8.self))")

@@ -37,6 +37,12 @@ struct PipelineTests {
             #expect(served.status == 200)
             #expect(served.body == (try Data(contentsOf: stored)))
 
+            let posterURL = try #require(job["poster_url"] as? String)
+            #expect(posterURL.hasSuffix("/generation-videos/\(id).jpg"))
+            let poster = try await pipeline.get(posterURL)
+            #expect(poster.status == 200)
+            #expect(ImageHeader.read([UInt8](poster.body)).map { ($0.format, $0.width, $0.height) } ?? (.png, 0, 0) == (.jpeg, 1280, 720))
+
             #expect(try pipeline.debitCount(job: id) == 1)
             let crossed = Set(try await pipeline.eventTypesOnKafka(job: id, atLeast: 6))
             #expect(crossed == [.videoRequested, .videoRouted, .creditsDebited, .videoSubmitted, .videoGenerated, .videoStored])

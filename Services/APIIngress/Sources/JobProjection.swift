@@ -82,6 +82,7 @@ struct JobProjection: EventHandler {
                 guard !job.status.isTerminal else { return }
                 job.videoKey = data.videoKey
                 job.videoBytes = data.bytes
+                job.posterKey = data.posterKey
                 job.advance(to: .stored, status: .completed)
             }
         }

@@ -44,6 +44,7 @@ struct JobRecord: Codable, FetchableRecord, PersistableRecord {
     var predictionID: String?
     var videoKey: String?
     var videoBytes: Int64?
+    var posterKey: String?
     var errorCode: String?
     var errorMessage: String?
     var errorDetails: String?
@@ -63,6 +64,7 @@ struct JobRecord: Codable, FetchableRecord, PersistableRecord {
         case predictionID = "prediction_id"
         case videoKey = "video_key"
         case videoBytes = "video_bytes"
+        case posterKey = "poster_key"
         case errorCode = "error_code"
         case errorMessage = "error_message"
         case errorDetails = "error_details"
@@ -98,6 +100,11 @@ struct JobRecord: Codable, FetchableRecord, PersistableRecord {
                 table.column("updated_at", .datetime).notNull()
             }
             try db.create(index: "jobs_by_workspace", on: databaseTableName, columns: ["workspace_id", "created_at"])
+        }
+        migrator.registerMigration("api-ingress-v2-job-poster") { db in
+            try db.alter(table: databaseTableName) { table in
+                table.add(column: "poster_key", .text)
+            }
         }
     }
 

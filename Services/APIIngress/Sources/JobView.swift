@@ -23,6 +23,7 @@ struct JobView: Encodable {
     let aspectRatio: String
     let videoURL: String?
     let videoBytes: Int64?
+    let posterURL: String?
     let error: Failure?
     let estimatedSeconds: Int?
     let createdAt: Date
@@ -38,6 +39,7 @@ struct JobView: Encodable {
         case aspectRatio = "aspect_ratio"
         case videoURL = "video_url"
         case videoBytes = "video_bytes"
+        case posterURL = "poster_url"
         case estimatedSeconds = "estimated_seconds"
         case createdAt = "created_at"
         case updatedAt = "updated_at"
@@ -57,6 +59,7 @@ struct JobView: Encodable {
         aspectRatio = job.aspectRatio
         videoURL = job.videoKey.map { "\(publicBaseURL)/media/\($0)" }
         videoBytes = job.videoBytes
+        posterURL = job.posterKey.map { "\(publicBaseURL)/media/\($0)" }
         error = job.errorCode.map { Failure(code: $0, message: job.errorMessage ?? "") }
         self.estimatedSeconds = estimatedSeconds
         createdAt = job.createdAt

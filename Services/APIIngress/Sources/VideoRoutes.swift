@@ -82,7 +82,7 @@ struct VideoRoutes {
             videoType: spec.videoType?.rawValue, cameraMotion: spec.cameraMotion?.rawValue, model: decision.model.id,
             quotedCredits: decision.credits, creditsDebited: nil, durationSeconds: spec.durationSeconds,
             aspectRatio: spec.aspectRatio.rawValue, prompt: spec.prompt, provider: decision.model.provider,
-            predictionID: nil, videoKey: nil, videoBytes: nil, errorCode: nil, errorMessage: nil, errorDetails: nil,
+            predictionID: nil, videoKey: nil, videoBytes: nil, posterKey: nil, errorCode: nil, errorMessage: nil, errorDetails: nil,
             webhookURL: form.text("webhook_url"), createdAt: now, updatedAt: now)
         let event = EventEnvelope(source: "api-ingress", subject: jobID, workspaceID: workspaceID,
                                   data: VideoRequested(request: spec, inputImageKeys: imageKeys))

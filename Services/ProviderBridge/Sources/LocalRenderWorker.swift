@@ -67,7 +67,7 @@ struct LocalRenderWorker: Service {
                     try Outbox.enqueue(EventEnvelope(
                         source: "provider-bridge", subject: current.jobID, workspaceID: current.workspaceID,
                         data: VideoGenerated(provider: current.provider, predictionID: current.predictionID,
-                                             outputURL: output.absoluteString)), in: db)
+                                             outputURL: output.absoluteString, posterURL: poster.absoluteString)), in: db)
                 case .failure(let error):
                     current.status = .failed
                     current.errorCode = error.code.rawValue

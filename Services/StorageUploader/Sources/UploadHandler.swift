@@ -22,12 +22,13 @@ struct UploadHandler: EventHandler {
         } catch {
             result = .failure(error)
         }
+        let posterKey = storePoster(generated.data.posterURL, videoKey: key, jobID: jobID)
         try await event.inbox.commit { db in
             switch result {
             case .success(let stored):
                 try Outbox.enqueue(EventEnvelope(
                     source: "storage-uploader", subject: jobID, workspaceID: generated.workspaceID,
-                    data: VideoStored(videoKey: key, bytes: stored.bytes, sha256: stored.sha256)), in: db)
+                    data: VideoStored(videoKey: key, bytes: stored.bytes, sha256: stored.sha256, posterKey: posterKey)), in: db)
             case .failure(let error):
                 try Outbox.enqueue(EventEnvelope(
                     source: "storage-uploader", subject: jobID, workspaceID: generated.workspaceID,
@@ -39,6 +40,24 @@ struct UploadHandler: EventHandler {
             logger.info("Stored video", metadata: ["job_id": "\(jobID)", "key": "\(key)", "bytes": "\(stored.bytes)"])
         case .failure(let error):
             logger.error("Could not store video", metadata: ["job_id": "\(jobID)", "error": "\(error)"])
+        }
+    }
+
+    /// Copies the poster beside the video when there is a readable JPEG; a missing poster never
+    /// fails a job whose video is fine.
+    private func storePoster(_ posterURL: String?, videoKey: String, jobID: String) -> String? {
+        guard let posterURL, let url = URL(string: posterURL), url.isFileURL else { return nil }
+        let key = VideoKey.poster(forVideoKey: videoKey)
+        guard let head = try? FileHandle(forReadingFrom: url).read(upToCount: 4), ImageHeader.format(of: Array(head)) == .jpeg else {
+            logger.warning("Poster missing or not a JPEG; storing the video without it", metadata: ["job_id": "\(jobID)"])
+            return nil
+        }
+        do {
+            _ = try storage.copyFile(at: url, to: key)
+            return key
+        } catch {
+            logger.warning("Could not store poster", metadata: ["job_id": "\(jobID)", "error": "\(error)"])
+            return nil
         }
     }
 

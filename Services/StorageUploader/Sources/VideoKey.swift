@@ -6,4 +6,9 @@ enum VideoKey {
         guard let prefix = destinationPrefix?.trimmingCharacters(in: ["/"]), !prefix.isEmpty else { return base }
         return "\(prefix)/\(base)"
     }
+
+    /// The poster's key: the video's, with `.jpg` for `.mp4`.
+    static func poster(forVideoKey videoKey: String) -> String {
+        String(videoKey.dropLast(".mp4".count)) + ".jpg"
+    }
 }

@@ -98,12 +98,15 @@ public struct VideoGenerated: EventPayload {
     public var predictionID: String
     public var outputURL: String
     public var destinationPrefix: String?
+    /// A still of the video (JPEG), when the provider made one.
+    public var posterURL: String?
 
-    public init(provider: String, predictionID: String, outputURL: String, destinationPrefix: String? = nil) {
+    public init(provider: String, predictionID: String, outputURL: String, destinationPrefix: String? = nil, posterURL: String? = nil) {
         self.provider = provider
         self.predictionID = predictionID
         self.outputURL = outputURL
         self.destinationPrefix = destinationPrefix
+        self.posterURL = posterURL
     }
 
     enum CodingKeys: String, CodingKey {
@@ -111,6 +114,7 @@ public struct VideoGenerated: EventPayload {
         case predictionID = "prediction_id"
         case outputURL = "output_url"
         case destinationPrefix = "destination_prefix"
+        case posterURL = "poster_url"
     }
 }
 
@@ -135,15 +139,19 @@ public struct VideoStored: EventPayload {
     public var videoKey: String
     public var bytes: Int64
     public var sha256: String
+    /// Storage key of the poster JPEG beside the video, when there is one.
+    public var posterKey: String?
 
-    public init(videoKey: String, bytes: Int64, sha256: String) {
+    public init(videoKey: String, bytes: Int64, sha256: String, posterKey: String? = nil) {
         self.videoKey = videoKey
         self.bytes = bytes
         self.sha256 = sha256
+        self.posterKey = posterKey
     }
 
     enum CodingKeys: String, CodingKey {
         case bytes, sha256
         case videoKey = "video_key"
+        case posterKey = "poster_key"
     }
 }
