@@ -43,9 +43,16 @@ var targets: [Target] = [
         ],
         path: "Shared/Sources"
     ),
+    // The renderer's per-pixel work, in C so that it runs optimised even in debug builds (tests and
+    // `make run` use debug builds; unoptimised Swift would be tens of times slower per pixel).
+    .target(
+        name: "CRenderKernel",
+        path: "Services/ProviderBridge/RenderKernel",
+        cSettings: [.unsafeFlags(["-O3"])]
+    ),
     .target(
         name: "LocalRender",
-        dependencies: shared,
+        dependencies: shared + ["CRenderKernel"],
         path: "Services/ProviderBridge/LocalRender"
     ),
     .executableTarget(

@@ -60,6 +60,25 @@ struct CameraMotionPixelTests {
         #expect(abs(moved + 64) <= 2, "content moved \(moved) px; expected -64 of 320")
     }
 
+    @Test("pan_left_right glides: every frame sits within a fraction of a pixel of the eased path, no stepping")
+    func noJitter() async throws {
+        let harness = try RenderHarness()
+        defer { harness.directory.remove() }
+        let photo = try harness.photo(.init(width: 1600, height: 900), name: "room.png")
+        let frames = try await harness.render(Self.request(.panLeftRight, image: photo)).frames()
+        let reference = frames[0].columnMeans
+        let measured = frames.map { subpixelShift(of: $0.columnMeans, from: reference, range: -300...10) }
+        // The window crosses 0.2 of a frame width (256 px) along the ease-in-out curve.
+        let expected = (0..<frames.count).map { -256 * Easing.inOut(Double($0) / Double(frames.count - 1)) }
+        let errors = zip(measured, expected).map { abs($0 - $1) }
+        #expect(errors.max()! < 0.75, "worst deviation \(errors.max()!) px; measured \(measured.map { ($0 * 100).rounded() / 100 })")
+        // No frame moves backwards, and no step is more than twice the eased step plus half a pixel.
+        let steps = zip(measured.dropFirst(), measured).map { $0 - $1 }
+        let expectedSteps = zip(expected.dropFirst(), expected).map { $0 - $1 }
+        #expect(steps.allSatisfy { $0 <= 0.25 }, "content moved backwards: \(steps)")
+        #expect(zip(steps, expectedSteps).allSatisfy { abs($0 - $1) <= 0.75 }, "uneven steps: \(steps)")
+    }
+
     @Test("rotate_cw turns the picture clockwise and rotate_ccw counter-clockwise", arguments: [
         (CameraMotion.rotateCW, 1.0), (.rotateCCW, -1.0),
     ])

@@ -82,6 +82,15 @@ struct GrayFrame {
         return best.shift
     }
 
+    /// The mean of each column: a horizontal profile that keeps sub-pixel detail of horizontal motion.
+    var columnMeans: [Double] {
+        var sums = [Double](repeating: 0, count: width)
+        for y in 0..<height {
+            for x in 0..<width { sums[x] += Double(pixels[y * width + x]) }
+        }
+        return sums.map { $0 / Double(height) }
+    }
+
     /// Centroid of the pixels brighter than `threshold`, or nil when there are none.
     func centroid(brighterThan threshold: UInt8) -> (x: Double, y: Double)? {
         var (sumX, sumY, count) = (0, 0, 0)
@@ -106,6 +115,25 @@ struct GrayFrame {
         }
         return dark
     }
+}
+
+/// How far a 1-D profile moved relative to `reference`, to a fraction of a pixel: the integer shift
+/// with the least mean absolute difference within `range`, refined by a parabola through its neighbours.
+func subpixelShift(of profile: [Double], from reference: [Double], range: ClosedRange<Int>) -> Double {
+    func cost(_ shift: Int) -> Double {
+        var total = 0.0
+        var count = 0
+        for x in max(0, -shift)..<min(reference.count, profile.count - shift) {
+            total += abs(profile[x + shift] - reference[x])
+            count += 1
+        }
+        return total / Double(max(count, 1))
+    }
+    let costs = range.map { ($0, cost($0)) }
+    let best = costs.min { $0.1 < $1.1 }!.0
+    let (left, centre, right) = (cost(best - 1), cost(best), cost(best + 1))
+    let curvature = left - 2 * centre + right
+    return Double(best) + (curvature > 0 ? 0.5 * (left - right) / curvature : 0)
 }
 
 enum Frames {

@@ -29,23 +29,38 @@ public struct LocalRenderer: Sendable {
             }
             orientations.append(header.orientation)
         }
-        var arguments = ["-hide_banner", "-nostdin", "-y", "-loglevel", "error"]
-        for image in images {
-            // Orientation is applied by the graph; keep ffmpeg from applying it a second time.
-            arguments += ["-noautorotate", "-i", image.path]
-        }
-        arguments += [
-            "-filter_complex", FilterGraph.build(for: request, orientations: orientations),
-            "-map", "[video]", "-frames:v", String(request.frameCount), "-r", String(request.framesPerSecond),
-            "-c:v", "libx264", "-preset", preset, "-crf", String(quality), "-pix_fmt", "yuv420p",
-            "-movflags", "+faststart", "-an", video.path,
-            "-map", "[poster]", "-frames:v", "1", "-q:v", "3", "-update", "1", poster.path,
-        ]
+        // A dying ffmpeg must fail the render, not kill this process with SIGPIPE while frames are written.
+        signal(SIGPIPE, SIG_IGN)
+        let workDirectory = video.deletingLastPathComponent()
         do {
-            try await ExternalProcess.run(ffmpegPath, arguments: arguments, logFile: logFile)
+            let stills = try await StillDecoder(ffmpegPath: ffmpegPath).decode(
+                images, orientations: orientations, focus: request.focus, size: FrameComposer.stillSize(for: request),
+                workDirectory: workDirectory, logFile: logFile)
+            let composer = FrameComposer(request: request, stills: stills)
+            try await VideoEncoder(ffmpegPath: ffmpegPath, preset: preset, quality: quality)
+                .encode(request, composer: composer, output: video, logFile: logFile)
+            try await writePoster(request, composer: composer, to: poster, workDirectory: workDirectory, logFile: logFile)
+        } catch let error as RoomReelError {
+            throw error
         } catch {
             throw RoomReelError(.generationFailed, "local render failed: \(error)")
         }
+    }
+
+    /// Encodes the representative frame as a JPEG.
+    private func writePoster(_ request: RenderRequest, composer: FrameComposer, to poster: URL, workDirectory: URL, logFile: URL) async throws {
+        var composer = composer
+        let (width, height) = request.frameSize
+        var frame = PlanarImage(width: width, height: height)
+        composer.draw(FrameComposer.posterFrame(for: request), into: &frame)
+        let raw = workDirectory.appendingPathComponent("poster-\(UUID().uuidString).yuv")
+        defer { try? FileManager.default.removeItem(at: raw) }
+        try Data(frame.bytes).write(to: raw)
+        try await ExternalProcess.run(ffmpegPath, arguments: [
+            "-hide_banner", "-nostdin", "-y", "-loglevel", "error",
+            "-f", "rawvideo", "-pix_fmt", "yuv420p", "-s", "\(width)x\(height)", "-i", raw.path,
+            "-frames:v", "1", "-q:v", "3", "-update", "1", poster.path,
+        ], logFile: logFile.deletingPathExtension().appendingPathExtension("poster.log"))
     }
 
     /// Refuses what the renderer cannot make, before any work.

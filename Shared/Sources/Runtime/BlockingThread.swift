@@ -1,11 +1,11 @@
 import Foundation
 
 /// A blocking loop on its own OS thread, so that it never occupies Swift's cooperative pool.
-struct BlockingThread: Sendable {
+public struct BlockingThread: Sendable {
     private let finished: AsyncStream<Void>
 
     /// Starts `body` on a new thread named `name`.
-    init(name: String, _ body: @escaping @Sendable () -> Void) {
+    public init(name: String, _ body: @escaping @Sendable () -> Void) {
         let (finished, continuation) = AsyncStream<Void>.makeStream()
         self.finished = finished
         let thread = Thread {
@@ -17,7 +17,7 @@ struct BlockingThread: Sendable {
     }
 
     /// Returns once `body` has returned.
-    func join() async {
+    public func join() async {
         for await _ in finished {}
     }
 }
