@@ -20,7 +20,8 @@ struct StillDecoder {
             Self.preparation(input: index, orientation: orientations[index], focus: focus, size: size) + "[still\(index)]"
         }
         chains.append(images.indices.map { "[still\($0)]" }.joined() + "concat=n=\(images.count):v=1:a=0[stills]")
-        arguments += ["-filter_complex", chains.joined(separator: ";"), "-map", "[stills]",
+        // passthrough: one output frame per photo, whatever timestamps the image demuxers gave them.
+        arguments += ["-filter_complex", chains.joined(separator: ";"), "-map", "[stills]", "-fps_mode", "passthrough",
                       "-f", "rawvideo", "-pix_fmt", "yuv420p", raw.path]
         try await ExternalProcess.run(ffmpegPath, arguments: arguments, logFile: logFile)
 
