@@ -166,7 +166,7 @@ struct PipelineTests {
             let accepted = try await pipeline.submit(fields: Self.cameraMotion(duration: "3"))
             let id = try #require(accepted.json["id"] as? String)
 
-            let crashed = try await pipeline.process("billing").exit(timeout: .seconds(60))
+            let crashed = try await pipeline.process("billing").exit(timeout: .seconds(120))
             #expect(crashed.bySignal && crashed.status == SIGKILL)
             #expect(try pipeline.debitCount(job: id) == 1)
             // The debit's event is still in billing's outbox: it was never published.

@@ -5,7 +5,7 @@ import TestSupport
 import Testing
 
 /// Renders real clips with ffmpeg and checks what the decoded frames show.
-@Suite("Local renderer: camera moves, by their pixels")
+@Suite("Local renderer: camera moves, by their pixels", .serialized)
 struct CameraMotionPixelTests {
     /// A 2 s clip at 24 fps: 48 frames, enough to see a move, quick to render and decode.
     static func request(_ motion: CameraMotion, image: URL, ratio: AspectRatio = .landscape, focus: FocusPoint = .centre) -> RenderRequest {

@@ -4,7 +4,7 @@ import Shared
 import TestSupport
 import Testing
 
-@Suite("Local renderer: output format")
+@Suite("Local renderer: output format", .serialized)
 struct OutputFormatTests {
     @Test("frame count, frame rate, duration and size follow the request; the poster is a JPEG of the frame size",
           arguments: [(Resolution.p720, 24, 3.0, AspectRatio.portrait), (.p720, 30, 2.5, .square), (.p1080, 30, 2.0, .landscape)])

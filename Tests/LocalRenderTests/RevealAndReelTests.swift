@@ -4,7 +4,7 @@ import Shared
 import TestSupport
 import Testing
 
-@Suite("Local renderer: before/after reveals and social reels")
+@Suite("Local renderer: before/after reveals and social reels", .serialized)
 struct RevealAndReelTests {
     @Test("before_after starts on the before photo and ends on the after photo", arguments: RevealStyle.allCases)
     func beforeAfter(reveal: RevealStyle) async throws {

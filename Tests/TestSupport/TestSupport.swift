@@ -29,7 +29,9 @@ public struct DeadlineExceeded: Error, CustomStringConvertible {
 
 /// Polls `probe` until it returns a value, failing after `timeout`. For state that another task or
 /// process changes; the short pause between polls is not a wait for an event but a polling interval.
-public func eventually<T>(_ what: String, timeout: Duration = .seconds(30), _ probe: () async throws -> T?) async throws -> T {
+/// Deadlines are generous on purpose: they only cost time when something is broken, and tests share
+/// two cores with ffmpeg renders and Kafka brokers.
+public func eventually<T>(_ what: String, timeout: Duration = .seconds(120), _ probe: () async throws -> T?) async throws -> T {
     let deadline = ContinuousClock.now + timeout
     while true {
         if let value = try await probe() { return value }
@@ -66,7 +68,7 @@ public var testLogger: Logger {
 }
 
 /// Reads every message of `topics` from the beginning as a new consumer group, until `count` arrived.
-public func readMessages(brokers: String, topics: [String], count: Int, timeout: Duration = .seconds(30)) async throws -> [ConsumedKafkaMessage] {
+public func readMessages(brokers: String, topics: [String], count: Int, timeout: Duration = .seconds(120)) async throws -> [ConsumedKafkaMessage] {
     let consumer = try KafkaConsumer(brokers: brokers, groupID: "test-reader-\(UUID().uuidString)", clientID: "test-reader", topics: topics)
     var received: [ConsumedKafkaMessage] = []
     return try await eventually("\(count) messages on \(topics)", timeout: timeout) {

@@ -37,9 +37,11 @@ public struct LocalRenderer: Sendable {
                 images, orientations: orientations, focus: request.focus, size: FrameComposer.stillSize(for: request),
                 workDirectory: workDirectory, logFile: logFile)
             let composer = FrameComposer(request: request, stills: stills)
+            // The poster is one frame, drawn and encoded beside the clip rather than after it.
+            async let posterWritten: Void = writePoster(request, composer: composer, to: poster, workDirectory: workDirectory, logFile: logFile)
             try await VideoEncoder(ffmpegPath: ffmpegPath, preset: preset, quality: quality)
                 .encode(request, composer: composer, output: video, logFile: logFile)
-            try await writePoster(request, composer: composer, to: poster, workDirectory: workDirectory, logFile: logFile)
+            try await posterWritten
         } catch let error as RoomReelError {
             throw error
         } catch {

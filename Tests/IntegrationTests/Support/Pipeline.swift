@@ -117,7 +117,7 @@ final class Pipeline: @unchecked Sendable {
     }
 
     /// Polls `GET /v1/videos/{id}` until the job is `completed` or `failed`.
-    func finishedJob(_ id: String, timeout: Duration = .seconds(120)) async throws -> [String: Any] {
+    func finishedJob(_ id: String, timeout: Duration = .seconds(300)) async throws -> [String: Any] {
         try await eventually("job \(id) to finish", timeout: timeout) {
             let reply = try await get("/v1/videos/\(id)")
             let status = reply.json["status"] as? String

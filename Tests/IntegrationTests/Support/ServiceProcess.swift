@@ -39,7 +39,7 @@ final class ServiceProcess: @unchecked Sendable {
     }
 
     /// Waits for a log line starting with `prefix` and returns the line.
-    func line(startingWith prefix: String, timeout: Duration = .seconds(30)) async throws -> String {
+    func line(startingWith prefix: String, timeout: Duration = .seconds(120)) async throws -> String {
         try await eventually("\(name) to print '\(prefix)'", timeout: timeout) {
             if let line = output.split(separator: "\n").first(where: { $0.hasPrefix(prefix) }) { return String(line) }
             guard isRunning else { throw DeadlineExceeded(description: "\(name) exited before printing '\(prefix)':\n\(output)") }
@@ -48,7 +48,7 @@ final class ServiceProcess: @unchecked Sendable {
     }
 
     /// Waits for the process to exit on its own; returns its termination status and whether a signal ended it.
-    func exit(timeout: Duration = .seconds(30)) async throws -> (status: Int32, bySignal: Bool) {
+    func exit(timeout: Duration = .seconds(60)) async throws -> (status: Int32, bySignal: Bool) {
         _ = try await eventually("\(name) to exit", timeout: timeout) { process.isRunning ? nil : true }
         return (process.terminationStatus, process.terminationReason == .uncaughtSignal)
     }
