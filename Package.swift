@@ -41,7 +41,8 @@ var targets: [Target] = [
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "Crypto", package: "swift-crypto"),
         ],
-        path: "Shared/Sources"
+        path: "Shared/Sources",
+        resources: [.copy("Catalog/models.json")]
     ),
     // The renderer's per-pixel work, in C so that it runs optimised even in debug builds (tests and
     // `make run` use debug builds; unoptimised Swift would be tens of times slower per pixel).

@@ -44,8 +44,11 @@ struct DevCommand: AsyncParsableCommand {
         let apiKey = try Self.devAPIKey(in: dataDirectory)
 
         let (ready, readyContinuation) = AsyncStream<Int>.makeStream()
+        // Provider credentials in the environment make their models available; without any, jobs
+        // fall back to the local renderer's models where they can.
+        let routing = try RoutingConfiguration.fromEnvironment(EnvironmentReader())
         let ingress = IngressConfiguration(
-            common: common, port: port, bootstrapAPIKeys: [(workspaceID: Self.devWorkspace, key: apiKey)],
+            common: common, routing: routing, port: port, bootstrapAPIKeys: [(workspaceID: Self.devWorkspace, key: apiKey)],
             onServerRunning: { boundPort in
                 Console.say("RoomReel ready on http://127.0.0.1:\(boundPort)\nAPI key: \(apiKey)")
                 readyContinuation.yield(boundPort)
@@ -54,7 +57,7 @@ struct DevCommand: AsyncParsableCommand {
 
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: MockClusterService(cluster: cluster))]
         let workers: [any Service] =
-            try buildModelRouterServices(config: .init(common: common))
+            try buildModelRouterServices(config: .init(common: common, routing: routing))
             + buildBillingServices(config: .init(common: common, bootstrapGrants: [(Self.devWorkspace, Self.devCredits)]))
             + buildProviderBridgeServices(config: .init(common: common))
             + buildStorageUploaderServices(config: .init(common: common))

@@ -74,7 +74,7 @@ struct PipelineTests {
             #expect(reel.json["model"] as? String == "local-social-reel")
             #expect(reel.json["aspect_ratio"] as? String == "9:16")
 
-            for (reply, seconds, size, credits) in [(reveal, 3.0, (1280, 720), 2), (reel, 4.0, (720, 1280), 3)] {
+            for (reply, seconds, size, credits) in [(reveal, 3.0, (1280, 720), 2), (reel, 4.0, (720, 1280), 2)] {
                 let id = try #require(reply.json["id"] as? String)
                 let job = try await pipeline.finishedJob(id)
                 try #require(job["status"] as? String == "completed", "job ended as \(job)")
@@ -135,6 +135,19 @@ struct PipelineTests {
                 fields: [("video_type", "before_after"), ("workspace_id", Pipeline.workspace)], files: [("before_image", sample)])
             #expect(missingAfter.status == 400)
             #expect((missingAfter.json["error"] as? [String: Any])?["code"] as? String == "IMAGE_REQUIRED")
+
+            let models = try await pipeline.get("/v1/models")
+            #expect(models.status == 200)
+            let listed = try #require(models.json["models"] as? [[String: Any]])
+            let byID = Dictionary(uniqueKeysWithValues: listed.compactMap { entry in (entry["id"] as? String).map { ($0, entry) } })
+            #expect(byID["local-camera-motion"]?["available"] as? Bool == true)
+            #expect(byID["veo-2"]?["available"] as? Bool == false)
+            #expect((byID["veo-2"]?["unavailable_reason"] as? String)?.contains("REPLICATE_API_TOKEN") == true)
+            #expect((models.json["defaults"] as? [String: String])?["walkthrough"] == "veo-2")
+
+            let walkthrough = try await pipeline.submit(fields: [("video_type", "walkthrough"), ("workspace_id", Pipeline.workspace)])
+            #expect(walkthrough.status == 422)
+            #expect((walkthrough.json["error"] as? [String: Any])?["code"] as? String == "MODEL_UNAVAILABLE")
 
             let unknown = try await pipeline.get("/v1/videos/00000000-0000-0000-0000-000000000000")
             #expect(unknown.status == 404)

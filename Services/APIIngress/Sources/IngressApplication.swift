@@ -40,7 +40,8 @@ public func buildApplication(config: IngressConfiguration) throws -> some Applic
     router.middlewares.add(FileMiddleware(videosFolder.path, urlBasePath: "/media/generation-videos", logger: logger))
     router.get("/healthz") { _, _ in "ok" }
     let api = router.group("v1").add(middleware: APIKeyAuthenticator(database: database))
-    VideoRoutes(database: database, storage: storage, selector: ModelSelector(catalog: .builtIn),
+    ModelRoutes(routing: config.routing).register(on: api)
+    VideoRoutes(database: database, storage: storage, selector: config.routing.selector,
                 imageCheck: InputImageCheck(ffmpegPath: config.ffmpegPath),
                 maxUploadBytes: config.maxUploadBytes, publicBaseURL: publicBaseURL).register(on: api)
 

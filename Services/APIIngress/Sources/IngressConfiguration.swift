@@ -4,6 +4,8 @@ import Shared
 /// api-ingress's settings.
 public struct IngressConfiguration: Sendable {
     public var common: CommonConfiguration
+    /// The model catalog and provider availability, to quote jobs and list models.
+    public var routing: RoutingConfiguration
     /// Address to listen on (`INGRESS_HOST`, default 127.0.0.1).
     public var host: String
     /// Port to listen on (`INGRESS_PORT`, default 8080; 0 picks a free port, announced on stdout).
@@ -20,10 +22,11 @@ public struct IngressConfiguration: Sendable {
     /// Called once the server accepts connections, with the port it is bound to.
     public var onServerRunning: @Sendable (Int) async -> Void
 
-    public init(common: CommonConfiguration, host: String = "127.0.0.1", port: Int = 8080, publicBaseURL: String? = nil,
+    public init(common: CommonConfiguration, routing: RoutingConfiguration, host: String = "127.0.0.1", port: Int = 8080, publicBaseURL: String? = nil,
                 bootstrapAPIKeys: [(workspaceID: String, key: String)] = [], maxUploadBytes: Int = 64 << 20,
                 ffmpegPath: String = "ffmpeg", onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }) {
         self.common = common
+        self.routing = routing
         self.host = host
         self.port = port
         self.publicBaseURL = publicBaseURL
@@ -36,6 +39,7 @@ public struct IngressConfiguration: Sendable {
     public static func fromEnvironment(_ environment: EnvironmentReader) throws -> IngressConfiguration {
         IngressConfiguration(
             common: try .fromEnvironment(environment),
+            routing: try .fromEnvironment(environment),
             host: environment.string("INGRESS_HOST", default: "127.0.0.1"),
             port: try environment.integer("INGRESS_PORT", default: 8080, in: 0...65535),
             publicBaseURL: environment.optionalString("INGRESS_PUBLIC_URL"),

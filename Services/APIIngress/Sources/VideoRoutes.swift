@@ -51,7 +51,8 @@ struct VideoRoutes {
             resolution: try form.text("resolution").map { try Self.parse(Resolution.self, $0, field: "resolution") },
             framesPerSecond: try Self.framesPerSecond(form.text("fps")),
             focus: try Self.focus(x: form.text("focus_x"), y: form.text("focus_y")),
-            reveal: try form.text("reveal").map { try Self.parse(RevealStyle.self, $0, field: "reveal") }
+            reveal: try form.text("reveal").map { try Self.parse(RevealStyle.self, $0, field: "reveal") },
+            fallback: try form.text("fallback").map { try Self.boolean($0, field: "fallback") }
         )
         let photos = try Self.photoParts(of: form, for: videoType)
         let decision = try selector.select(for: spec, imageCount: photos.count)
@@ -159,6 +160,14 @@ struct VideoRoutes {
             throw APIError(.promptTooLong, "prompt is \(prompt.count) characters; the limit is \(maxPromptLength)")
         }
         return prompt
+    }
+
+    static func boolean(_ text: String, field: String) throws -> Bool {
+        switch text.lowercased() {
+        case "true", "1", "yes": return true
+        case "false", "0", "no": return false
+        default: throw APIError(.invalidRequest, "\(field) must be true or false; got '\(text)'")
+        }
     }
 
     static func framesPerSecond(_ text: String?) throws -> Int? {

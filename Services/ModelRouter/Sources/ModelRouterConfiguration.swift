@@ -3,14 +3,14 @@ import Shared
 /// model-router's settings.
 public struct ModelRouterConfiguration: Sendable {
     public var common: CommonConfiguration
-    public var catalog: ModelCatalog
+    public var routing: RoutingConfiguration
 
-    public init(common: CommonConfiguration, catalog: ModelCatalog = .builtIn) {
+    public init(common: CommonConfiguration, routing: RoutingConfiguration) {
         self.common = common
-        self.catalog = catalog
+        self.routing = routing
     }
 
     public static func fromEnvironment(_ environment: EnvironmentReader) throws -> ModelRouterConfiguration {
-        ModelRouterConfiguration(common: try .fromEnvironment(environment))
+        ModelRouterConfiguration(common: try .fromEnvironment(environment), routing: try .fromEnvironment(environment))
     }
 }

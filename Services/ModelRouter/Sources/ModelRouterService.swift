@@ -10,7 +10,7 @@ public func buildModelRouterServices(config: ModelRouterConfiguration) throws ->
     let logger = config.common.logger(service: modelRouterServiceName)
     let database = try ServiceDatabase(path: config.common.databasePath(service: modelRouterServiceName),
                                        migrations: RoutingDecisionRecord.registerMigrations)
-    let handler = RoutingHandler(selector: ModelSelector(catalog: config.catalog), logger: logger)
+    let handler = RoutingHandler(selector: config.routing.selector, logger: logger)
     return try EventServiceParts(name: modelRouterServiceName, common: config.common, database: database,
                                  handler: handler, logger: logger).services
 }

@@ -7,6 +7,13 @@ struct RoutingHandler: EventHandler {
     let selector: ModelSelector
     let logger: Logger
 
+    /// The audit trail's words for a decision.
+    static func reason(for decision: RoutingDecision, spec: VideoJobSpec) -> String {
+        let preferred = spec.model == nil ? "default for \(spec.videoType?.rawValue ?? "?")" : "explicit model"
+        guard let fallback = decision.fallbackReason else { return preferred }
+        return "fallback from \(decision.preferredModelID) (\(preferred)): \(fallback)"
+    }
+
     var eventTypes: [EventType] { [.videoRequested] }
 
     func handle(_ event: IncomingEvent) async throws {
@@ -20,7 +27,7 @@ struct RoutingHandler: EventHandler {
             case .success(let decision):
                 try RoutingDecisionRecord(
                     jobID: spec.jobID, workspaceID: spec.workspaceID, modelID: decision.model.id, credits: decision.credits,
-                    errorCode: nil, reason: spec.model == nil ? "default for \(spec.videoType?.rawValue ?? "?")" : "explicit model",
+                    errorCode: nil, reason: Self.reason(for: decision, spec: spec),
                     decidedAt: Date()
                 ).insert(db, onConflict: .replace)
                 try Outbox.enqueue(EventEnvelope(
@@ -41,7 +48,9 @@ struct RoutingHandler: EventHandler {
         }
         switch outcome {
         case .success(let decision):
-            logger.info("Routed job", metadata: ["job_id": "\(spec.jobID)", "model": "\(decision.model.id)", "credits": "\(decision.credits)"])
+            logger.info("Routed job", metadata: [
+                "job_id": "\(spec.jobID)", "model": "\(decision.model.id)", "credits": "\(decision.credits)",
+                "reason": "\(Self.reason(for: decision, spec: spec))"])
         case .failure(let error):
             logger.notice("Job cannot be routed", metadata: ["job_id": "\(spec.jobID)", "code": "\(error.code)"])
         }

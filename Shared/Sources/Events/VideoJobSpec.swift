@@ -20,10 +20,17 @@ public struct VideoJobSpec: Codable, Sendable, Equatable {
     public var focus: FocusPoint?
     /// How `before_after` reveals the after photo; a wipe when absent.
     public var reveal: RevealStyle?
+    /// Whether routing may pick another model when the preferred one cannot take the job; when
+    /// absent, yes for a `video_type` and no for an explicit `model`.
+    public var fallback: Bool?
+
+    /// The effective fallback rule.
+    public var allowsFallback: Bool { fallback ?? (model == nil) }
 
     public init(jobID: String, workspaceID: String, videoType: VideoType?, model: String?, cameraMotion: CameraMotion?,
                 prompt: String?, style: String?, aspectRatio: AspectRatio, durationSeconds: Double, destinationPrefix: String? = nil,
-                resolution: Resolution? = nil, framesPerSecond: Int? = nil, focus: FocusPoint? = nil, reveal: RevealStyle? = nil) {
+                resolution: Resolution? = nil, framesPerSecond: Int? = nil, focus: FocusPoint? = nil, reveal: RevealStyle? = nil,
+                fallback: Bool? = nil) {
         self.jobID = jobID
         self.workspaceID = workspaceID
         self.videoType = videoType
@@ -38,10 +45,11 @@ public struct VideoJobSpec: Codable, Sendable, Equatable {
         self.framesPerSecond = framesPerSecond
         self.focus = focus
         self.reveal = reveal
+        self.fallback = fallback
     }
 
     enum CodingKeys: String, CodingKey {
-        case model, prompt, style, resolution, focus, reveal
+        case model, prompt, style, resolution, focus, reveal, fallback
         case framesPerSecond = "fps"
         case jobID = "job_id"
         case workspaceID = "workspace_id"
