@@ -68,6 +68,11 @@ var targets: [Target] = [
         dependencies: shared,
         path: "Tests/TestSupport"
     ),
+    .executableTarget(
+        name: "router-benchmark",
+        dependencies: ["Shared"],
+        path: "Benchmarks/RouterBenchmark"
+    ),
     .testTarget(
         name: "SharedTests",
         dependencies: shared + ["TestSupport"],
@@ -111,7 +116,7 @@ let package = Package(
     name: "RoomReel",
     platforms: [.macOS(.v15)],
     products: executables.map { .executable(name: $0.name, targets: [$0.name]) }
-        + [.executable(name: "roomreel", targets: ["roomreel"])],
+        + [.executable(name: "roomreel", targets: ["roomreel"]), .executable(name: "router-benchmark", targets: ["router-benchmark"])],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.0"),
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
