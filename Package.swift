@@ -79,6 +79,11 @@ var targets: [Target] = [
         path: "Tests/SharedTests"
     ),
     .testTarget(
+        name: "BillingTests",
+        dependencies: shared + ["TestSupport", "Billing"],
+        path: "Tests/BillingTests"
+    ),
+    .testTarget(
         name: "LocalRenderTests",
         dependencies: shared + ["TestSupport", "LocalRender"],
         path: "Tests/LocalRenderTests"

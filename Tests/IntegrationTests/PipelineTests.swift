@@ -196,6 +196,8 @@ struct PipelineTests {
                 try Int64.fetchOne(db, sql: "SELECT SUM(amount) FROM ledger_entries WHERE workspace_id = ?", arguments: [Pipeline.workspace])
             }
             #expect(balance == Pipeline.credits - 1)
+            let verify = try runTool(BuiltProducts.executable("roomreel").path, ["ledger", "verify", "--data-dir", pipeline.directory.url.path])
+            #expect(verify.status == 0 && verify.output.contains("Ledger intact"), "\(verify.output)")
         } catch {
             Issue.record("pipeline logs:\n\(pipeline.logs)")
             await pipeline.stop()

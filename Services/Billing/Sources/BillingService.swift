@@ -10,8 +10,7 @@ public let billingServiceName = "billing"
 /// billing's long-running parts, for a service group of its own or for `roomreel dev`.
 public func buildBillingServices(config: BillingConfiguration) throws -> [any Service] {
     let logger = config.common.logger(service: billingServiceName)
-    let database = try ServiceDatabase(path: config.common.databasePath(service: billingServiceName),
-                                       migrations: LedgerEntry.registerMigrations)
+    let database = try openBillingDatabase(path: config.common.databasePath(service: billingServiceName))
     try applyBootstrapGrants(config.bootstrapGrants, in: database)
     let handler = DebitHandler(faults: config.common.faults, logger: logger)
     return try EventServiceParts(name: billingServiceName, common: config.common, database: database,
@@ -23,14 +22,29 @@ public func buildServiceGroup(config: BillingConfiguration) throws -> ServiceGro
     ServiceMain.serviceGroup(try buildBillingServices(config: config), logger: config.common.logger(service: billingServiceName))
 }
 
+/// billing's SQLite file with every ledger migration applied.
+public func openBillingDatabase(path: String) throws -> ServiceDatabase {
+    try ServiceDatabase(path: path) { migrator in
+        LedgerEntry.registerMigrations(&migrator)
+        LedgerEntry.registerChainMigration(&migrator)
+    }
+}
+
+/// Checks the hash chain of every workspace in the ledger at `path`: (entries checked, problems found).
+public func verifyLedger(path: String) throws -> (entries: Int, problems: [String]) {
+    let database = try openBillingDatabase(path: path)
+    let (entries, problems) = try database.pool.read { db in try LedgerChain.verify(db) }
+    return (entries, problems.map(\.description))
+}
+
 /// Grants each configured workspace its starting credits once: the grant id is fixed, so restarts add nothing.
 func applyBootstrapGrants(_ grants: [(workspaceID: String, credits: Int64)], in database: ServiceDatabase) throws {
     try database.pool.write { db in
         for grant in grants {
-            try LedgerEntry(
-                id: "grant:bootstrap:\(grant.workspaceID)", workspaceID: grant.workspaceID, amount: grant.credits,
-                kind: .grant, jobID: nil, reason: "bootstrap grant", createdAt: Date()
-            ).insert(db, onConflict: .ignore)
+            let id = "grant:bootstrap:\(grant.workspaceID)"
+            guard try LedgerEntry.fetchOne(db, key: id) == nil else { continue }
+            try LedgerChain.append(LedgerEntry(
+                id: id, workspaceID: grant.workspaceID, amount: grant.credits, kind: .grant, jobID: nil, reason: "bootstrap grant"), in: db)
         }
     }
 }

@@ -58,10 +58,9 @@ struct DebitHandler: EventHandler {
                 data: CreditsRejected(required: credits, balance: balance)), in: db)
             return .rejected(balance: balance)
         }
-        let entry = LedgerEntry(
+        let entry = try LedgerChain.append(LedgerEntry(
             id: "debit:\(job.jobID)", workspaceID: job.workspaceID, amount: -credits, kind: .debit,
-            jobID: job.jobID, reason: "video \(job.jobID) on \(routed.data.modelID)", createdAt: Date())
-        try entry.insert(db)
+            jobID: job.jobID, reason: "video \(job.jobID) on \(routed.data.modelID)"), in: db)
         try Outbox.enqueue(EventEnvelope(
             source: "billing", subject: job.jobID, workspaceID: job.workspaceID,
             data: CreditsDebited(routed: routed.data, ledgerEntryID: entry.id, balanceAfter: balance - credits)), in: db)
