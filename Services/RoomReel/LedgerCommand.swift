@@ -10,6 +10,11 @@ struct LedgerCommand: AsyncParsableCommand {
         subcommands: [Verify.self]
     )
 
+    /// billing.sqlite under `dataDir`, or `database` when given.
+    static func ledgerPath(dataDir: String, database: String?) -> String {
+        database ?? URL(fileURLWithPath: dataDir).appendingPathComponent("billing.sqlite").path
+    }
+
     struct Verify: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Check every workspace's hash chain; exits 1 and lists the breaks if any entry was changed, removed or inserted."
@@ -22,7 +27,7 @@ struct LedgerCommand: AsyncParsableCommand {
         var database: String?
 
         func run() async throws {
-            let path = database ?? URL(fileURLWithPath: dataDir).appendingPathComponent("billing.sqlite").path
+            let path = LedgerCommand.ledgerPath(dataDir: dataDir, database: database)
             guard FileManager.default.fileExists(atPath: path) else {
                 throw ValidationError("no ledger at \(path)")
             }

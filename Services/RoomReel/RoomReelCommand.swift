@@ -5,6 +5,6 @@ struct RoomReelCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "roomreel",
         abstract: "RoomReel: room photos in, short videos out.",
-        subcommands: [DevCommand.self, KafkaMockCommand.self, RenderCommand.self, LedgerCommand.self]
+        subcommands: [DevCommand.self, KafkaMockCommand.self, RenderCommand.self, LedgerCommand.self, CreditsCommand.self]
     )
 }

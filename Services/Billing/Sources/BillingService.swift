@@ -48,3 +48,21 @@ func applyBootstrapGrants(_ grants: [(workspaceID: String, credits: Int64)], in 
         }
     }
 }
+
+/// Adds a grant (a top-up) to `workspaceID`, optionally expiring; returns the entry's id.
+@discardableResult
+public func grantCredits(_ credits: Int64, to workspaceID: String, expiresAt: Date? = nil, reason: String,
+                         in database: ServiceDatabase, now: Date = Date()) throws -> String {
+    precondition(credits > 0, "grants are positive")
+    let id = "grant:\(UUID().uuidString.lowercased())"
+    try database.pool.write { db in
+        try LedgerChain.append(LedgerEntry(id: id, workspaceID: workspaceID, amount: credits, kind: .grant, jobID: nil,
+                                           reason: reason, createdAt: now, expiresAt: expiresAt), in: db)
+    }
+    return id
+}
+
+/// The spendable credits of `workspaceID` at `now`.
+public func creditBalance(of workspaceID: String, in database: ServiceDatabase, at now: Date = Date()) throws -> Int64 {
+    try database.pool.read { db in try CreditBalance.of(workspaceID, at: now, in: db) }
+}

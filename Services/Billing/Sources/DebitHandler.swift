@@ -43,15 +43,15 @@ struct DebitHandler: EventHandler {
         case rejected(balance: Int64)
     }
 
-    /// The ledger decision for one routed job, written with its outbox event in the caller's transaction.
-    static func debit(_ routed: EventEnvelope<VideoRouted>, in db: Database) throws -> DebitOutcome {
+    /// The ledger decision for one routed job at `now`, written with its outbox event in the caller's transaction.
+    static func debit(_ routed: EventEnvelope<VideoRouted>, in db: Database, now: Date = Date()) throws -> DebitOutcome {
         let job = routed.data.request
         let credits = routed.data.credits
         // The debit is keyed by job id: a replayed `video.routed` under another event id charges nothing more.
         if try LedgerEntry.filter(Column("job_id") == job.jobID && Column("kind") == LedgerEntry.Kind.debit.rawValue).fetchCount(db) > 0 {
             return .alreadyDebited
         }
-        let balance = try LedgerEntry.balance(of: job.workspaceID, in: db)
+        let balance = try CreditBalance.of(job.workspaceID, at: now, in: db)
         guard balance >= credits else {
             try Outbox.enqueue(EventEnvelope(
                 source: "billing", subject: job.jobID, workspaceID: job.workspaceID,
@@ -60,7 +60,7 @@ struct DebitHandler: EventHandler {
         }
         let entry = try LedgerChain.append(LedgerEntry(
             id: "debit:\(job.jobID)", workspaceID: job.workspaceID, amount: -credits, kind: .debit,
-            jobID: job.jobID, reason: "video \(job.jobID) on \(routed.data.modelID)"), in: db)
+            jobID: job.jobID, reason: "video \(job.jobID) on \(routed.data.modelID)", createdAt: now), in: db)
         try Outbox.enqueue(EventEnvelope(
             source: "billing", subject: job.jobID, workspaceID: job.workspaceID,
             data: CreditsDebited(routed: routed.data, ledgerEntryID: entry.id, balanceAfter: balance - credits)), in: db)

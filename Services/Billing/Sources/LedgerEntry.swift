@@ -119,10 +119,4 @@ public struct LedgerEntry: Codable, Sendable, FetchableRecord, PersistableRecord
                 """)
         }
     }
-
-    /// The workspace's balance: the sum of its entries.
-    static func balance(of workspaceID: String, in db: Database) throws -> Int64 {
-        try Int64.fetchOne(db, sql: "SELECT COALESCE(SUM(amount), 0) FROM ledger_entries WHERE workspace_id = ?",
-                           arguments: [workspaceID]) ?? 0
-    }
 }

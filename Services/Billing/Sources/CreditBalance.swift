@@ -1,0 +1,42 @@
+import Foundation
+import GRDB
+
+/// A workspace's spendable credits. Grants are buckets, some with an expiry; each debit drains the
+/// buckets that were still valid at its time, soonest-expiring first (never-expiring last), so credits
+/// about to lapse are used before lasting ones. The balance is what unexpired buckets still hold:
+/// it can never go below zero, and with no expiring grants it is simply the sum of the entries.
+enum CreditBalance {
+    /// The balance of `workspaceID` at `now`, replaying its ledger in order.
+    static func of(_ workspaceID: String, at now: Date, in db: Database) throws -> Int64 {
+        let entries = try LedgerEntry
+            .filter(Column("workspace_id") == workspaceID)
+            .order(Column("workspace_sequence"))
+            .fetchAll(db)
+        return compute(entries, atMilliseconds: milliseconds(now))
+    }
+
+    static func milliseconds(_ date: Date) -> Int64 {
+        Int64((date.timeIntervalSince1970 * 1000).rounded())
+    }
+
+    /// The balance after `entries` (one workspace's, in ledger order) at time `now` (ms since 1970).
+    static func compute(_ entries: [LedgerEntry], atMilliseconds now: Int64) -> Int64 {
+        var buckets: [(remaining: Int64, expires: Int64?)] = []
+        for entry in entries {
+            if entry.amount > 0 {
+                buckets.append((entry.amount, entry.expiresAtMilliseconds))
+                continue
+            }
+            var owed = -entry.amount
+            let valid = buckets.indices
+                .filter { buckets[$0].remaining > 0 && (buckets[$0].expires.map { $0 > entry.createdAtMilliseconds } ?? true) }
+                .sorted { (buckets[$0].expires ?? .max, $0) < (buckets[$1].expires ?? .max, $1) }
+            for index in valid where owed > 0 {
+                let taken = min(owed, buckets[index].remaining)
+                buckets[index].remaining -= taken
+                owed -= taken
+            }
+        }
+        return buckets.filter { $0.expires.map { $0 > now } ?? true }.reduce(0) { $0 + $1.remaining }
+    }
+}
