@@ -63,6 +63,8 @@ struct LedgerPropertyTests {
             for workspace in workspaces {
                 let balance = try creditBalance(of: workspace, in: ledger, at: clock)
                 #expect(balance >= 0, "seed \(seed) step \(step): \(workspace) balance \(balance)")
+                let replayed = try ledger.pool.read { db in try CreditBalance.replayed(workspace, at: clock, in: db) }
+                #expect(balance == replayed, "seed \(seed) step \(step): buckets say \(balance), the ledger replayed says \(replayed)")
                 let (sum, unexpiredGrants) = try ledger.pool.read { db in
                     (try Int64.fetchOne(db, sql: "SELECT COALESCE(SUM(amount), 0) FROM ledger_entries WHERE workspace_id = ?", arguments: [workspace])!,
                      try Int64.fetchOne(db, sql: """

@@ -27,6 +27,7 @@ public func openBillingDatabase(path: String) throws -> ServiceDatabase {
     try ServiceDatabase(path: path) { migrator in
         LedgerEntry.registerMigrations(&migrator)
         LedgerEntry.registerChainMigration(&migrator)
+        GrantBucket.registerMigration(&migrator)
     }
 }
 

@@ -6,8 +6,14 @@ import GRDB
 /// about to lapse are used before lasting ones. The balance is what unexpired buckets still hold:
 /// it can never go below zero, and with no expiring grants it is simply the sum of the entries.
 enum CreditBalance {
-    /// The balance of `workspaceID` at `now`, replaying its ledger in order.
+    /// The balance of `workspaceID` at `now`, from its grant buckets.
     static func of(_ workspaceID: String, at now: Date, in db: Database) throws -> Int64 {
+        try GrantBucket.balance(of: workspaceID, atMilliseconds: milliseconds(now), in: db)
+    }
+
+    /// The same balance by replaying the workspace's whole ledger: the reference the buckets are
+    /// checked against.
+    static func replayed(_ workspaceID: String, at now: Date, in db: Database) throws -> Int64 {
         let entries = try LedgerEntry
             .filter(Column("workspace_id") == workspaceID)
             .order(Column("workspace_sequence"))

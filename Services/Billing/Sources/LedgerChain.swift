@@ -23,6 +23,7 @@ enum LedgerChain {
         entry.previousHash = last?.entryHash ?? genesis
         entry.entryHash = hash(of: entry)
         try entry.insert(db)
+        try GrantBucket.apply(entry, in: db)
         return entry
     }
 
