@@ -4,16 +4,40 @@ import Logging
 import Shared
 
 /// Debits each routed job once, before its provider is called, or rejects it when the balance is short.
-struct DebitHandler: EventHandler {
+/// Runs of events are applied in one transaction (one durable commit), each still through the inbox.
+public struct DebitHandler: BatchEventHandler {
     /// Fault point: die right after the debit commits, before the outbox relay can publish it.
     static let crashAfterDebitCommit = "billing.after-debit-commit"
 
     let faults: FaultPoints
     let logger: Logger
 
-    var eventTypes: [EventType] { [.videoRouted] }
+    public init(faults: FaultPoints, logger: Logger) {
+        self.faults = faults
+        self.logger = logger
+    }
 
-    func handle(_ event: IncomingEvent) async throws {
+    public var eventTypes: [EventType] { [.videoRouted] }
+
+    public func handle(batch events: [IncomingEvent], database: ServiceDatabase) async throws {
+        let routed = try events.map { try $0.decode(VideoRouted.self) }
+        let faults = self.faults
+        let outcomes: [DebitOutcome?] = try await database.pool.write { db in
+            let outcomes = try zip(events, routed).map { event, routed -> DebitOutcome? in
+                guard try Inbox.record(event.header, in: db) else { return nil }
+                return try Self.debit(routed, in: db)
+            }
+            if outcomes.contains(where: { if case .debited = $0 { true } else { false } }) {
+                db.afterNextTransaction { _ in faults.crashIfArmed(Self.crashAfterDebitCommit) }
+            }
+            return outcomes
+        }
+        for (routed, outcome) in zip(routed, outcomes) {
+            log(outcome, for: routed)
+        }
+    }
+
+    public func handle(_ event: IncomingEvent) async throws {
         let routed = try event.decode(VideoRouted.self)
         let job = routed.data.request
         let faults = self.faults
@@ -24,6 +48,11 @@ struct DebitHandler: EventHandler {
             }
             return outcome
         }
+        log(outcome, for: routed)
+    }
+
+    private func log(_ outcome: DebitOutcome?, for routed: EventEnvelope<VideoRouted>) {
+        let job = routed.data.request
         switch outcome {
         case .debited(let balance):
             logger.info("Debited job", metadata: ["job_id": "\(job.jobID)", "credits": "\(routed.data.credits)", "balance": "\(balance)"])

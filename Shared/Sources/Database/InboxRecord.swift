@@ -16,6 +16,15 @@ public struct InboxRecord: Codable, Sendable, FetchableRecord, PersistableRecord
     }
 }
 
+/// The inbox as a table: recording an event id inside a transaction.
+public enum Inbox {
+    /// Records `header`'s event as processed in `db`'s transaction; false when it already was.
+    public static func record(_ header: EventHeader, in db: Database) throws -> Bool {
+        try InboxRecord(eventID: header.id, eventType: header.type.rawValue, processedAt: Date()).insert(db, onConflict: .ignore)
+        return db.changesCount == 1
+    }
+}
+
 /// The inbox side of one consumed event: lets a handler check for and record processing of the event
 /// in the same SQLite transaction as the state change it makes.
 public struct InboxTransaction: Sendable {
@@ -40,9 +49,7 @@ public struct InboxTransaction: Sendable {
     public func commit<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T? {
         let header = self.header
         return try await database.pool.write { db in
-            let record = InboxRecord(eventID: header.id, eventType: header.type.rawValue, processedAt: Date())
-            try record.insert(db, onConflict: .ignore)
-            guard db.changesCount == 1 else { return nil }
+            guard try Inbox.record(header, in: db) else { return nil }
             return try body(db)
         }
     }

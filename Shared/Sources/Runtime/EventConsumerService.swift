@@ -23,16 +23,49 @@ public struct EventConsumerService: Service {
     public func run() async throws {
         await withGracefulShutdownHandler {
             while !Task.isCancelled && !Task.isShuttingDownGracefully {
-                let (messages, errors) = await consumer.poll()
+                let (messages, errors) = await consumer.poll(maximum: 500)
                 for error in errors {
                     logger.debug("Kafka consumer reported", metadata: ["error": "\(error)"])
                 }
-                for message in messages {
-                    guard await process(message) else { return }
+                if let batchHandler = handler as? any BatchEventHandler, messages.count > 1 {
+                    guard await processBatch(messages, with: batchHandler) else { return }
+                } else {
+                    for message in messages {
+                        guard await process(message) else { return }
+                    }
                 }
             }
         } onGracefulShutdown: {}
         await consumer.commitStoredOffsets()
+    }
+
+    /// Applies a run of messages in one transaction; if that fails, handles them one by one.
+    /// `false` when shutdown interrupted it.
+    private func processBatch(_ messages: [ConsumedKafkaMessage], with batchHandler: any BatchEventHandler) async -> Bool {
+        var events: [IncomingEvent] = []
+        for message in messages {
+            guard let header = try? EventHeader.decode(message.value) else {
+                // An undecodable message: let the one-by-one path log and skip it.
+                return await processEach(messages)
+            }
+            events.append(IncomingEvent(header: header, bytes: message.value, inbox: InboxTransaction(database: database, header: header)))
+        }
+        do {
+            try await batchHandler.handle(batch: events, database: database)
+            messages.forEach(markProcessed)
+            logger.debug("Handled batch", metadata: ["events": "\(events.count)"])
+            return true
+        } catch {
+            logger.warning("Batch failed; handling its events one by one", metadata: ["events": "\(events.count)", "error": "\(error)"])
+            return await processEach(messages)
+        }
+    }
+
+    private func processEach(_ messages: [ConsumedKafkaMessage]) async -> Bool {
+        for message in messages {
+            guard await process(message) else { return false }
+        }
+        return true
     }
 
     /// Handles one message until it succeeds or is skipped; `false` when shutdown interrupted it.

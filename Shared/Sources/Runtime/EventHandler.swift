@@ -5,6 +5,12 @@ public struct IncomingEvent: Sendable {
     public let bytes: [UInt8]
     public let inbox: InboxTransaction
 
+    public init(header: EventHeader, bytes: [UInt8], inbox: InboxTransaction) {
+        self.header = header
+        self.bytes = bytes
+        self.inbox = inbox
+    }
+
     /// Decodes the whole envelope with its typed payload.
     public func decode<Payload: EventPayload>(_: Payload.Type) throws -> EventEnvelope<Payload> {
         try EventEnvelope<Payload>.decode(bytes)
@@ -21,6 +27,14 @@ public protocol EventHandler: Sendable {
     /// Applies one event. Throwing `EventHandlingError.permanent` skips the event (logged); any other
     /// error is retried with backoff.
     func handle(_ event: IncomingEvent) async throws
+}
+
+/// A handler that can also apply a run of events in one transaction: one durable commit for all of
+/// them instead of one each. Each event still goes through the inbox (`Inbox.record`) inside that
+/// transaction. If the batch fails, the consumer retries its events one by one through `handle(_:)`,
+/// so one bad event cannot hold back the others.
+public protocol BatchEventHandler: EventHandler {
+    func handle(batch events: [IncomingEvent], database: ServiceDatabase) async throws
 }
 
 /// How a handler says an event can never be processed.
