@@ -7,7 +7,7 @@ SAMPLE ?= Samples/living-room.jpg
 APT_PACKAGES := librdkafka-dev libsqlite3-dev libcurl4-openssl-dev ffmpeg pkg-config docker-compose time
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test deps build bench-render bench-router clean
+.PHONY: run test deps build bench-render bench-router bench-ledger clean
 
 ## Install the Debian packages that are missing (only those), with apt.
 deps:
@@ -34,6 +34,10 @@ test: build
 ## The local renderer benchmark (release build); results go to Benchmarks/results/.
 bench-render: deps
 	bash Benchmarks/render/run.sh
+
+## Debits per second through billing vs a bare SQLite loop (release build).
+bench-ledger: deps
+	bash Benchmarks/ledger/run.sh
 
 ## Routing decisions per second (release build).
 bench-router: deps

@@ -69,6 +69,11 @@ var targets: [Target] = [
         path: "Tests/TestSupport"
     ),
     .executableTarget(
+        name: "ledger-benchmark",
+        dependencies: shared + ["Billing"],
+        path: "Benchmarks/LedgerBenchmark"
+    ),
+    .executableTarget(
         name: "router-benchmark",
         dependencies: ["Shared"],
         path: "Benchmarks/RouterBenchmark"
@@ -121,7 +126,8 @@ let package = Package(
     name: "RoomReel",
     platforms: [.macOS(.v15)],
     products: executables.map { .executable(name: $0.name, targets: [$0.name]) }
-        + [.executable(name: "roomreel", targets: ["roomreel"]), .executable(name: "router-benchmark", targets: ["router-benchmark"])],
+        + [.executable(name: "roomreel", targets: ["roomreel"]), .executable(name: "router-benchmark", targets: ["router-benchmark"]),
+           .executable(name: "ledger-benchmark", targets: ["ledger-benchmark"])],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.0"),
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),

@@ -50,3 +50,12 @@ struct ConfigurationTests {
         #expect(error.variable == "BAD")
     }
 }
+
+@Suite("Hex encoding")
+struct HexEncodingTests {
+    @Test("bytes become two lower-case hex digits each")
+    func hex() {
+        #expect([UInt8]([0x00, 0x0f, 0xa5, 0xff]).hexEncoded == "000fa5ff")
+        #expect([UInt8]().hexEncoded == "")
+    }
+}

@@ -17,7 +17,7 @@ struct APIKeyRecord: Codable, FetchableRecord, PersistableRecord {
     }
 
     static func hash(_ key: String) -> String {
-        SHA256.hash(data: Data(key.utf8)).map { String(format: "%02x", $0) }.joined()
+        SHA256.hash(data: Data(key.utf8)).hexEncoded
     }
 
     static func registerMigrations(_ migrator: inout DatabaseMigrator) {

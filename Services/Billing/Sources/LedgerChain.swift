@@ -36,7 +36,7 @@ enum LedgerChain {
             entry.previousHash,
         ]
         let bytes = (try? JSONEncoder().encode(fields)) ?? Data()
-        return SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined()
+        return SHA256.hash(data: bytes).hexEncoded
     }
 
     /// One break in a chain.

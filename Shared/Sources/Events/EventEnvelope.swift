@@ -82,8 +82,8 @@ public struct EventHeader: Codable, Sendable, Equatable {
 
 /// The one JSON coding of events: UTC ISO 8601 times with millisecond precision, sorted keys.
 public enum EventCoding {
-    /// Encoder used for every event.
-    public static var encoder: JSONEncoder {
+    /// Encoder used for every event (one instance: JSONEncoder is safe to share once configured).
+    public static let encoder: JSONEncoder = {
         let encoder = JSONEncoder()
         encoder.dateEncodingStrategy = .custom { date, encoder in
             var container = encoder.singleValueContainer()
@@ -91,10 +91,10 @@ public enum EventCoding {
         }
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         return encoder
-    }
+    }()
 
-    /// Decoder used for every event.
-    public static var decoder: JSONDecoder {
+    /// Decoder used for every event (one instance, shared like the encoder).
+    public static let decoder: JSONDecoder = {
         let decoder = JSONDecoder()
         decoder.dateDecodingStrategy = .custom { decoder in
             let container = try decoder.singleValueContainer()
@@ -105,7 +105,7 @@ public enum EventCoding {
             return date
         }
         return decoder
-    }
+    }()
 
     /// `date` rounded to whole milliseconds, the precision events carry, so that an envelope equals
     /// itself after a trip over the wire.

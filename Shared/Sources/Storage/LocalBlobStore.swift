@@ -66,7 +66,7 @@ public struct LocalBlobStore: Sendable {
             try output.synchronize()
             try output.close()
             try Self.rename(temporary, to: destination)
-            let digest = hasher.finalize().map { String(format: "%02x", $0) }.joined()
+            let digest = hasher.finalize().hexEncoded
             return (total, digest)
         } catch {
             try? output.close()

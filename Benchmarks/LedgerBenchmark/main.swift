@@ -1,0 +1,86 @@
+import Billing
+import Foundation
+import GRDB
+import Logging
+import Shared
+
+// Debits per second through billing's real code path (decode, inbox, one-debit check, balance from
+// grant buckets, hash-chained ledger row, bucket update, outbox row; one durable transaction per
+// batch, WAL, synchronous=FULL), beside a bare loop that inserts the same three rows per debit with
+// cached statements in the same kind of file with the same durability (the floor).
+//
+//   swift run -c release ledger-benchmark [events-per-run]
+
+let eventCount = CommandLine.arguments.dropFirst().first.flatMap(Int.init) ?? 20_000
+let workspaces = (0..<8).map { "ws-\($0)" }
+let root = FileManager.default.temporaryDirectory.appendingPathComponent("roomreel-ledger-bench-\(UUID().uuidString)")
+try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
+defer { try? FileManager.default.removeItem(at: root) }
+
+func events(_ count: Int, run: String, database: ServiceDatabase) throws -> [IncomingEvent] {
+    try (0..<count).map { index in
+        let workspace = workspaces[index % workspaces.count]
+        let job = "\(run)-job-\(index)"
+        let spec = VideoJobSpec(jobID: job, workspaceID: workspace, videoType: .cameraMotion, model: nil, cameraMotion: .zoomIn,
+                                prompt: nil, style: nil, aspectRatio: .landscape, durationSeconds: 5)
+        let bytes = try EventEnvelope(source: "bench", subject: job, workspaceID: workspace,
+                                      data: VideoRouted(request: spec, inputImageKeys: ["inputs/\(job)/image-0.jpg"], modelID: "local-camera-motion",
+                                                        provider: "local", credits: 1)).encoded()
+        let header = try EventHeader.decode(bytes)
+        return IncomingEvent(header: header, bytes: bytes, inbox: InboxTransaction(database: database, header: header))
+    }
+}
+
+func seconds(_ duration: Duration) -> Double {
+    Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+}
+
+/// billing's path: `DebitHandler.handle(batch:)`, exactly as the consumer calls it.
+func billingPath(batch: Int, count: Int) async throws -> Double {
+    let database = try openBillingDatabase(path: root.appendingPathComponent("billing-\(batch).sqlite").path)
+    for workspace in workspaces { try grantCredits(10_000_000, to: workspace, reason: "bench", in: database) }
+    let handler = DebitHandler(faults: FaultPoints(), logger: Logger(label: "bench", factory: { _ in SwiftLogNoOpLogHandler() }))
+    let all = try events(count, run: "b\(batch)", database: database)
+    let start = ContinuousClock.now
+    for offset in stride(from: 0, to: all.count, by: batch) {
+        try await handler.handle(batch: Array(all[offset..<min(offset + batch, all.count)]), database: database)
+    }
+    let elapsed = seconds(ContinuousClock.now - start)
+    let debits = try await database.pool.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM ledger_entries WHERE kind = 'debit'")! }
+    precondition(debits == count, "expected \(count) debits, found \(debits)")
+    return Double(count) / elapsed
+}
+
+/// The floor: the same inbox, ledger and outbox rows, precomputed, inserted with cached statements.
+func bareLoop(batch: Int, count: Int) async throws -> Double {
+    let database = try openBillingDatabase(path: root.appendingPathComponent("bare-\(batch).sqlite").path)
+    let payload = Data(repeating: 0x7B, count: 700)  // about the size of a credits.debited envelope
+    let start = ContinuousClock.now
+    for offset in stride(from: 0, to: count, by: batch) {
+        try await database.pool.write { db in
+            let inbox = try db.cachedStatement(sql: "INSERT INTO inbox (event_id, event_type, processed_at) VALUES (?, 'video.routed', '2026-11-22 12:00:00.000')")
+            let ledger = try db.cachedStatement(sql: """
+                INSERT INTO ledger_entries (id, workspace_id, amount, kind, job_id, reason, created_at, created_at_ms, workspace_sequence, previous_hash, entry_hash)
+                VALUES (?, ?, -1, 'debit', ?, 'bench', '2026-11-22 12:00:00.000', 1795000000000, ?, ?, ?)
+                """)
+            let outbox = try db.cachedStatement(sql: "INSERT INTO outbox (event_id, topic, key, payload, created_at) VALUES (?, 'credits.debited', ?, ?, '2026-11-22 12:00:00.000')")
+            for index in offset..<min(offset + batch, count) {
+                let workspace = workspaces[index % workspaces.count]
+                let hash = String(repeating: "a", count: 64)
+                try inbox.execute(arguments: ["event-\(index)"])
+                try ledger.execute(arguments: ["debit:\(index)", workspace, "job-\(index)", index / workspaces.count + 1, hash, hash])
+                try outbox.execute(arguments: ["out-\(index)", workspace, payload])
+            }
+        }
+    }
+    return Double(count) / seconds(ContinuousClock.now - start)
+}
+
+print("| batch | events | billing path (debits/s) | bare SQLite floor (rows×3/s) | floor ÷ billing |")
+print("|---|---|---|---|---|")
+for batch in [1, 100, 500] {
+    let count = batch == 1 ? min(eventCount, 2_000) : eventCount
+    let billing = try await billingPath(batch: batch, count: count)
+    let floor = try await bareLoop(batch: batch, count: count)
+    print("| \(batch) | \(count) | \(Int(billing)) | \(Int(floor)) | \(String(format: "%.2f", floor / billing))× |")
+}
