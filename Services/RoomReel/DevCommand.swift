@@ -81,7 +81,7 @@ struct DevCommand: AsyncParsableCommand {
             return existing
         }
         var generator = SystemRandomNumberGenerator()
-        let key = "rr_dev_" + (0..<24).map { _ in String(format: "%02x", UInt8.random(in: 0...255, using: &generator)) }.joined()
+        let key = "rr_dev_" + (0..<24).map { _ in UInt8.random(in: 0...255, using: &generator) }.hexEncoded
         try key.write(to: file, atomically: true, encoding: .utf8)
         return key
     }

@@ -13,8 +13,7 @@ struct PipelineTests {
 
     @Test("a room photo posted to api-ingress comes back as a stored H.264 mp4 of the requested length, debited once")
     func photoInVideoOut() async throws {
-        let pipeline = try await Pipeline.start()
-        do {
+        try await Pipeline.with { pipeline in
             let accepted = try await pipeline.submit(fields: Self.cameraMotion(duration: "4"))
             #expect(accepted.status == 202, "\(String(decoding: accepted.body, as: UTF8.self))")
             let id = try #require(accepted.json["id"] as? String)
@@ -50,18 +49,12 @@ struct PipelineTests {
             for name in Pipeline.serviceNames {
                 #expect(await pipeline.process(name).stop(), "\(name) did not shut down gracefully on SIGTERM")
             }
-        } catch {
-            Issue.record("pipeline logs:\n\(pipeline.logs)")
-            await pipeline.stop()
-            throw error
         }
-        await pipeline.stop()
     }
 
     @Test("before_after and social_reel jobs come back as videos of their own kind, each charged its price once")
     func revealAndReel() async throws {
-        let pipeline = try await Pipeline.start()
-        do {
+        try await Pipeline.with { pipeline in
             let sample = try Data(contentsOf: BuiltProducts.samplePhoto)
             let reveal = try await pipeline.submit(
                 fields: [("video_type", "before_after"), ("workspace_id", Pipeline.workspace), ("duration", "3"), ("reveal", "wipe")],
@@ -84,18 +77,12 @@ struct PipelineTests {
                 #expect(abs(video.durationSeconds - seconds) <= 0.2)
                 #expect(try pipeline.debitCount(job: id) == 1)
             }
-        } catch {
-            Issue.record("pipeline logs:\n\(pipeline.logs)")
-            await pipeline.stop()
-            throw error
         }
-        await pipeline.stop()
     }
 
     @Test("bad requests get a stable error code and are never charged")
     func badRequests() async throws {
-        let pipeline = try await Pipeline.start()
-        do {
+        try await Pipeline.with { pipeline in
             let wrongKey = try await pipeline.submit(fields: Self.cameraMotion(), key: "rr_not_a_key")
             #expect(wrongKey.status == 401)
             #expect((wrongKey.json["error"] as? [String: Any])?["code"] as? String == "UNAUTHORIZED")
@@ -164,18 +151,12 @@ struct PipelineTests {
                 try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM ledger_entries WHERE kind = 'debit'")
             }
             #expect(debits == 0)
-        } catch {
-            Issue.record("pipeline logs:\n\(pipeline.logs)")
-            await pipeline.stop()
-            throw error
         }
-        await pipeline.stop()
     }
 
     @Test("billing killed after committing a debit but before publishing it: restarted, the job completes with one debit")
     func billingCrashAfterDebit() async throws {
-        let pipeline = try await Pipeline.start(faults: ["billing": "billing.after-debit-commit"])
-        do {
+        try await Pipeline.with(faults: ["billing": "billing.after-debit-commit"]) { pipeline in
             let accepted = try await pipeline.submit(fields: Self.cameraMotion(duration: "3"))
             let id = try #require(accepted.json["id"] as? String)
 
@@ -198,11 +179,6 @@ struct PipelineTests {
             #expect(balance == Pipeline.credits - 1)
             let verify = try runTool(BuiltProducts.executable("roomreel").path, ["ledger", "verify", "--data-dir", pipeline.directory.url.path])
             #expect(verify.status == 0 && verify.output.contains("Ledger intact"), "\(verify.output)")
-        } catch {
-            Issue.record("pipeline logs:\n\(pipeline.logs)")
-            await pipeline.stop()
-            throw error
         }
-        await pipeline.stop()
     }
 }

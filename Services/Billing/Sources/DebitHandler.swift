@@ -37,18 +37,9 @@ public struct DebitHandler: BatchEventHandler {
         }
     }
 
+    /// One event is a batch of one: the same transaction, inbox and fault point.
     public func handle(_ event: IncomingEvent) async throws {
-        let routed = try event.decode(VideoRouted.self)
-        let job = routed.data.request
-        let faults = self.faults
-        let outcome: DebitOutcome? = try await event.inbox.commit { db in
-            let outcome = try Self.debit(routed, in: db)
-            if case .debited = outcome {
-                db.afterNextTransaction { _ in faults.crashIfArmed(Self.crashAfterDebitCommit) }
-            }
-            return outcome
-        }
-        log(outcome, for: routed)
+        try await handle(batch: [event], database: event.inbox.database)
     }
 
     private func log(_ outcome: DebitOutcome?, for routed: EventEnvelope<VideoRouted>) {

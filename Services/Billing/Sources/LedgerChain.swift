@@ -15,12 +15,13 @@ enum LedgerChain {
     @discardableResult
     static func append(_ entry: LedgerEntry, in db: Database) throws -> LedgerEntry {
         var entry = entry
-        let last = try LedgerEntry
-            .filter(Column("workspace_id") == entry.workspaceID)
-            .order(Column("workspace_sequence").desc)
-            .fetchOne(db)
-        entry.workspaceSequence = (last?.workspaceSequence ?? 0) + 1
-        entry.previousHash = last?.entryHash ?? genesis
+        // Only the chain's tip is needed: its number and hash, read through the chain's own index.
+        let tip = try Row.fetchOne(db, sql: """
+            SELECT workspace_sequence, entry_hash FROM ledger_entries
+            WHERE workspace_id = ? ORDER BY workspace_sequence DESC LIMIT 1
+            """, arguments: [entry.workspaceID])
+        entry.workspaceSequence = (tip?["workspace_sequence"] as Int64? ?? 0) + 1
+        entry.previousHash = tip?["entry_hash"] ?? genesis
         entry.entryHash = hash(of: entry)
         try entry.insert(db)
         try GrantBucket.apply(entry, in: db)
@@ -50,10 +51,13 @@ enum LedgerChain {
 
     /// Checks every workspace's chain; an empty result means the ledger is intact.
     static func verify(_ db: Database) throws -> (entries: Int, problems: [Problem]) {
-        let entries = try LedgerEntry.order(Column("workspace_id"), Column("workspace_sequence")).fetchAll(db)
+        // A cursor: the ledger is walked once, never loaded whole.
+        let entries = try LedgerEntry.order(Column("workspace_id"), Column("workspace_sequence")).fetchCursor(db)
         var problems: [Problem] = []
+        var count = 0
         var previous: (workspace: String, sequence: Int64, hash: String)?
-        for entry in entries {
+        while let entry = try entries.next() {
+            count += 1
             let (expectedSequence, expectedPrevious) = previous?.workspace == entry.workspaceID
                 ? (previous!.sequence + 1, previous!.hash) : (1, genesis)
             if entry.workspaceSequence != expectedSequence {
@@ -70,6 +74,6 @@ enum LedgerChain {
             }
             previous = (entry.workspaceID, entry.workspaceSequence, entry.entryHash)
         }
-        return (entries.count, problems)
+        return (count, problems)
     }
 }

@@ -29,8 +29,6 @@ public struct LocalRenderer: Sendable {
             }
             orientations.append(header.orientation)
         }
-        // A dying ffmpeg must fail the render, not kill this process with SIGPIPE while frames are written.
-        signal(SIGPIPE, SIG_IGN)
         let workDirectory = video.deletingLastPathComponent()
         do {
             let stills = try await StillDecoder(ffmpegPath: ffmpegPath).decode(

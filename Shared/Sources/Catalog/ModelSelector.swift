@@ -41,7 +41,8 @@ public struct ModelSelector: Sendable {
         } else {
             throw RoomReelError(.invalidRequest, "one of video_type or model is required")
         }
-        if spec.videoType == .cameraMotion || !preferred.cameraMotions.isEmpty, spec.cameraMotion == nil, preferred.provider == ProviderAvailability.local {
+        // A model that renders camera moves cannot guess one: that is the request's mistake, not a fallback.
+        if !preferred.cameraMotions.isEmpty, spec.cameraMotion == nil {
             throw RoomReelError(.invalidRequest, "camera_motion is required for \(preferred.id)")
         }
 

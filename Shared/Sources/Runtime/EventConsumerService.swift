@@ -27,13 +27,12 @@ public struct EventConsumerService: Service {
                 for error in errors {
                     logger.debug("Kafka consumer reported", metadata: ["error": "\(error)"])
                 }
-                if let batchHandler = handler as? any BatchEventHandler, messages.count > 1 {
-                    guard await processBatch(messages, with: batchHandler) else { return }
+                let finished = if let batchHandler = handler as? any BatchEventHandler, messages.count > 1 {
+                    await processBatch(messages, with: batchHandler)
                 } else {
-                    for message in messages {
-                        guard await process(message) else { return }
-                    }
+                    await processEach(messages)
                 }
+                guard finished else { return }
             }
         } onGracefulShutdown: {}
         await consumer.commitStoredOffsets()
@@ -48,7 +47,7 @@ public struct EventConsumerService: Service {
                 // An undecodable message: let the one-by-one path log and skip it.
                 return await processEach(messages)
             }
-            events.append(IncomingEvent(header: header, bytes: message.value, inbox: InboxTransaction(database: database, header: header)))
+            events.append(incoming(message, header: header))
         }
         do {
             try await batchHandler.handle(batch: events, database: database)
@@ -87,8 +86,7 @@ public struct EventConsumerService: Service {
         var backoff = Duration.milliseconds(100)
         while true {
             do {
-                try await handler.handle(IncomingEvent(
-                    header: header, bytes: message.value, inbox: InboxTransaction(database: database, header: header)))
+                try await handler.handle(incoming(message, header: header))
                 logger.debug("Handled event")
                 markProcessed(message)
                 return true
@@ -103,6 +101,10 @@ public struct EventConsumerService: Service {
                 backoff = min(backoff * 2, .seconds(10))
             }
         }
+    }
+
+    private func incoming(_ message: ConsumedKafkaMessage, header: EventHeader) -> IncomingEvent {
+        IncomingEvent(header: header, bytes: message.value, inbox: InboxTransaction(database: database, header: header))
     }
 
     private func markProcessed(_ message: ConsumedKafkaMessage) {

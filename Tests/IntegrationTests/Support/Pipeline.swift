@@ -5,6 +5,7 @@ import FoundationNetworking
 import GRDB
 import Shared
 import TestSupport
+import Testing
 
 /// The whole system as separate processes: `roomreel kafka-mock` and the five service executables,
 /// sharing one data folder (each service its own SQLite file; storage on local disk), talking only
@@ -40,6 +41,20 @@ final class Pipeline: @unchecked Sendable {
             throw error
         }
         return pipeline
+    }
+
+    /// Starts a pipeline, runs `body` with it and stops it; if `body` throws, every process's log is
+    /// attached to the failure.
+    static func with(faults: [String: String] = [:], _ body: (Pipeline) async throws -> Void) async throws {
+        let pipeline = try await start(faults: faults)
+        do {
+            try await body(pipeline)
+        } catch {
+            Issue.record("pipeline logs:\n\(pipeline.logs)")
+            await pipeline.stop()
+            throw error
+        }
+        await pipeline.stop()
     }
 
     private init(directory: TemporaryDirectory, kafka: ServiceProcess, brokers: String) {
