@@ -1,0 +1,59 @@
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+import Shared
+import TestSupport
+import Testing
+
+@Suite("roomreel dev")
+struct DevModeTests {
+    @Test("one process serves the whole path on an embedded mock cluster; the dev workspace starts with 1000 credits")
+    func devMode() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let data = directory.url.appendingPathComponent("data")
+        let dev = try ServiceProcess(executable: BuiltProducts.executable("roomreel"),
+                                     arguments: ["dev", "--port", "0", "--data-dir", data.path],
+                                     environment: ProcessInfo.processInfo.environment, logDirectory: directory.url, name: "roomreel-dev")
+        do {
+            let ready = try await dev.line(startingWith: "RoomReel ready on http://127.0.0.1:")
+            let base = String(ready.dropFirst("RoomReel ready on ".count))
+            let key = String(try await dev.line(startingWith: "API key: ").dropFirst("API key: ".count))
+            #expect(try String(contentsOf: data.appendingPathComponent("dev-api-key"), encoding: .utf8) == key)
+
+            let balanceBefore = try runTool(BuiltProducts.executable("roomreel").path, ["credits", "balance", "--workspace", "dev", "--data-dir", data.path])
+            #expect(balanceBefore.output.contains("dev: 1000 credits"), "\(balanceBefore.output)")
+
+            let form = MultipartBody(fields: [("video_type", "camera_motion"), ("camera_motion", "pan_left_right"), ("workspace_id", "dev"),
+                                              ("duration", "3")],
+                                     file: (name: "image", filename: "room.jpg", contentType: "image/jpeg",
+                                            data: try Data(contentsOf: BuiltProducts.samplePhoto)))
+            var request = URLRequest(url: URL(string: "\(base)/v1/videos")!)
+            request.httpMethod = "POST"
+            request.setValue("Bearer \(key)", forHTTPHeaderField: "Authorization")
+            request.setValue(form.contentType, forHTTPHeaderField: "Content-Type")
+            let (body, _) = try await URLSession.shared.upload(for: request, from: form.data)
+            let id = try #require((try JSONSerialization.jsonObject(with: body) as? [String: Any])?["id"] as? String)
+
+            let job = try await eventually("the dev job to finish") { () -> [String: Any]? in
+                var poll = URLRequest(url: URL(string: "\(base)/v1/videos/\(id)")!)
+                poll.setValue("Bearer \(key)", forHTTPHeaderField: "Authorization")
+                let (data, _) = try await URLSession.shared.data(for: poll)
+                let json = try JSONSerialization.jsonObject(with: data) as? [String: Any]
+                return ["completed", "failed"].contains(json?["status"] as? String) ? json : nil
+            }
+            #expect(job["status"] as? String == "completed", "\(job)")
+            let video = try ProbedVideo(data.appendingPathComponent("storage/generation-videos/\(id).mp4"))
+            #expect(abs(video.durationSeconds - 3) <= 0.2)
+
+            let balanceAfter = try runTool(BuiltProducts.executable("roomreel").path, ["credits", "balance", "--workspace", "dev", "--data-dir", data.path])
+            #expect(balanceAfter.output.contains("dev: 999 credits"), "\(balanceAfter.output)")
+        } catch {
+            Issue.record("roomreel dev log:\n\(dev.output)")
+            await dev.stop()
+            throw error
+        }
+        #expect(await dev.stop(), "roomreel dev did not shut down gracefully on SIGTERM")
+    }
+}
