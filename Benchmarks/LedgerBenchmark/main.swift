@@ -4,7 +4,8 @@ import GRDB
 import Logging
 import Shared
 
-// Debits per second through billing's real code path (decode, inbox, one-debit check, balance from
+// Debits per second through billing's real code path (header decode as the consumer does it, the
+// handler's read of the payload, inbox, one-debit check, balance from
 // grant buckets, hash-chained ledger row, bucket update, outbox row; one durable transaction per
 // batch, WAL, synchronous=FULL), beside a bare loop that inserts the same three rows per debit with
 // cached statements in the same kind of file with the same durability (the floor).
@@ -17,18 +18,22 @@ let root = FileManager.default.temporaryDirectory.appendingPathComponent("roomre
 try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
 defer { try? FileManager.default.removeItem(at: root) }
 
-func events(_ count: Int, run: String, database: ServiceDatabase) throws -> [IncomingEvent] {
+/// The encoded `video.routed` events of one run, as they arrive from Kafka.
+func events(_ count: Int, run: String) throws -> [[UInt8]] {
     try (0..<count).map { index in
         let workspace = workspaces[index % workspaces.count]
         let job = "\(run)-job-\(index)"
         let spec = VideoJobSpec(jobID: job, workspaceID: workspace, videoType: .cameraMotion, model: nil, cameraMotion: .zoomIn,
                                 prompt: nil, style: nil, aspectRatio: .landscape, durationSeconds: 5)
-        let bytes = try EventEnvelope(source: "bench", subject: job, workspaceID: workspace,
-                                      data: VideoRouted(request: spec, inputImageKeys: ["inputs/\(job)/image-0.jpg"], modelID: "local-camera-motion",
-                                                        provider: "local", credits: 1)).encoded()
-        let header = try EventHeader.decode(bytes)
-        return IncomingEvent(header: header, bytes: bytes, inbox: InboxTransaction(database: database, header: header))
+        return try EventEnvelope(source: "bench", subject: job, workspaceID: workspace,
+                                 data: VideoRouted(request: spec, inputImageKeys: ["inputs/\(job)/image-0.jpg"], modelID: "local-camera-motion",
+                                                   provider: "local", credits: 1)).encoded()
     }
+}
+
+/// What the consumer does with each polled message before the handler sees it: decode the header.
+func incoming(_ bytes: [UInt8], database: ServiceDatabase) throws -> IncomingEvent {
+    try IncomingEvent(bytes: bytes, database: database)
 }
 
 func seconds(_ duration: Duration) -> Double {
@@ -40,14 +45,22 @@ func billingPath(batch: Int, count: Int) async throws -> Double {
     let database = try openBillingDatabase(path: root.appendingPathComponent("billing-\(batch).sqlite").path)
     for workspace in workspaces { try grantCredits(10_000_000, to: workspace, reason: "bench", in: database) }
     let handler = DebitHandler(faults: FaultPoints(), logger: Logger(label: "bench", factory: { _ in SwiftLogNoOpLogHandler() }))
-    let all = try events(count, run: "b\(batch)", database: database)
+    let all = try events(count, run: "b\(batch)")
     let start = ContinuousClock.now
     for offset in stride(from: 0, to: all.count, by: batch) {
-        try await handler.handle(batch: Array(all[offset..<min(offset + batch, all.count)]), database: database)
+        let polled = try all[offset..<min(offset + batch, all.count)].map { try incoming($0, database: database) }
+        try await handler.handle(batch: polled, database: database)
     }
     let elapsed = seconds(ContinuousClock.now - start)
     let debits = try await database.pool.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM ledger_entries WHERE kind = 'debit'")! }
     precondition(debits == count, "expected \(count) debits, found \(debits)")
+    // The fast path must still be the real thing: one credits.debited per debit, every one readable
+    // by the consumers' decoder, and every chain intact.
+    let published = try await database.pool.read { db in try Data.fetchAll(db, sql: "SELECT payload FROM outbox WHERE topic = 'credits.debited'") }
+    precondition(published.count == count, "expected \(count) credits.debited events, found \(published.count)")
+    for payload in published { _ = try EventEnvelope<CreditsDebited>.decode(Array(payload)) }
+    let verified = try verifyLedger(path: root.appendingPathComponent("billing-\(batch).sqlite").path)
+    precondition(verified.problems.isEmpty, "ledger chain broken: \(verified.problems.prefix(3))")
     return Double(count) / elapsed
 }
 

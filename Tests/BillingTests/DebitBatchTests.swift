@@ -14,8 +14,7 @@ struct DebitBatchTests {
         let envelope = EventEnvelope(id: id, source: "test", subject: job, workspaceID: "ws",
                                      data: VideoRouted(request: spec, inputImageKeys: [], modelID: "m", provider: "local", credits: credits))
         let bytes = try envelope.encoded()
-        let header = try EventHeader.decode(bytes)
-        return IncomingEvent(header: header, bytes: bytes, inbox: InboxTransaction(database: database, header: header))
+        return try IncomingEvent(bytes: bytes, database: database)
     }
 
     @Test("a batch debits each job once, skips redelivered event ids within and across batches, and rejects what the balance cannot cover")

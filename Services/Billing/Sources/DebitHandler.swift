@@ -20,20 +20,28 @@ public struct DebitHandler: BatchEventHandler {
     public var eventTypes: [EventType] { [.videoRouted] }
 
     public func handle(batch events: [IncomingEvent], database: ServiceDatabase) async throws {
-        let routed = try events.map { try $0.decode(VideoRouted.self) }
+        // Read outside the transaction: the single writer is held only for the ledger's own work.
+        let requests: [DebitRequest]
+        do {
+            requests = try events.map(DebitRequest.init)
+        } catch {
+            throw EventHandlingError.permanent("malformed video.routed: \(error)")
+        }
         let faults = self.faults
         let outcomes: [DebitOutcome?] = try await database.pool.write { db in
-            let outcomes = try zip(events, routed).map { event, routed -> DebitOutcome? in
+            var ledger = LedgerSession(db: db)
+            let outcomes = try zip(events, requests).map { event, request -> DebitOutcome? in
                 guard try Inbox.record(event.header, in: db) else { return nil }
-                return try Self.debit(routed, in: db)
+                return try Self.debit(request, in: &ledger, db: db)
             }
+            try ledger.finish()
             if outcomes.contains(where: { if case .debited = $0 { true } else { false } }) {
                 db.afterNextTransaction { _ in faults.crashIfArmed(Self.crashAfterDebitCommit) }
             }
             return outcomes
         }
-        for (routed, outcome) in zip(routed, outcomes) {
-            log(outcome, for: routed)
+        for (request, outcome) in zip(requests, outcomes) {
+            log(outcome, for: request)
         }
     }
 
@@ -42,18 +50,17 @@ public struct DebitHandler: BatchEventHandler {
         try await handle(batch: [event], database: event.inbox.database)
     }
 
-    private func log(_ outcome: DebitOutcome?, for routed: EventEnvelope<VideoRouted>) {
-        let job = routed.data.request
+    private func log(_ outcome: DebitOutcome?, for request: DebitRequest) {
         switch outcome {
         case .debited(let balance):
-            logger.info("Debited job", metadata: ["job_id": "\(job.jobID)", "credits": "\(routed.data.credits)", "balance": "\(balance)"])
+            logger.info("Debited job", metadata: ["job_id": "\(request.jobID)", "credits": "\(request.credits)", "balance": "\(balance)"])
         case .alreadyDebited:
-            logger.notice("Job was debited before; nothing more charged", metadata: ["job_id": "\(job.jobID)"])
+            logger.notice("Job was debited before; nothing more charged", metadata: ["job_id": "\(request.jobID)"])
         case .rejected(let balance):
             logger.notice("Rejected job: insufficient credits", metadata: [
-                "job_id": "\(job.jobID)", "required": "\(routed.data.credits)", "balance": "\(balance)"])
+                "job_id": "\(request.jobID)", "required": "\(request.credits)", "balance": "\(balance)"])
         case nil:
-            logger.debug("Redelivered event ignored")
+            logger.debug("Redelivered event ignored", metadata: ["event_id": "\(request.eventID)"])
         }
     }
 
@@ -63,27 +70,37 @@ public struct DebitHandler: BatchEventHandler {
         case rejected(balance: Int64)
     }
 
-    /// The ledger decision for one routed job at `now`, written with its outbox event in the caller's transaction.
-    static func debit(_ routed: EventEnvelope<VideoRouted>, in db: Database, now: Date = Date()) throws -> DebitOutcome {
-        let job = routed.data.request
-        let credits = routed.data.credits
-        // The debit is keyed by job id: a replayed `video.routed` under another event id charges nothing more.
-        if try LedgerEntry.filter(Column("job_id") == job.jobID && Column("kind") == LedgerEntry.Kind.debit.rawValue).fetchCount(db) > 0 {
-            return .alreadyDebited
-        }
-        let balance = try CreditBalance.of(job.workspaceID, at: now, in: db)
-        guard balance >= credits else {
+    /// The ledger decision for one routed job, written with its outbox event in the session's
+    /// transaction, at the session's time.
+    static func debit(_ request: DebitRequest, in ledger: inout LedgerSession, db: Database) throws -> DebitOutcome {
+        let balance = try ledger.balance(of: request.workspaceID)
+        guard balance >= request.credits else {
+            // The debit is keyed by job id: a replayed `video.routed` under another event id charges
+            // nothing more, and is not turned down either.
+            if try ledger.hasDebit(jobID: request.jobID) { return .alreadyDebited }
             try Outbox.enqueue(EventEnvelope(
-                source: "billing", subject: job.jobID, workspaceID: job.workspaceID,
-                data: CreditsRejected(required: credits, balance: balance)), in: db)
+                source: "billing", subject: request.jobID, workspaceID: request.workspaceID, time: ledger.now,
+                data: CreditsRejected(required: request.credits, balance: balance)), in: db)
             return .rejected(balance: balance)
         }
-        let entry = try LedgerChain.append(LedgerEntry(
-            id: "debit:\(job.jobID)", workspaceID: job.workspaceID, amount: -credits, kind: .debit,
-            jobID: job.jobID, reason: "video \(job.jobID) on \(routed.data.modelID)", createdAt: now), in: db)
-        try Outbox.enqueue(EventEnvelope(
-            source: "billing", subject: job.jobID, workspaceID: job.workspaceID,
-            data: CreditsDebited(routed: routed.data, ledgerEntryID: entry.id, balanceAfter: balance - credits)), in: db)
-        return .debited(balanceAfter: balance - credits)
+        // The entry id is the job's, so inserting it is the one-debit check (nil: debited before).
+        guard let entry = try ledger.append(LedgerEntry(
+            id: "debit:\(request.jobID)", workspaceID: request.workspaceID, amount: -request.credits, kind: .debit,
+            jobID: request.jobID, reason: "video \(request.jobID) on \(request.modelID)", createdAt: ledger.now))
+        else { return .alreadyDebited }
+        let balanceAfter = balance - request.credits
+        try Outbox.enqueue(EncodedEvent(
+            type: .creditsDebited, source: "billing", subject: request.jobID, workspaceID: request.workspaceID, time: ledger.now,
+            data: request.debitedPayload(ledgerEntryID: entry.id, balanceAfter: balanceAfter)), in: db)
+        return .debited(balanceAfter: balanceAfter)
+    }
+
+    /// One routed job debited in its own session at `now` (tests and tools; the consumer goes through batches).
+    static func debit(_ routed: EventEnvelope<VideoRouted>, in db: Database, now: Date = Date()) throws -> DebitOutcome {
+        let json = try RawJSON(routed.encoded())
+        var ledger = LedgerSession(db: db, now: now)
+        let outcome = try debit(DebitRequest(json: json, header: EventHeader.decode(json)), in: &ledger, db: db)
+        try ledger.finish()
+        return outcome
     }
 }

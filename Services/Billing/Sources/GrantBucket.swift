@@ -47,25 +47,27 @@ struct GrantBucket: Codable, FetchableRecord, PersistableRecord {
                             expiresAtMilliseconds: entry.expiresAtMilliseconds).insert(db)
             return
         }
+        // Debits are the hot path: cached statements and plain rows.
         var owed = -entry.amount
-        let buckets = try GrantBucket.fetchAll(db, sql: """
-            SELECT * FROM grant_buckets
+        let buckets = try Row.fetchAll(db.cachedStatement(sql: """
+            SELECT grant_id, remaining FROM grant_buckets
             WHERE workspace_id = ? AND remaining > 0 AND (expires_at_ms IS NULL OR expires_at_ms > ?)
             ORDER BY expires_at_ms IS NULL, expires_at_ms, rowid
-            """, arguments: [entry.workspaceID, entry.createdAtMilliseconds])
-        for var bucket in buckets where owed > 0 {
-            let taken = min(owed, bucket.remaining)
-            bucket.remaining -= taken
+            """), arguments: [entry.workspaceID, entry.createdAtMilliseconds])
+        let drain = try db.cachedStatement(sql: "UPDATE grant_buckets SET remaining = ? WHERE grant_id = ?")
+        for bucket in buckets where owed > 0 {
+            let (grantID, remaining): (String, Int64) = (bucket[0], bucket[1])
+            let taken = min(owed, remaining)
             owed -= taken
-            try bucket.update(db)
+            try drain.execute(arguments: [remaining - taken, grantID])
         }
     }
 
     /// The workspace's spendable credits at `now` (ms since 1970).
     static func balance(of workspaceID: String, atMilliseconds now: Int64, in db: Database) throws -> Int64 {
-        try Int64.fetchOne(db, sql: """
+        try Int64.fetchOne(db.cachedStatement(sql: """
             SELECT COALESCE(SUM(remaining), 0) FROM grant_buckets
             WHERE workspace_id = ? AND (expires_at_ms IS NULL OR expires_at_ms > ?)
-            """, arguments: [workspaceID, now]) ?? 0
+            """), arguments: [workspaceID, now]) ?? 0
     }
 }

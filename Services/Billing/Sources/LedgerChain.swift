@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 import GRDB
+import Shared
 
 /// The ledger's tamper evidence: each workspace's entries form a hash chain. An entry's hash covers
 /// all its fields and the previous entry's hash, and entries are numbered 1, 2, 3… per workspace
@@ -9,35 +10,34 @@ enum LedgerChain {
     /// `previous_hash` of a workspace's first entry.
     static let genesis = "genesis"
 
-    /// Appends `entry` to its workspace's chain: numbers it, links it and hashes it, then inserts it.
-    /// Runs inside the caller's transaction, which is the only writer (SQLite), so no two appends
-    /// can take the same number.
+    /// Appends `entry` to its workspace's chain in the caller's transaction: a one-entry
+    /// `LedgerSession`. Nil when an entry with that id exists already.
     @discardableResult
-    static func append(_ entry: LedgerEntry, in db: Database) throws -> LedgerEntry {
-        var entry = entry
-        // Only the chain's tip is needed: its number and hash, read through the chain's own index.
-        let tip = try Row.fetchOne(db, sql: """
-            SELECT workspace_sequence, entry_hash FROM ledger_entries
-            WHERE workspace_id = ? ORDER BY workspace_sequence DESC LIMIT 1
-            """, arguments: [entry.workspaceID])
-        entry.workspaceSequence = (tip?["workspace_sequence"] as Int64? ?? 0) + 1
-        entry.previousHash = tip?["entry_hash"] ?? genesis
-        entry.entryHash = hash(of: entry)
-        try entry.insert(db)
-        try GrantBucket.apply(entry, in: db)
-        return entry
+    static func append(_ entry: LedgerEntry, in db: Database) throws -> LedgerEntry? {
+        var session = LedgerSession(db: db, now: entry.createdAt)
+        let appended = try session.append(entry)
+        try session.finish()
+        return appended
     }
 
-    /// SHA-256 (hex) over the entry's fields, JSON-encoded as one array so that no field can bleed
-    /// into the next, and the previous entry's hash.
+    /// SHA-256 (hex) over the entry's fields, written as one JSON array of strings so that no field
+    /// can bleed into the next, and the previous entry's hash. The bytes are exactly what
+    /// `JSONEncoder` writes for that array (the v1 format, which existing rows were hashed with),
+    /// produced directly because the encoder's generic machinery dominated the cost of a debit.
     static func hash(of entry: LedgerEntry) -> String {
         let fields: [String] = [
             "ledger-v1", entry.id, entry.workspaceID, String(entry.workspaceSequence), String(entry.amount), entry.kind.rawValue,
             entry.jobID ?? "", entry.reason, String(entry.createdAtMilliseconds), entry.expiresAtMilliseconds.map(String.init) ?? "",
             entry.previousHash,
         ]
-        let bytes = (try? JSONEncoder().encode(fields)) ?? Data()
-        return SHA256.hash(data: bytes).hexEncoded
+        var bytes: [UInt8] = [UInt8(ascii: "[")]
+        bytes.reserveCapacity(fields.reduce(2) { $0 + $1.utf8.count + 3 })
+        for (index, field) in fields.enumerated() {
+            if index > 0 { bytes.append(UInt8(ascii: ",")) }
+            JSONText.appendString(field, to: &bytes, escapingSlashes: true)
+        }
+        bytes.append(UInt8(ascii: "]"))
+        return SHA256.hash(data: bytes).withUnsafeBytes { $0.hexEncoded }
     }
 
     /// One break in a chain.

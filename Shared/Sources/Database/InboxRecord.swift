@@ -20,7 +20,9 @@ public struct InboxRecord: Codable, Sendable, FetchableRecord, PersistableRecord
 public enum Inbox {
     /// Records `header`'s event as processed in `db`'s transaction; false when it already was.
     public static func record(_ header: EventHeader, in db: Database) throws -> Bool {
-        try InboxRecord(eventID: header.id, eventType: header.type.rawValue, processedAt: Date()).insert(db, onConflict: .ignore)
+        // A cached statement: every consumed event passes here, inside its handler's transaction.
+        try db.cachedStatement(sql: "INSERT OR IGNORE INTO inbox (event_id, event_type, processed_at) VALUES (?, ?, ?)")
+            .execute(arguments: [header.id, header.type.rawValue, DatabaseTime.value(Date())])
         return db.changesCount == 1
     }
 }

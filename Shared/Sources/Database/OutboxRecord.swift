@@ -28,14 +28,17 @@ public struct OutboxRecord: Codable, Sendable, FetchableRecord, MutablePersistab
 public enum Outbox {
     /// Adds `envelope` to the outbox in `db`'s current transaction, keyed by its workspace.
     public static func enqueue<Payload: EventPayload>(_ envelope: EventEnvelope<Payload>, in db: Database) throws {
-        var record = OutboxRecord(
-            sequence: nil,
-            eventID: envelope.id,
-            topic: Payload.eventType.topic,
-            key: envelope.workspaceID,
-            payload: Data(try envelope.encoded()),
-            createdAt: Date()
-        )
-        try record.insert(db)
+        try insert(eventID: envelope.id, topic: Payload.eventType.topic, key: envelope.workspaceID, payload: try envelope.encoded(), in: db)
+    }
+
+    /// Adds an event written from parts (`EncodedEvent`) to the outbox in `db`'s current transaction.
+    public static func enqueue(_ event: EncodedEvent, in db: Database) throws {
+        try insert(eventID: event.id, topic: event.type.topic, key: event.workspaceID, payload: event.bytes, in: db)
+    }
+
+    private static func insert(eventID: String, topic: String, key: String, payload: [UInt8], in db: Database) throws {
+        // A cached statement rather than a record insert: every produced event passes here.
+        try db.cachedStatement(sql: "INSERT INTO outbox (event_id, topic, key, payload, created_at) VALUES (?, ?, ?, ?, ?)")
+            .execute(arguments: [eventID, topic, key, Data(payload), DatabaseTime.value(Date())])
     }
 }

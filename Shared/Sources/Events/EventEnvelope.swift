@@ -34,7 +34,7 @@ public struct EventEnvelope<Payload: EventPayload>: Codable, Sendable, Equatable
     }
 
     /// Creates an envelope with a fresh id and the current time.
-    public init(id: String = UUID().uuidString.lowercased(), source: String, subject: String, workspaceID: String, time: Date = Date(), data: Payload) {
+    public init(id: String = EventID.make(), source: String, subject: String, workspaceID: String, time: Date = Date(), data: Payload) {
         self.specversion = "1.0"
         self.id = id
         self.type = Payload.eventType
@@ -52,7 +52,11 @@ public struct EventEnvelope<Payload: EventPayload>: Codable, Sendable, Equatable
 
     /// Decodes an envelope, checking first that its `type` matches `Payload`.
     public static func decode(_ bytes: [UInt8]) throws -> EventEnvelope<Payload> {
-        let header = try EventHeader.decode(bytes)
+        try decode(bytes, header: try EventHeader.decode(bytes))
+    }
+
+    /// Decodes an envelope whose header was decoded already, checking first that its `type` matches `Payload`.
+    public static func decode(_ bytes: [UInt8], header: EventHeader) throws -> EventEnvelope<Payload> {
         guard header.type == Payload.eventType else {
             throw RoomReelError(.invalidEvent, "expected a \(Payload.eventType.rawValue) event, got \(header.type.rawValue)")
         }
@@ -74,9 +78,25 @@ public struct EventHeader: Codable, Sendable, Equatable {
         case workspaceID = "workspace_id"
     }
 
-    /// Decodes just the header of an encoded envelope.
+    /// Decodes just the header of an encoded envelope. Every consumed event passes here, so the
+    /// fields are read in place (`RawJSON`) rather than through `JSONDecoder`.
     public static func decode(_ bytes: [UInt8]) throws -> EventHeader {
-        try EventCoding.decoder.decode(EventHeader.self, from: Data(bytes))
+        try decode(RawJSON(bytes))
+    }
+
+    /// Decodes the header of an envelope already checked as JSON.
+    public static func decode(_ json: RawJSON) throws -> EventHeader {
+        let fields = try json.members(of: json.root, ["id", "type", "source", "time", "subject", "workspace_id"])
+        func text(_ index: Int, _ name: String) throws -> String {
+            guard let range = fields[index] else { throw RoomReelError(.invalidEvent, "the event has no \(name)") }
+            return try json.string(range)
+        }
+        let typeName = try text(1, "type")
+        guard let type = EventType(rawValue: typeName) else { throw RoomReelError(.invalidEvent, "unknown event type \(typeName)") }
+        let timeText = try text(3, "time")
+        guard let time = EventCoding.parse(timeText) else { throw RoomReelError(.invalidEvent, "not an ISO 8601 time: \(timeText)") }
+        return EventHeader(id: try text(0, "id"), type: type, source: try text(2, "source"), time: time,
+                           subject: try text(4, "subject"), workspaceID: try text(5, "workspace_id"))
     }
 }
 
@@ -113,20 +133,33 @@ public enum EventCoding {
         Date(timeIntervalSince1970: Double(milliseconds(date)) / 1000)
     }
 
-    /// `2026-11-22T21:41:26.916Z`: built from the integer millisecond count, because the system
-    /// formatter truncates fractions that binary floating point stores a hair low.
+    /// `2026-11-22T21:41:26.916Z`: built from the integer millisecond count (the system formatter
+    /// truncates fractions that binary floating point stores a hair low) with calendar arithmetic,
+    /// because every event carries a time and the system formatter costs microseconds per call.
     public static func format(_ date: Date) -> String {
         let total = milliseconds(date)
-        let (seconds, fraction) = (total.floorDivided(by: 1000), total.floorModulo(by: 1000))
-        let whole = Date(timeIntervalSince1970: Double(seconds)).formatted(Date.ISO8601FormatStyle())
-        return whole.dropLast() + "." + String(fraction + 1000).dropFirst() + "Z"
+        if let text = CivilTime.text(millisecondsSince1970: total, separator: "T", suffix: "Z") { return text }
+        // Outside four-digit years the standard formatter knows the rules.
+        let whole = Date(timeIntervalSince1970: Double(total.floorDivided(by: 1000))).formatted(Date.ISO8601FormatStyle())
+        return whole.dropLast() + "." + String(total.floorModulo(by: 1000) + 1000).dropFirst() + "Z"
     }
 
-    /// Parses an ISO 8601 time with or without fractional seconds, to whole milliseconds.
+    /// Parses an ISO 8601 time with or without fractional seconds, to whole milliseconds. The form
+    /// `format` writes is read directly; anything else goes to the system parser.
     public static func parse(_ text: String) -> Date? {
+        if let milliseconds = parseCanonical(text) {
+            return Date(timeIntervalSince1970: Double(milliseconds) / 1000)
+        }
         let parsed = (try? Date(text, strategy: Date.ISO8601FormatStyle(includingFractionalSeconds: true)))
             ?? (try? Date(text, strategy: Date.ISO8601FormatStyle()))
         return parsed.map(wholeMilliseconds)
+    }
+
+    /// `YYYY-MM-DDTHH:MM:SS.mmmZ` to milliseconds since 1970, or nil for any other shape or an
+    /// impossible date (which the system parser then judges).
+    private static func parseCanonical(_ text: String) -> Int64? {
+        var text = text
+        return text.withUTF8 { CivilTime.milliseconds(parsing: $0, separator: "T", suffix: "Z") }
     }
 
     private static func milliseconds(_ date: Date) -> Int64 {
@@ -134,12 +167,14 @@ public enum EventCoding {
     }
 }
 
-private extension Int64 {
+extension Int64 {
+    /// Division rounding toward minus infinity (times before 1970 have negative counts).
     func floorDivided(by divisor: Int64) -> Int64 {
         let quotient = self / divisor
         return (self % divisor < 0) ? quotient - 1 : quotient
     }
 
+    /// The remainder that goes with `floorDivided(by:)`: never negative for a positive divisor.
     func floorModulo(by divisor: Int64) -> Int64 {
         let remainder = self % divisor
         return remainder < 0 ? remainder + divisor : remainder

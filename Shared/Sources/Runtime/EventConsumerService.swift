@@ -43,11 +43,11 @@ public struct EventConsumerService: Service {
     private func processBatch(_ messages: [ConsumedKafkaMessage], with batchHandler: any BatchEventHandler) async -> Bool {
         var events: [IncomingEvent] = []
         for message in messages {
-            guard let header = try? EventHeader.decode(message.value) else {
+            guard let event = try? IncomingEvent(bytes: message.value, database: database) else {
                 // An undecodable message: let the one-by-one path log and skip it.
                 return await processEach(messages)
             }
-            events.append(incoming(message, header: header))
+            events.append(event)
         }
         do {
             try await batchHandler.handle(batch: events, database: database)
@@ -69,15 +69,16 @@ public struct EventConsumerService: Service {
 
     /// Handles one message until it succeeds or is skipped; `false` when shutdown interrupted it.
     private func process(_ message: ConsumedKafkaMessage) async -> Bool {
-        let header: EventHeader
+        let event: IncomingEvent
         do {
-            header = try EventHeader.decode(message.value)
+            event = try IncomingEvent(bytes: message.value, database: database)
         } catch {
             logger.error("Skipping undecodable event", metadata: [
                 "topic": "\(message.topic)", "offset": "\(message.offset)", "error": "\(error)"])
             markProcessed(message)
             return true
         }
+        let header = event.header
         var logger = self.logger
         logger[metadataKey: "event_id"] = "\(header.id)"
         logger[metadataKey: "event_type"] = "\(header.type.rawValue)"
@@ -86,7 +87,7 @@ public struct EventConsumerService: Service {
         var backoff = Duration.milliseconds(100)
         while true {
             do {
-                try await handler.handle(incoming(message, header: header))
+                try await handler.handle(event)
                 logger.debug("Handled event")
                 markProcessed(message)
                 return true
@@ -103,9 +104,6 @@ public struct EventConsumerService: Service {
         }
     }
 
-    private func incoming(_ message: ConsumedKafkaMessage, header: EventHeader) -> IncomingEvent {
-        IncomingEvent(header: header, bytes: message.value, inbox: InboxTransaction(database: database, header: header))
-    }
 
     private func markProcessed(_ message: ConsumedKafkaMessage) {
         do {

@@ -1,19 +1,26 @@
-/// One consumed event, as a handler sees it: the decoded header, the raw envelope bytes, and the inbox
-/// transaction through which the handler commits its effect.
+/// One consumed event, as a handler sees it: the decoded header, the envelope as a checked JSON
+/// document (its bytes as they came), and the inbox transaction through which the handler commits
+/// its effect.
 public struct IncomingEvent: Sendable {
     public let header: EventHeader
-    public let bytes: [UInt8]
+    /// The envelope, checked once: handlers that need a few fields read them here in place.
+    public let json: RawJSON
     public let inbox: InboxTransaction
 
-    public init(header: EventHeader, bytes: [UInt8], inbox: InboxTransaction) {
-        self.header = header
-        self.bytes = bytes
-        self.inbox = inbox
+    /// The envelope's bytes, as they came off the wire.
+    public var bytes: [UInt8] { json.bytes }
+
+    /// Checks `bytes` and decodes the envelope's header; throws for a malformed or unknown event.
+    public init(bytes: [UInt8], database: ServiceDatabase) throws {
+        json = try RawJSON(bytes)
+        header = try EventHeader.decode(json)
+        inbox = InboxTransaction(database: database, header: header)
     }
 
-    /// Decodes the whole envelope with its typed payload.
+    /// Decodes the whole envelope with its typed payload, checking the already-decoded header's type
+    /// first (so the bytes are parsed once more, not twice).
     public func decode<Payload: EventPayload>(_: Payload.Type) throws -> EventEnvelope<Payload> {
-        try EventEnvelope<Payload>.decode(bytes)
+        try EventEnvelope<Payload>.decode(bytes, header: header)
     }
 }
 
