@@ -88,6 +88,60 @@ struct LedgerPropertyTests {
         #expect(try verifyLedger(path: ledger.path).problems.isEmpty)
     }
 
+    @Test("many debits and grants in one session (as a consumer batch applies them) leave what one entry per transaction would",
+          arguments: 0..<20)
+    func batchedSession(seed: UInt64) throws {
+        var random = SeededGenerator(state: seed)
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let ledger = try openBillingDatabase(path: directory.url.appendingPathComponent("billing.sqlite").path)
+        let workspaces = ["ws-a", "ws-b", "ws-c"]
+        var clock = Date(timeIntervalSince1970: 1_800_000_000)
+        for _ in 0..<8 {
+            let expiry = Bool.random(using: &random) ? clock.addingTimeInterval(Double.random(in: 60...40_000, using: &random)) : nil
+            try grantCredits(Int64.random(in: 1...30, using: &random), to: workspaces.randomElement(using: &random)!, expiresAt: expiry,
+                             reason: "top-up", in: ledger, now: clock)
+            clock = clock.addingTimeInterval(10)
+        }
+        // Some grants have lapsed by the time the batch runs.
+        clock = clock.addingTimeInterval(Double.random(in: 0...20_000, using: &random))
+        let now = clock
+        var jobs: [String] = []
+        let outcomes = try ledger.pool.write { db in
+            var session = LedgerSession(db: db, now: now)
+            var outcomes: [DebitHandler.DebitOutcome] = []
+            for step in 0..<80 {
+                let workspace = workspaces.randomElement(using: &random)!
+                if step % 17 == 16 {
+                    // A grant in the middle of the batch, possibly expiring before the others.
+                    let expiry = Bool.random(using: &random) ? now.addingTimeInterval(Double.random(in: 60...40_000, using: &random)) : nil
+                    try session.append(LedgerEntry(id: "grant:batch-\(step)", workspaceID: workspace, amount: 15, kind: .grant, jobID: nil,
+                                                   reason: "top-up", createdAt: now, expiresAt: expiry))
+                    continue
+                }
+                let job = !jobs.isEmpty && Int.random(in: 0..<5, using: &random) == 0 ? jobs.randomElement(using: &random)! : "\(workspace)-job-\(step)"
+                jobs.append(job)
+                let owner = String(job.prefix(4))
+                let json = try RawJSON(Self.routed(job, workspace: owner, credits: Int64.random(in: 1...9, using: &random)).encoded())
+                outcomes.append(try DebitHandler.debit(DebitRequest(json: json, header: EventHeader.decode(json)), in: &session, db: db))
+            }
+            try session.finish()
+            return outcomes
+        }
+        #expect(outcomes.contains { if case .debited = $0 { true } else { false } }, "seed \(seed): nothing was debited")
+        for workspace in workspaces {
+            let balance = try creditBalance(of: workspace, in: ledger, at: now)
+            let replayed = try ledger.pool.read { db in try CreditBalance.replayed(workspace, at: now, in: db) }
+            #expect(balance >= 0)
+            #expect(balance == replayed, "seed \(seed): buckets say \(balance), the ledger replayed says \(replayed)")
+        }
+        let duplicates = try ledger.pool.read { db in
+            try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM (SELECT job_id FROM ledger_entries WHERE kind = 'debit' GROUP BY job_id HAVING COUNT(*) > 1)")
+        }
+        #expect(duplicates == 0, "seed \(seed)")
+        #expect(try verifyLedger(path: ledger.path).problems.isEmpty)
+    }
+
     @Test("debits use the soonest-expiring credits first, and lapsed credits stop counting")
     func expiryOrder() throws {
         let directory = try TemporaryDirectory()

@@ -113,10 +113,11 @@ struct LedgerSession {
     }
 
     private mutating func openBucket(for grant: LedgerEntry) throws {
+        // Load the workspace's buckets before adding the row, or the new one would be read in twice.
+        var buckets = try buckets(of: grant.workspaceID)
         try db.cachedStatement(sql: "INSERT INTO grant_buckets (grant_id, workspace_id, remaining, expires_at_ms) VALUES (?, ?, ?, ?)")
             .execute(arguments: [grant.id, grant.workspaceID, grant.amount, grant.expiresAtMilliseconds])
         guard grant.expiresAtMilliseconds.map({ $0 > nowMilliseconds }) ?? true else { return }
-        var buckets = try buckets(of: grant.workspaceID)
         let bucket = LiveBucket(grantID: grant.id, remaining: grant.amount, expiresAtMilliseconds: grant.expiresAtMilliseconds)
         let position = buckets.firstIndex { $0.drainKey > bucket.drainKey } ?? buckets.endIndex
         buckets.insert(bucket, at: position)

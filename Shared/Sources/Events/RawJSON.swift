@@ -4,7 +4,7 @@
 /// The hot consumers (every event header, billing's debits) need a few fields of an envelope, and
 /// sometimes to pass one member on verbatim; a full `JSONDecoder` pass costs several times more than
 /// the rest of their work. Anything `RawJSON` accepts, `JSONDecoder` accepts too (the tests compare
-/// them); when a key appears twice, the last one wins, as with `JSONDecoder`.
+/// them); when a key appears twice, the first one wins, as with `JSONDecoder`.
 public struct RawJSON: Sendable {
     /// The document.
     public let bytes: [UInt8]
@@ -42,7 +42,7 @@ public struct RawJSON: Sendable {
             scanner.skipWhitespace()
             let valueStart = scanner.position
             try scanner.skipValue(depth: 1)
-            if let index = try wantedIndex(of: key, in: wanted) { found[index] = valueStart..<scanner.position }
+            if let index = try wantedIndex(of: key, in: wanted), found[index] == nil { found[index] = valueStart..<scanner.position }
             scanner.skipWhitespace()
             if scanner.peek == UInt8(ascii: "}") { return found }
             try scanner.expect(UInt8(ascii: ","))
@@ -88,9 +88,9 @@ public struct RawJSON: Sendable {
         let content = (key.lowerBound + 1)..<(key.upperBound - 1)
         if bytes[content].contains(UInt8(ascii: "\\")) {
             let text = Array(try unescaped(content).utf8)
-            return wanted.lastIndex { $0 == text }
+            return wanted.firstIndex { $0 == text }
         }
-        return wanted.lastIndex { $0.elementsEqual(bytes[content]) }
+        return wanted.firstIndex { $0.elementsEqual(bytes[content]) }
     }
 
     private func unescaped(_ content: Range<Int>) throws(RawJSONError) -> String {

@@ -1,7 +1,8 @@
 /// Fixed-width UTC timestamps (`YYYY-MM-DD?HH:MM:SS.mmm` plus a suffix) written and read with
 /// calendar arithmetic on day counts (Howard Hinnant's `days_from_civil` / `civil_from_days`, exact for
-/// the proleptic Gregorian calendar). Every event and every database row carries a time, and the
-/// system formatters cost microseconds per call; these cost nanoseconds.
+/// the proleptic Gregorian calendar that ISO 8601 prescribes; Foundation's formatters agree from
+/// October 1582, before which they turn Julian). Every event and every database row carries a time,
+/// and the system formatters cost microseconds per call; these cost nanoseconds.
 enum CivilTime {
     /// The timestamp for `millisecondsSince1970`, or nil outside years 0000–9999.
     static func text(millisecondsSince1970 total: Int64, separator: Unicode.Scalar, suffix: Unicode.Scalar?) -> String? {
