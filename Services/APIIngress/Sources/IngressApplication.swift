@@ -16,14 +16,19 @@ public func buildApplication(config: IngressConfiguration) throws -> some Applic
     let database = try ServiceDatabase(path: config.common.databasePath(service: apiIngressServiceName)) { migrator in
         APIKeyRecord.registerMigrations(&migrator)
         JobRecord.registerMigrations(&migrator)
+        migrator.registerMigration("api-ingress-v3-provider-breakers", migrate: ProviderBreakerRecord.createTable)
     }
+    // The same breakers model-router keeps, fed by the same events: quotes and `GET /v1/models`
+    // then agree with where jobs will really go.
+    let health = try ProviderBreakerRecord.loadHealth(from: database)
     try database.pool.write { db in
         for (workspaceID, key) in config.bootstrapAPIKeys {
             try APIKeyRecord(keyHash: APIKeyRecord.hash(key), workspaceID: workspaceID, createdAt: Date()).insert(db, onConflict: .ignore)
         }
     }
     let parts = try EventServiceParts(name: apiIngressServiceName, common: config.common, database: database,
-                                      handler: JobProjection(logger: logger), logger: logger)
+                                      handler: EventHandlers([JobProjection(logger: logger), ProviderHealthHandler(health: health, logger: logger)]),
+                                      logger: logger)
 
     // With port 0 the real port is known only once the server runs; URLs handed out use it.
     let boundPort = Mutex(config.port)
@@ -40,8 +45,8 @@ public func buildApplication(config: IngressConfiguration) throws -> some Applic
     router.middlewares.add(FileMiddleware(videosFolder.path, urlBasePath: "/media/generation-videos", logger: logger))
     router.get("/healthz") { _, _ in "ok" }
     let api = router.group("v1").add(middleware: APIKeyAuthenticator(database: database))
-    ModelRoutes(routing: config.routing).register(on: api)
-    VideoRoutes(database: database, storage: storage, selector: config.routing.selector,
+    ModelRoutes(routing: config.routing, health: health).register(on: api)
+    VideoRoutes(database: database, storage: storage, routing: config.routing, health: health,
                 imageCheck: InputImageCheck(ffmpegPath: config.ffmpegPath),
                 maxUploadBytes: config.maxUploadBytes, publicBaseURL: publicBaseURL).register(on: api)
 

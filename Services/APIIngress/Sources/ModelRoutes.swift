@@ -5,6 +5,7 @@ import Shared
 /// `GET /v1/models`: the catalog as clients need it to choose, with each model's availability now.
 struct ModelRoutes {
     let routing: RoutingConfiguration
+    let health: ProviderHealth
 
     struct ModelList: Encodable {
         let models: [ModelView]
@@ -83,8 +84,9 @@ struct ModelRoutes {
     @Sendable func list(_ request: Request, context: IngressRequestContext) async throws -> Response {
         _ = try context.requireWorkspace()
         let catalog = routing.catalog
+        let availability = health.availability(routing.availability)
         let body = ModelList(
-            models: catalog.models.map { ModelView($0, availability: routing.availability) },
+            models: catalog.models.map { ModelView($0, availability: availability) },
             defaults: Dictionary(uniqueKeysWithValues: catalog.defaults.map { ($0.key.rawValue, $0.value) }),
             tiers: catalog.tiers)
         return try VideoRoutes.json(body, status: .ok, request: request, context: context)

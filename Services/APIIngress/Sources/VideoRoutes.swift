@@ -7,7 +7,8 @@ import Shared
 struct VideoRoutes {
     let database: ServiceDatabase
     let storage: LocalBlobStore
-    let selector: ModelSelector
+    let routing: RoutingConfiguration
+    let health: ProviderHealth
     let imageCheck: InputImageCheck
     let maxUploadBytes: Int
     let publicBaseURL: @Sendable () -> String
@@ -55,7 +56,7 @@ struct VideoRoutes {
             fallback: try form.text("fallback").map { try Self.boolean($0, field: "fallback") }
         )
         let photos = try Self.photoParts(of: form, for: videoType)
-        let decision = try selector.select(for: spec, imageCount: photos.count)
+        let decision = try routing.selector(health: health).select(for: spec, imageCount: photos.count)
 
         // Every photo passes the cheap header checks before any is stored, then the decode check.
         var checked: [(bytes: [UInt8], header: ImageHeader, field: String)] = []

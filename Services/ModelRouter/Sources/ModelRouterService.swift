@@ -8,11 +8,18 @@ public let modelRouterServiceName = "model-router"
 /// model-router's long-running parts, for a service group of its own or for `roomreel dev`.
 public func buildModelRouterServices(config: ModelRouterConfiguration) throws -> [any Service] {
     let logger = config.common.logger(service: modelRouterServiceName)
-    let database = try ServiceDatabase(path: config.common.databasePath(service: modelRouterServiceName),
-                                       migrations: RoutingDecisionRecord.registerMigrations)
-    let handler = RoutingHandler(selector: config.routing.selector, logger: logger)
+    let database = try ServiceDatabase(path: config.common.databasePath(service: modelRouterServiceName)) { migrator in
+        RoutingDecisionRecord.registerMigrations(&migrator)
+        migrator.registerMigration("model-router-v2-provider-breakers", migrate: ProviderBreakerRecord.createTable)
+    }
+    // Breakers as last committed: a restart remembers which providers were failing.
+    let health = try ProviderBreakerRecord.loadHealth(from: database)
+    let handlers = EventHandlers([
+        RoutingHandler(routing: config.routing, health: health, logger: logger),
+        ProviderHealthHandler(health: health, logger: logger),
+    ])
     return try EventServiceParts(name: modelRouterServiceName, common: config.common, database: database,
-                                 handler: handler, logger: logger).services
+                                 handler: handlers, logger: logger).services
 }
 
 /// The model-router executable's service group.

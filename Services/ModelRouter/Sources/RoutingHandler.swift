@@ -3,9 +3,13 @@ import Logging
 import Shared
 
 /// Turns each `video.requested` into `video.routed` (model and price chosen) or `video.failed`.
+/// Providers whose circuit breakers are open count as unavailable, so their models are skipped (or
+/// the job refused) as for providers without credentials.
 struct RoutingHandler: EventHandler {
-    let selector: ModelSelector
+    let routing: RoutingConfiguration
+    let health: ProviderHealth
     let logger: Logger
+
 
     /// The audit trail's words for a decision.
     static func reason(for decision: RoutingDecision, spec: VideoJobSpec) -> String {
@@ -19,6 +23,7 @@ struct RoutingHandler: EventHandler {
     func handle(_ event: IncomingEvent) async throws {
         let requested = try event.decode(VideoRequested.self)
         let spec = requested.data.request
+        let selector = routing.selector(health: health)
         let outcome = Result { () throws(RoomReelError) in
             try selector.select(for: spec, imageCount: requested.data.inputImageKeys.count)
         }

@@ -68,6 +68,9 @@ struct LocalRenderWorker: Service {
                         source: "provider-bridge", subject: current.jobID, workspaceID: current.workspaceID,
                         data: VideoGenerated(provider: current.provider, predictionID: current.predictionID,
                                              outputURL: output.absoluteString, posterURL: poster.absoluteString)), in: db)
+                    try Outbox.enqueue(EventEnvelope(
+                        source: "provider-bridge", subject: current.jobID, workspaceID: current.workspaceID,
+                        data: ProviderOutcome.success(provider: current.provider, modelID: current.modelID)), in: db)
                 case .failure(let error):
                     current.status = .failed
                     current.errorCode = error.code.rawValue
@@ -75,6 +78,10 @@ struct LocalRenderWorker: Service {
                     try Outbox.enqueue(EventEnvelope(
                         source: "provider-bridge", subject: current.jobID, workspaceID: current.workspaceID,
                         data: VideoFailed(stage: "generation", code: error.code, message: error.message)), in: db)
+                    // The routers' circuit breakers count this against the provider.
+                    try Outbox.enqueue(EventEnvelope(
+                        source: "provider-bridge", subject: current.jobID, workspaceID: current.workspaceID,
+                        data: ProviderOutcome.failure(provider: current.provider, modelID: current.modelID, error: error)), in: db)
                 }
                 try current.update(db)
             }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// What routing needs, for model-router (which routes) and api-ingress (which quotes and lists models):
 /// the model catalog and which providers can take work.
 public struct RoutingConfiguration: Sendable {
@@ -28,5 +30,11 @@ public struct RoutingConfiguration: Sendable {
     /// A selector over this catalog and availability.
     public var selector: ModelSelector {
         ModelSelector(catalog: catalog, availability: availability)
+    }
+
+    /// A selector for a decision at `now`: providers whose circuit breakers are open count as
+    /// unavailable too.
+    public func selector(health: ProviderHealth, at now: Date = Date()) -> ModelSelector {
+        ModelSelector(catalog: catalog, availability: health.availability(availability, at: now))
     }
 }

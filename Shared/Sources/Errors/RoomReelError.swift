@@ -30,6 +30,14 @@ public struct ErrorCode: RawRepresentable, Codable, Hashable, Sendable, CustomSt
     public static let promptTooLong = ErrorCode(rawValue: "PROMPT_TOO_LONG")
     /// The provider failed to generate the video.
     public static let generationFailed = ErrorCode(rawValue: "GENERATION_FAILED")
+    /// The provider refused the content (its moderation).
+    public static let contentRejected = ErrorCode(rawValue: "CONTENT_REJECTED")
+    /// The provider failed on its side (5xx, malformed answers, retries exhausted).
+    public static let providerError = ErrorCode(rawValue: "PROVIDER_ERROR")
+    /// The provider refused RoomReel's credentials.
+    public static let providerAuthFailed = ErrorCode(rawValue: "PROVIDER_AUTH_FAILED")
+    /// The provider did not finish within the model's time limit.
+    public static let generationTimeout = ErrorCode(rawValue: "GENERATION_TIMEOUT")
     /// The provider's output could not be fetched.
     public static let outputUnavailable = ErrorCode(rawValue: "OUTPUT_UNAVAILABLE")
     /// The provider's output is not a playable video.

@@ -8,6 +8,7 @@ public enum EventType: String, Codable, Sendable, CaseIterable {
     case videoGenerated = "video.generated"
     case videoFailed = "video.failed"
     case videoStored = "video.stored"
+    case providerOutcome = "provider.outcome"
 
     /// The Kafka topic that carries events of this type.
     public var topic: String { rawValue }

@@ -23,13 +23,14 @@ final class Pipeline: @unchecked Sendable {
 
     static let serviceNames = ["api-ingress", "model-router", "billing", "provider-bridge", "storage-uploader"]
 
-    /// Starts everything; `faults` arms fault points per service (`ROOMREEL_FAULTS`).
-    static func start(faults: [String: String] = [:]) async throws -> Pipeline {
+    /// Starts everything; `faults` arms fault points per service (`ROOMREEL_FAULTS`); `environment`
+    /// adds variables to every service's environment.
+    static func start(faults: [String: String] = [:], environment: [String: String] = [:]) async throws -> Pipeline {
         let directory = try TemporaryDirectory()
         let kafka = try ServiceProcess(executable: BuiltProducts.executable("roomreel"), arguments: ["kafka-mock", "--brokers", "3"],
                                        environment: ProcessInfo.processInfo.environment, logDirectory: directory.url, name: "kafka-mock")
         let brokers = try await kafka.line(startingWith: "127.0.0.1:")
-        let pipeline = Pipeline(directory: directory, kafka: kafka, brokers: brokers)
+        let pipeline = Pipeline(directory: directory, kafka: kafka, brokers: brokers, extraEnvironment: environment)
         do {
             for name in serviceNames {
                 try pipeline.start(name, faults: faults[name])
@@ -45,8 +46,9 @@ final class Pipeline: @unchecked Sendable {
 
     /// Starts a pipeline, runs `body` with it and stops it; if `body` throws, every process's log is
     /// attached to the failure.
-    static func with(faults: [String: String] = [:], _ body: (Pipeline) async throws -> Void) async throws {
-        let pipeline = try await start(faults: faults)
+    static func with(faults: [String: String] = [:], environment: [String: String] = [:],
+                     _ body: (Pipeline) async throws -> Void) async throws {
+        let pipeline = try await start(faults: faults, environment: environment)
         do {
             try await body(pipeline)
         } catch {
@@ -57,10 +59,13 @@ final class Pipeline: @unchecked Sendable {
         await pipeline.stop()
     }
 
-    private init(directory: TemporaryDirectory, kafka: ServiceProcess, brokers: String) {
+    private let extraEnvironment: [String: String]
+
+    private init(directory: TemporaryDirectory, kafka: ServiceProcess, brokers: String, extraEnvironment: [String: String]) {
         self.directory = directory
         self.kafka = kafka
         self.brokers = brokers
+        self.extraEnvironment = extraEnvironment
     }
 
     /// Starts (or restarts) one service executable.
@@ -74,6 +79,7 @@ final class Pipeline: @unchecked Sendable {
         environment["INGRESS_PORT"] = "0"
         environment["INGRESS_BOOTSTRAP_API_KEYS"] = "\(Self.workspace):\(apiKey)"
         environment["BILLING_BOOTSTRAP_GRANTS"] = "\(Self.workspace):\(Self.credits)"
+        environment.merge(extraEnvironment) { _, extra in extra }
         let process = try ServiceProcess(executable: BuiltProducts.executable(name), environment: environment,
                                          logDirectory: directory.url, name: name)
         services[name] = process
