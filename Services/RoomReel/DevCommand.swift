@@ -41,7 +41,8 @@ struct DevCommand: AsyncParsableCommand {
         try FileManager.default.createDirectory(at: dataDirectory, withIntermediateDirectories: true)
         let cluster = try KafkaMockCluster(brokers: 1, topics: EventType.allTopics, partitions: 3)
         let common = CommonConfiguration(kafkaBrokers: cluster.bootstrapServers, dataDirectory: dataDirectory, logLevel: level)
-        let apiKey = try Self.devAPIKey(in: dataDirectory)
+        let apiKey = try Self.devSecret("dev-api-key", prefix: "rr_dev_", in: dataDirectory)
+        let adminToken = try Self.devSecret("dev-admin-token", prefix: "rr_admin_", in: dataDirectory)
 
         let (ready, readyContinuation) = AsyncStream<Int>.makeStream()
         // Provider credentials in the environment make their models available; without any, jobs
@@ -49,8 +50,9 @@ struct DevCommand: AsyncParsableCommand {
         let routing = try RoutingConfiguration.fromEnvironment(EnvironmentReader())
         let ingress = IngressConfiguration(
             common: common, routing: routing, port: port, bootstrapAPIKeys: [(workspaceID: Self.devWorkspace, key: apiKey)],
+            adminToken: adminToken,
             onServerRunning: { boundPort in
-                Console.say("RoomReel ready on http://127.0.0.1:\(boundPort)\nAPI key: \(apiKey)")
+                Console.say("RoomReel ready on http://127.0.0.1:\(boundPort)\nAPI key: \(apiKey)\nAdmin token: \(adminToken)")
                 readyContinuation.yield(boundPort)
                 readyContinuation.finish()
             })
@@ -74,15 +76,16 @@ struct DevCommand: AsyncParsableCommand {
         try await group.run()
     }
 
-    /// The dev workspace's API key: made once per data folder and kept there, so restarts keep it.
-    static func devAPIKey(in dataDirectory: URL) throws -> String {
-        let file = dataDirectory.appendingPathComponent("dev-api-key")
+    /// A dev secret (the workspace's API key, the admin token): made once per data folder and kept
+    /// there, so restarts keep it.
+    static func devSecret(_ name: String, prefix: String, in dataDirectory: URL) throws -> String {
+        let file = dataDirectory.appendingPathComponent(name)
         if let existing = try? String(contentsOf: file, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines), !existing.isEmpty {
             return existing
         }
         var generator = SystemRandomNumberGenerator()
-        let key = "rr_dev_" + (0..<24).map { _ in UInt8.random(in: 0...255, using: &generator) }.hexEncoded
-        try key.write(to: file, atomically: true, encoding: .utf8)
-        return key
+        let secret = prefix + (0..<24).map { _ in UInt8.random(in: 0...255, using: &generator) }.hexEncoded
+        try secret.write(to: file, atomically: true, encoding: .utf8)
+        return secret
     }
 }

@@ -44,6 +44,7 @@ public func buildApplication(config: IngressConfiguration) throws -> some Applic
     router.middlewares.add(APIErrorMiddleware())
     router.middlewares.add(FileMiddleware(videosFolder.path, urlBasePath: "/media/generation-videos", logger: logger))
     router.get("/healthz") { _, _ in "ok" }
+    AdminRoutes(database: database).register(on: router.group("v1/admin").add(middleware: AdminAuthenticator(adminToken: config.adminToken)))
     let api = router.group("v1").add(middleware: APIKeyAuthenticator(database: database))
     ModelRoutes(routing: config.routing, health: health).register(on: api)
     VideoRoutes(database: database, storage: storage, routing: config.routing, health: health,

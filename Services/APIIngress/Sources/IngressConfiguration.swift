@@ -19,12 +19,15 @@ public struct IngressConfiguration: Sendable {
     public var maxUploadBytes: Int
     /// The ffmpeg that checks uploaded photos decode (`FFMPEG_PATH`, default `ffmpeg` on PATH).
     public var ffmpegPath: String
+    /// The bearer token of the admin API (`INGRESS_ADMIN_TOKEN`, at least 24 characters); without
+    /// it the admin endpoints answer 404.
+    public var adminToken: String?
     /// Called once the server accepts connections, with the port it is bound to.
     public var onServerRunning: @Sendable (Int) async -> Void
 
     public init(common: CommonConfiguration, routing: RoutingConfiguration, host: String = "127.0.0.1", port: Int = 8080, publicBaseURL: String? = nil,
                 bootstrapAPIKeys: [(workspaceID: String, key: String)] = [], maxUploadBytes: Int = 64 << 20,
-                ffmpegPath: String = "ffmpeg", onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }) {
+                ffmpegPath: String = "ffmpeg", adminToken: String? = nil, onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }) {
         self.common = common
         self.routing = routing
         self.host = host
@@ -33,11 +36,16 @@ public struct IngressConfiguration: Sendable {
         self.bootstrapAPIKeys = bootstrapAPIKeys
         self.maxUploadBytes = maxUploadBytes
         self.ffmpegPath = ffmpegPath
+        self.adminToken = adminToken
         self.onServerRunning = onServerRunning
     }
 
     public static func fromEnvironment(_ environment: EnvironmentReader) throws -> IngressConfiguration {
-        IngressConfiguration(
+        let adminToken = environment.optionalString("INGRESS_ADMIN_TOKEN")
+        if let adminToken, adminToken.count < 24 {
+            throw ConfigurationError(variable: "INGRESS_ADMIN_TOKEN", problem: "is \(adminToken.count) characters; use at least 24 (say, `openssl rand -hex 24`)")
+        }
+        return IngressConfiguration(
             common: try .fromEnvironment(environment),
             routing: try .fromEnvironment(environment),
             host: environment.string("INGRESS_HOST", default: "127.0.0.1"),
@@ -46,6 +54,7 @@ public struct IngressConfiguration: Sendable {
             bootstrapAPIKeys: try environment.pairs("INGRESS_BOOTSTRAP_API_KEYS").map { (workspaceID: $0, key: $1) },
             maxUploadBytes: try environment.integer("INGRESS_MAX_UPLOAD_BYTES", default: 64 << 20, in: 1024...(1 << 30)),
             ffmpegPath: environment.string("FFMPEG_PATH", default: "ffmpeg"),
+            adminToken: adminToken,
             onServerRunning: { port in
                 FileHandle.standardOutput.write(Data("api-ingress listening on port \(port)\n".utf8))
             }

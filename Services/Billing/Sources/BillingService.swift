@@ -12,7 +12,7 @@ public func buildBillingServices(config: BillingConfiguration) throws -> [any Se
     let logger = config.common.logger(service: billingServiceName)
     let database = try openBillingDatabase(path: config.common.databasePath(service: billingServiceName))
     try applyBootstrapGrants(config.bootstrapGrants, in: database)
-    let handler = DebitHandler(faults: config.common.faults, logger: logger)
+    let handler = EventHandlers([DebitHandler(faults: config.common.faults, logger: logger), GrantHandler(logger: logger)])
     return try EventServiceParts(name: billingServiceName, common: config.common, database: database,
                                  handler: handler, logger: logger).services
 }

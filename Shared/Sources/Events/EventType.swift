@@ -9,6 +9,8 @@ public enum EventType: String, Codable, Sendable, CaseIterable {
     case videoFailed = "video.failed"
     case videoStored = "video.stored"
     case providerOutcome = "provider.outcome"
+    case creditsGrantRequested = "credits.grant_requested"
+    case creditsGranted = "credits.granted"
 
     /// The Kafka topic that carries events of this type.
     public var topic: String { rawValue }

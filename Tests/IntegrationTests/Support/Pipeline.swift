@@ -70,7 +70,7 @@ final class Pipeline: @unchecked Sendable {
 
     /// Starts (or restarts) one service executable.
     @discardableResult
-    func start(_ name: String, faults: String? = nil) throws -> ServiceProcess {
+    func start(_ name: String, faults: String? = nil, environment overrides: [String: String] = [:]) throws -> ServiceProcess {
         var environment = ProcessInfo.processInfo.environment
         environment["KAFKA_BROKERS"] = brokers
         environment["ROOMREEL_DATA_DIR"] = directory.url.path
@@ -80,6 +80,7 @@ final class Pipeline: @unchecked Sendable {
         environment["INGRESS_BOOTSTRAP_API_KEYS"] = "\(Self.workspace):\(apiKey)"
         environment["BILLING_BOOTSTRAP_GRANTS"] = "\(Self.workspace):\(Self.credits)"
         environment.merge(extraEnvironment) { _, extra in extra }
+        environment.merge(overrides) { _, override in override }
         let process = try ServiceProcess(executable: BuiltProducts.executable(name), environment: environment,
                                          logDirectory: directory.url, name: name)
         services[name] = process
@@ -87,6 +88,11 @@ final class Pipeline: @unchecked Sendable {
     }
 
     func process(_ name: String) -> ServiceProcess { services[name]! }
+
+    /// Points the HTTP helpers at a restarted api-ingress's port.
+    func useIngressPort(_ port: String) {
+        baseURL = "http://127.0.0.1:\(port)"
+    }
 
     /// Stops every process (SIGTERM) and removes the data folder.
     func stop() async {
@@ -125,6 +131,17 @@ final class Pipeline: @unchecked Sendable {
     }
 
     /// `GET` of a path under the API's base URL.
+    /// `POST` a JSON body to a path with a bearer token and extra headers.
+    func postJSON(_ path: String, _ body: String, bearer: String?, headers: [String: String] = [:]) async throws -> Reply {
+        var request = URLRequest(url: URL(string: "\(baseURL)\(path)")!)
+        request.httpMethod = "POST"
+        if let bearer { request.setValue("Bearer \(bearer)", forHTTPHeaderField: "Authorization") }
+        request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+        for (name, value) in headers { request.setValue(value, forHTTPHeaderField: name) }
+        let (data, response) = try await URLSession.shared.upload(for: request, from: Data(body.utf8))
+        return Self.reply(data, response)
+    }
+
     func get(_ path: String, key: String? = nil) async throws -> Reply {
         var request = URLRequest(url: URL(string: path.hasPrefix("http") ? path : "\(baseURL)\(path)")!)
         request.setValue("Bearer \(key ?? apiKey)", forHTTPHeaderField: "Authorization")

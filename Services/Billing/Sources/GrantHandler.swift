@@ -1,0 +1,44 @@
+import Foundation
+import GRDB
+import Logging
+import Shared
+
+/// Applies operators' grants (`credits.grant_requested` from api-ingress's admin API) to the ledger.
+/// The grant's id is the ledger entry's id: a redelivered or repeated request adds nothing more.
+struct GrantHandler: EventHandler {
+    let logger: Logger
+
+    var eventTypes: [EventType] { [.creditsGrantRequested] }
+
+    func handle(_ event: IncomingEvent) async throws {
+        let request = try event.decode(CreditsGrantRequested.self)
+        let grant = request.data
+        let workspaceID = request.workspaceID
+        // api-ingress checks these too; billing does not trust the bus with money.
+        guard (1...CreditsGrantRequested.maximumCredits).contains(grant.credits) else {
+            throw EventHandlingError.permanent("grant \(grant.grantID) of \(grant.credits) credits is out of range")
+        }
+        let applied = try await event.inbox.commit { db -> Int64? in
+            var ledger = LedgerSession(db: db)
+            guard try ledger.append(LedgerEntry(
+                id: grant.grantID, workspaceID: workspaceID, amount: grant.credits, kind: .grant, jobID: nil,
+                reason: grant.reason, createdAt: ledger.now, expiresAt: grant.expiresAt)) != nil
+            else { return nil }
+            try ledger.finish()
+            let balance = try ledger.balance(of: workspaceID)
+            try Outbox.enqueue(EventEnvelope(
+                source: "billing", subject: grant.grantID, workspaceID: workspaceID, time: ledger.now,
+                data: CreditsGranted(grantID: grant.grantID, credits: grant.credits, expiresAt: grant.expiresAt, balanceAfter: balance)), in: db)
+            return balance
+        }
+        switch applied {
+        case .some(.some(let balance)):
+            logger.notice("Granted credits", metadata: [
+                "workspace_id": "\(workspaceID)", "grant_id": "\(grant.grantID)", "credits": "\(grant.credits)", "balance": "\(balance)"])
+        case .some(.none):
+            logger.notice("Grant was applied before; nothing more granted", metadata: ["grant_id": "\(grant.grantID)"])
+        case .none:
+            break
+        }
+    }
+}
