@@ -43,8 +43,8 @@ struct PipelineTests {
             #expect(ImageHeader.read([UInt8](poster.body)).map { ($0.format, $0.width, $0.height) } ?? (.png, 0, 0) == (.jpeg, 1280, 720))
 
             #expect(try pipeline.debitCount(job: id) == 1)
-            let crossed = Set(try await pipeline.eventTypesOnKafka(job: id, atLeast: 6))
-            #expect(crossed == [.videoRequested, .videoRouted, .creditsDebited, .videoSubmitted, .videoGenerated, .videoStored])
+            let crossed = Set(try await pipeline.eventTypesOnKafka(job: id, atLeast: 7))
+            #expect(crossed == [.videoRequested, .videoRouted, .creditsDebited, .videoSubmitted, .videoGenerated, .providerOutcome, .videoStored])
 
             for name in Pipeline.serviceNames {
                 #expect(await pipeline.process(name).stop(), "\(name) did not shut down gracefully on SIGTERM")

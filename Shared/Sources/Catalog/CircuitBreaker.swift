@@ -38,8 +38,10 @@ public struct CircuitBreaker: Sendable, Equatable, Codable {
     public private(set) var state: State = .closed
     /// Provider-caused failures since the last success.
     public private(set) var consecutiveFailures = 0
-    /// While open: when work may go through again.
-    public private(set) var openUntil: Date?
+    /// While open: when work may go through again, in whole milliseconds since 1970 (stored so, so
+    /// that a breaker read back from its row equals the one written).
+    private var openUntilMilliseconds: Int64?
+    public var openUntil: Date? { openUntilMilliseconds.map { Date(timeIntervalSince1970: Double($0) / 1000) } }
     /// The cool-down used by the last opening (doubles on each failed probe).
     public private(set) var cooldownSeconds: Double = 0
     /// The last failure that counted, for the reason shown to routing and clients.
@@ -58,7 +60,7 @@ public struct CircuitBreaker: Sendable, Equatable, Codable {
             consecutiveFailures = 0
             guard state != .closed else { return nil }
             state = .closed
-            openUntil = nil
+            openUntilMilliseconds = nil
             cooldownSeconds = 0
             return .closed
         }
@@ -77,8 +79,8 @@ public struct CircuitBreaker: Sendable, Equatable, Codable {
         }
         state = .open
         cooldownSeconds = cooldown
-        let until = now.addingTimeInterval(cooldown)
-        openUntil = until
+        openUntilMilliseconds = Int64((now.timeIntervalSince1970 * 1000).rounded()) + Int64(cooldown * 1000)
+        let until = openUntil!
         let reason = "\(consecutiveFailures) failure\(consecutiveFailures == 1 ? "" : "s") in a row (last \(lastFailure ?? "?"))"
         return .opened(until: until, reason: reason)
     }
