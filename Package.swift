@@ -32,10 +32,17 @@ var targets: [Target] = [
         pkgConfig: "rdkafka",
         providers: [.apt(["librdkafka-dev"])]
     ),
+    .systemLibrary(
+        name: "CCurl",
+        path: "Shared/CCurl",
+        pkgConfig: "libcurl",
+        providers: [.apt(["libcurl4-openssl-dev"])]
+    ),
     .target(
         name: "Shared",
         dependencies: [
             "CRdKafka",
+            "CCurl",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "GRDB", package: "GRDB.swift"),
@@ -80,7 +87,7 @@ var targets: [Target] = [
     ),
     .testTarget(
         name: "SharedTests",
-        dependencies: shared + ["TestSupport"],
+        dependencies: shared + ["TestSupport", .product(name: "Hummingbird", package: "hummingbird")],
         path: "Tests/SharedTests"
     ),
     .testTarget(

@@ -9,7 +9,7 @@ enum KafkaClientConfig {
             let result = rd_kafka_conf_set(conf, key, value, &errorBuffer, errorBuffer.count)
             guard result == RD_KAFKA_CONF_OK else {
                 rd_kafka_conf_destroy(conf)
-                throw KafkaError(operation: "setting \(key)", reason: String(cString: errorBuffer))
+                throw KafkaError(operation: "setting \(key)", reason: String(decoding: errorBuffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self))
             }
         }
         return conf
@@ -20,7 +20,7 @@ enum KafkaClientConfig {
         var errorBuffer = [CChar](repeating: 0, count: 512)
         guard let handle = rd_kafka_new(type, conf, &errorBuffer, errorBuffer.count) else {
             rd_kafka_conf_destroy(conf)
-            throw KafkaError(operation: "creating client", reason: String(cString: errorBuffer))
+            throw KafkaError(operation: "creating client", reason: String(decoding: errorBuffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self))
         }
         return handle
     }
