@@ -102,7 +102,7 @@ var targets: [Target] = [
     ),
     .testTarget(
         name: "IntegrationTests",
-        dependencies: shared + ["TestSupport"],
+        dependencies: shared + ["TestSupport", .product(name: "Hummingbird", package: "hummingbird")],
         path: "Tests/IntegrationTests"
     ),
 ]

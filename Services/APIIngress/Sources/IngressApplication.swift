@@ -49,6 +49,8 @@ public func buildApplication(config: IngressConfiguration) throws -> some Applic
     ModelRoutes(routing: config.routing, health: health).register(on: api)
     VideoRoutes(database: database, storage: storage, routing: config.routing, health: health,
                 imageCheck: InputImageCheck(ffmpegPath: config.ffmpegPath),
+                imageFetcher: OutboundFetcher(policy: OutboundAddressPolicy(allowed: config.fetchAllowed),
+                                              maximumBytes: Int64(InputImageCheck.maximumBytes), timeout: .seconds(20)),
                 maxUploadBytes: config.maxUploadBytes, publicBaseURL: publicBaseURL).register(on: api)
 
     return Application(

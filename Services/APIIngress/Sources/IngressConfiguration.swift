@@ -19,6 +19,9 @@ public struct IngressConfiguration: Sendable {
     public var maxUploadBytes: Int
     /// The ffmpeg that checks uploaded photos decode (`FFMPEG_PATH`, default `ffmpeg` on PATH).
     public var ffmpegPath: String
+    /// Address blocks that photo URLs may reach although not public (`INGRESS_FETCH_ALLOW`, CIDRs
+    /// such as `127.0.0.1/32`, for development and tests); every other private address is refused.
+    public var fetchAllowed: [IPRange]
     /// The bearer token of the admin API (`INGRESS_ADMIN_TOKEN`, at least 24 characters); without
     /// it the admin endpoints answer 404.
     public var adminToken: String?
@@ -27,7 +30,7 @@ public struct IngressConfiguration: Sendable {
 
     public init(common: CommonConfiguration, routing: RoutingConfiguration, host: String = "127.0.0.1", port: Int = 8080, publicBaseURL: String? = nil,
                 bootstrapAPIKeys: [(workspaceID: String, key: String)] = [], maxUploadBytes: Int = 64 << 20,
-                ffmpegPath: String = "ffmpeg", adminToken: String? = nil, onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }) {
+                ffmpegPath: String = "ffmpeg", fetchAllowed: [IPRange] = [], adminToken: String? = nil, onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }) {
         self.common = common
         self.routing = routing
         self.host = host
@@ -36,6 +39,7 @@ public struct IngressConfiguration: Sendable {
         self.bootstrapAPIKeys = bootstrapAPIKeys
         self.maxUploadBytes = maxUploadBytes
         self.ffmpegPath = ffmpegPath
+        self.fetchAllowed = fetchAllowed
         self.adminToken = adminToken
         self.onServerRunning = onServerRunning
     }
@@ -44,6 +48,13 @@ public struct IngressConfiguration: Sendable {
         let adminToken = environment.optionalString("INGRESS_ADMIN_TOKEN")
         if let adminToken, adminToken.count < 24 {
             throw ConfigurationError(variable: "INGRESS_ADMIN_TOKEN", problem: "is \(adminToken.count) characters; use at least 24 (say, `openssl rand -hex 24`)")
+        }
+        let fetchAllowed = try (environment.optionalString("INGRESS_FETCH_ALLOW") ?? "").split(separator: ",").map { item in
+            let text = item.trimmingCharacters(in: .whitespaces)
+            guard let range = IPRange(text) else {
+                throw ConfigurationError(variable: "INGRESS_FETCH_ALLOW", problem: "has '\(text)', which is not an address or CIDR block")
+            }
+            return range
         }
         return IngressConfiguration(
             common: try .fromEnvironment(environment),
@@ -54,6 +65,7 @@ public struct IngressConfiguration: Sendable {
             bootstrapAPIKeys: try environment.pairs("INGRESS_BOOTSTRAP_API_KEYS").map { (workspaceID: $0, key: $1) },
             maxUploadBytes: try environment.integer("INGRESS_MAX_UPLOAD_BYTES", default: 64 << 20, in: 1024...(1 << 30)),
             ffmpegPath: environment.string("FFMPEG_PATH", default: "ffmpeg"),
+            fetchAllowed: fetchAllowed,
             adminToken: adminToken,
             onServerRunning: { port in
                 FileHandle.standardOutput.write(Data("api-ingress listening on port \(port)\n".utf8))

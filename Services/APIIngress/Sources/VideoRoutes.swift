@@ -10,6 +10,8 @@ struct VideoRoutes {
     let routing: RoutingConfiguration
     let health: ProviderHealth
     let imageCheck: InputImageCheck
+    /// Fetches photos given by URL, under the SSRF rules.
+    let imageFetcher: OutboundFetcher
     let maxUploadBytes: Int
     let publicBaseURL: @Sendable () -> String
 
@@ -27,11 +29,15 @@ struct VideoRoutes {
     /// only jobs that passed every check get that far.
     @Sendable func create(_ request: Request, context: IngressRequestContext) async throws -> Response {
         let workspaceID = try context.requireWorkspace()
-        guard let contentType = request.headers[.contentType], let boundary = MultipartForm.boundary(fromContentType: contentType) else {
-            throw APIError(.invalidRequest, "send the request as multipart/form-data")
+        let contentType = request.headers[.contentType] ?? ""
+        let form: VideoSubmission
+        if let boundary = MultipartForm.boundary(fromContentType: contentType) {
+            form = try VideoSubmission.multipart(try MultipartForm.parse(try await request.body.collect(upTo: maxUploadBytes), boundary: boundary))
+        } else if contentType.lowercased().hasPrefix("application/json") {
+            form = try VideoSubmission.json(try await request.body.collect(upTo: maxUploadBytes))
+        } else {
+            throw APIError(.invalidRequest, "send the request as application/json or multipart/form-data")
         }
-        let body = try await request.body.collect(upTo: maxUploadBytes)
-        let form = try MultipartForm.parse(body, boundary: boundary)
 
         if let requestedWorkspace = form.text("workspace_id"), requestedWorkspace != workspaceID {
             throw APIError(.notFound, "workspace '\(requestedWorkspace)' not found")
@@ -60,8 +66,8 @@ struct VideoRoutes {
 
         // Every photo passes the cheap header checks before any is stored, then the decode check.
         var checked: [(bytes: [UInt8], header: ImageHeader, field: String)] = []
-        for (field, var part) in photos {
-            let bytes = part.body.readBytes(length: part.body.readableBytes) ?? []
+        for (field, source) in photos {
+            let bytes = try await photoBytes(source, field: field)
             checked.append((bytes, try imageCheck.checkHeader(bytes, field: field), field))
         }
         var imageKeys: [String] = []
@@ -97,34 +103,50 @@ struct VideoRoutes {
         return try Self.json(view, status: .accepted, request: request, context: context)
     }
 
-    /// The photo parts the video type takes, with the field name each came in, in order:
-    /// `before_image` and `after_image` for before_after, `images[]` (or repeated `images`, or one
-    /// `image`) for social_reel, one `image` otherwise.
-    static func photoParts(of form: MultipartForm, for videoType: VideoType?) throws -> [(field: String, part: MultipartForm.Part)] {
-        func nonEmpty(_ part: MultipartForm.Part?) -> MultipartForm.Part? {
-            part.flatMap { $0.body.readableBytes > 0 ? $0 : nil }
-        }
+    /// The photos the video type takes, with the field each came in, in order: `before_image` and
+    /// `after_image` for before_after, `images` (or one `image`) for social_reel, one `image` otherwise.
+    static func photoParts(of form: VideoSubmission, for videoType: VideoType?) throws -> [(field: String, source: VideoSubmission.PhotoSource)] {
         switch videoType {
         case .beforeAfter:
-            guard let before = nonEmpty(form.part("before_image")), let after = nonEmpty(form.part("after_image")) else {
-                throw APIError(.imageRequired, "before_after needs the two photos as the 'before_image' and 'after_image' file fields")
+            guard let before = form.photos["before_image"]?.first, let after = form.photos["after_image"]?.first else {
+                throw APIError(.imageRequired, "before_after needs two photos: 'before_image' and 'after_image' (files, base64 or URLs)")
             }
             return [("before_image", before), ("after_image", after)]
         case .socialReel:
-            var parts = form.parts(named: ["images[]", "images"]).compactMap(nonEmpty)
-            if parts.isEmpty, let single = nonEmpty(form.part("image")) { parts = [single] }
-            guard !parts.isEmpty else {
-                throw APIError(.imageRequired, "social_reel needs 1 to 10 photos as 'images[]' file fields")
+            let sources = form.photos["images"] ?? form.photos["image"] ?? []
+            guard !sources.isEmpty else {
+                throw APIError(.imageRequired, "social_reel needs 1 to 10 photos as 'images[]' (files, base64 or URLs)")
             }
-            guard parts.count <= maxReelImages else {
-                throw APIError(.invalidRequest, "social_reel takes at most \(maxReelImages) photos; got \(parts.count)")
+            guard sources.count <= maxReelImages else {
+                throw APIError(.invalidRequest, "social_reel takes at most \(maxReelImages) photos; got \(sources.count)")
             }
-            return parts.enumerated().map { ("images[\($0.offset)]", $0.element) }
+            return sources.enumerated().map { ("images[\($0.offset)]", $0.element) }
         default:
-            guard let image = nonEmpty(form.part("image")) else {
-                throw APIError(.imageRequired, "send the room photo as the 'image' file field")
+            guard let image = form.photos["image"]?.first else {
+                throw APIError(.imageRequired, "send the room photo as 'image' (a file or base64) or 'image_url'")
             }
             return [("image", image)]
+        }
+    }
+
+    /// A photo's bytes: as sent, or fetched from its URL under the SSRF rules and the photo size limit.
+    func photoBytes(_ source: VideoSubmission.PhotoSource, field: String) async throws -> [UInt8] {
+        switch source {
+        case .bytes(let bytes):
+            return bytes
+        case .url(let url):
+            do {
+                return Array(try await imageFetcher.fetch(url).1)
+            } catch {
+                switch error {
+                case .refusedAddress, .unsupportedScheme:
+                    throw APIError(.imageURLRefused, "\(field): \(error)")
+                case .tooLarge(let limit):
+                    throw APIError(.imageTooLarge, "\(field): the photo is larger than \(limit) bytes (20 MB)", details: ["maximum_bytes": limit])
+                default:
+                    throw APIError(.imageFetchFailed, "\(field): fetching \(url.absoluteString) failed: \(error)")
+                }
+            }
         }
     }
 

@@ -14,6 +14,10 @@ public struct ErrorCode: RawRepresentable, Codable, Hashable, Sendable, CustomSt
     public static let imageTooSmall = ErrorCode(rawValue: "IMAGE_TOO_SMALL")
     /// The image is larger than the maximum (8192 px a side, 20 MB).
     public static let imageTooLarge = ErrorCode(rawValue: "IMAGE_TOO_LARGE")
+    /// A photo URL that RoomReel will not fetch: not http(s), or an address that is not public.
+    public static let imageURLRefused = ErrorCode(rawValue: "IMAGE_URL_REFUSED")
+    /// A photo URL could not be fetched (unreachable, timed out, not a 2xx answer, too many redirects).
+    public static let imageFetchFailed = ErrorCode(rawValue: "IMAGE_FETCH_FAILED")
     /// No or a wrong API key.
     public static let unauthorized = ErrorCode(rawValue: "UNAUTHORIZED")
     /// The resource does not exist (or belongs to another workspace).
