@@ -72,7 +72,7 @@ var targets: [Target] = [
     ),
     .target(
         name: "TestSupport",
-        dependencies: shared,
+        dependencies: shared + [.product(name: "Hummingbird", package: "hummingbird")],
         path: "Tests/TestSupport"
     ),
     .executableTarget(

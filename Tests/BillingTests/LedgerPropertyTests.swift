@@ -70,7 +70,7 @@ struct LedgerPropertyTests {
                      try Int64.fetchOne(db, sql: """
                         SELECT COALESCE(SUM(amount), 0) FROM ledger_entries
                         WHERE workspace_id = ? AND amount > 0 AND (expires_at_ms IS NULL OR expires_at_ms > ?)
-                        """, arguments: [workspace, CreditBalance.milliseconds(clock)])!)
+                        """, arguments: [workspace, clock.millisecondsSince1970])!)
                 }
                 if !expiring {
                     #expect(balance == sum, "seed \(seed) step \(step): balance \(balance) ≠ sum of entries \(sum)")

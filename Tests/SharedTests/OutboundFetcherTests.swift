@@ -1,7 +1,6 @@
 import Foundation
 import Hummingbird
 import Shared
-import Synchronization
 import TestSupport
 import Testing
 
@@ -36,17 +35,7 @@ private func withTestServer(_ body: @Sendable (Int) async throws -> Void) async 
         try await Task.sleep(for: .seconds(4))
         return Response(status: .ok)
     }
-    let port = Mutex<Int?>(nil)
-    let (started, continuation) = AsyncStream<Void>.makeStream()
-    let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
-                          onServerRunning: { channel in
-                              port.withLock { $0 = channel.localAddress?.port }
-                              continuation.yield()
-                          })
-    try await withRunningServices([app]) {
-        for await _ in started { break }
-        try await body(port.withLock { $0 }!)
-    }
+    try await withLoopbackServer(router, body)
 }
 
 @Suite("Outbound fetches (SSRF rules)")

@@ -9,10 +9,10 @@ struct APIKeyAuthenticator: RouterMiddleware {
 
     func handle(_ request: Request, context: IngressRequestContext,
                 next: (Request, IngressRequestContext) async throws -> Response) async throws -> Response {
-        guard let header = request.headers[.authorization], header.lowercased().hasPrefix("bearer ") else {
+        guard let key = request.bearerToken else {
             throw APIError(.unauthorized, "send an API key as 'Authorization: Bearer <key>'")
         }
-        let keyHash = APIKeyRecord.hash(String(header.dropFirst("bearer ".count)).trimmingCharacters(in: .whitespaces))
+        let keyHash = APIKeyRecord.hash(key)
         guard let record = try await database.pool.read({ db in try APIKeyRecord.fetchOne(db, key: keyHash) }) else {
             throw APIError(.unauthorized, "unknown API key")
         }

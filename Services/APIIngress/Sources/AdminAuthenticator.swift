@@ -22,10 +22,9 @@ struct AdminAuthenticator: RouterMiddleware {
         guard let expectedMAC else {
             throw APIError(.notFound, "the admin API is off; set INGRESS_ADMIN_TOKEN to turn it on")
         }
-        guard let header = request.headers[.authorization], header.lowercased().hasPrefix("bearer ") else {
+        guard let token = request.bearerToken else {
             throw APIError(.unauthorized, "send the admin token as 'Authorization: Bearer <token>'")
         }
-        let token = String(header.dropFirst("bearer ".count)).trimmingCharacters(in: .whitespaces)
         guard HMAC<SHA256>.isValidAuthenticationCode(expectedMAC, authenticating: Data(token.utf8), using: SymmetricKey(data: comparisonKey)) else {
             throw APIError(.unauthorized, "wrong admin token")
         }

@@ -76,9 +76,9 @@ struct AdminRoutes {
         }
         context.logger.notice("Grant requested", metadata: [
             "workspace_id": "\(workspaceID)", "grant_id": "\(grantID)", "credits": "\(grant.credits)"])
-        return try VideoRoutes.json(
+        return try JSONResponse.make(
             GrantAccepted(grantID: grantID, workspaceID: workspaceID, credits: grant.credits, expiresAt: expiresAt.map(EventCoding.format)),
-            status: .accepted, request: request, context: context)
+            status: .accepted)
     }
 
     static func isWorkspaceID(_ text: String) -> Bool {

@@ -89,6 +89,6 @@ struct ModelRoutes {
             models: catalog.models.map { ModelView($0, availability: availability) },
             defaults: Dictionary(uniqueKeysWithValues: catalog.defaults.map { ($0.key.rawValue, $0.value) }),
             tiers: catalog.tiers)
-        return try VideoRoutes.json(body, status: .ok, request: request, context: context)
+        return try JSONResponse.make(body, status: .ok)
     }
 }

@@ -100,7 +100,7 @@ struct VideoRoutes {
         }
         context.logger.info("Accepted job", metadata: ["job_id": "\(jobID)", "model": "\(decision.model.id)", "images": "\(imageKeys.count)"])
         let view = JobView(job, publicBaseURL: publicBaseURL(), estimatedSeconds: decision.model.typicalLatencySeconds)
-        return try Self.json(view, status: .accepted, request: request, context: context)
+        return try JSONResponse.make(view, status: .accepted)
     }
 
     /// The photos the video type takes, with the field each came in, in order: `before_image` and
@@ -158,15 +158,7 @@ struct VideoRoutes {
             try JobRecord.filter(Column("id") == id && Column("workspace_id") == workspaceID).fetchOne(db)
         }
         guard let job else { throw APIError(.notFound, "video job '\(id)' not found") }
-        return try Self.json(JobView(job, publicBaseURL: publicBaseURL()), status: .ok, request: request, context: context)
-    }
-
-    static func json(_ value: some Encodable, status: HTTPResponse.Status, request: Request, context: IngressRequestContext) throws -> Response {
-        let encoder = JSONEncoder()
-        encoder.dateEncodingStrategy = .iso8601
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        let data = try encoder.encode(value)
-        return Response(status: status, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: data)))
+        return try JSONResponse.make(JobView(job, publicBaseURL: publicBaseURL()), status: .ok)
     }
 
     static func parse<Value: RawRepresentable & CaseIterable>(_: Value.Type, _ text: String, field: String) throws -> Value where Value.RawValue == String {

@@ -8,7 +8,7 @@ import GRDB
 enum CreditBalance {
     /// The balance of `workspaceID` at `now`, from its grant buckets.
     static func of(_ workspaceID: String, at now: Date, in db: Database) throws -> Int64 {
-        try GrantBucket.balance(of: workspaceID, atMilliseconds: milliseconds(now), in: db)
+        try GrantBucket.balance(of: workspaceID, atMilliseconds: now.millisecondsSince1970, in: db)
     }
 
     /// The same balance by replaying the workspace's whole ledger: the reference the buckets are
@@ -18,11 +18,7 @@ enum CreditBalance {
             .filter(Column("workspace_id") == workspaceID)
             .order(Column("workspace_sequence"))
             .fetchAll(db)
-        return compute(entries, atMilliseconds: milliseconds(now))
-    }
-
-    static func milliseconds(_ date: Date) -> Int64 {
-        Int64((date.timeIntervalSince1970 * 1000).rounded())
+        return compute(entries, atMilliseconds: now.millisecondsSince1970)
     }
 
     /// The balance after `entries` (one workspace's, in ledger order) at time `now` (ms since 1970).

@@ -39,15 +39,15 @@ struct GrantBucket: Codable, FetchableRecord, PersistableRecord {
         }
     }
 
-    /// Updates the buckets for a new ledger entry: a grant opens one, a debit drains the buckets valid
-    /// at its time, soonest-expiring first (never-expiring last, then oldest first).
+    /// Updates the buckets for a ledger entry: a grant opens one, a debit drains the buckets valid at
+    /// its time, soonest-expiring first (never-expiring last, then oldest first). Only the v3
+    /// migration's replay uses this; live writes go through `LedgerSession`, which keeps the same rules.
     static func apply(_ entry: LedgerEntry, in db: Database) throws {
         if entry.amount > 0 {
             try GrantBucket(grantID: entry.id, workspaceID: entry.workspaceID, remaining: entry.amount,
                             expiresAtMilliseconds: entry.expiresAtMilliseconds).insert(db)
             return
         }
-        // Debits are the hot path: cached statements and plain rows.
         var owed = -entry.amount
         let buckets = try Row.fetchAll(db.cachedStatement(sql: """
             SELECT grant_id, remaining FROM grant_buckets

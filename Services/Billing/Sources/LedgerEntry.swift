@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import Shared
 
 /// One row of the append-only credit ledger. Amounts are integer credits: grants positive, debits
 /// negative. A job has at most one debit (unique index on `job_id` for debits). Rows are chained per
@@ -31,16 +32,16 @@ public struct LedgerEntry: Codable, Sendable, FetchableRecord, PersistableRecord
     /// A new entry, not yet chained (`LedgerChain.append` numbers, links and hashes it).
     public init(id: String, workspaceID: String, amount: Int64, kind: Kind, jobID: String?, reason: String,
                 createdAt: Date = Date(), expiresAt: Date? = nil) {
-        let milliseconds = Int64((createdAt.timeIntervalSince1970 * 1000).rounded())
+        let milliseconds = createdAt.millisecondsSince1970
         self.id = id
         self.workspaceID = workspaceID
         self.amount = amount
         self.kind = kind
         self.jobID = jobID
         self.reason = reason
-        self.createdAt = Date(timeIntervalSince1970: Double(milliseconds) / 1000)
+        self.createdAt = Date(millisecondsSince1970: milliseconds)
         self.createdAtMilliseconds = milliseconds
-        self.expiresAtMilliseconds = expiresAt.map { Int64(($0.timeIntervalSince1970 * 1000).rounded()) }
+        self.expiresAtMilliseconds = expiresAt?.millisecondsSince1970
         self.workspaceSequence = 0
         self.previousHash = ""
         self.entryHash = ""
@@ -102,7 +103,7 @@ public struct LedgerEntry: Codable, Sendable, FetchableRecord, PersistableRecord
                 let rowID: Int64 = row["rowid"]
                 let workspace: String = row["workspace_id"]
                 let created: Date = row["created_at"]
-                let milliseconds = Int64((created.timeIntervalSince1970 * 1000).rounded())
+                let milliseconds = created.millisecondsSince1970
                 try db.execute(sql: "UPDATE ledger_entries SET created_at_ms = ? WHERE rowid = ?", arguments: [milliseconds, rowID])
                 var entry = try LedgerEntry.fetchOne(db, sql: "SELECT * FROM ledger_entries WHERE rowid = ?", arguments: [rowID])!
                 entry.workspaceSequence = (last[workspace]?.sequence ?? 0) + 1

@@ -32,8 +32,8 @@ struct LedgerSession {
 
     init(db: Database, now: Date = Date()) {
         self.db = db
-        nowMilliseconds = CreditBalance.milliseconds(now)
-        self.now = Date(timeIntervalSince1970: Double(nowMilliseconds) / 1000)
+        nowMilliseconds = now.millisecondsSince1970
+        self.now = Date(millisecondsSince1970: nowMilliseconds)
     }
 
     /// The workspace's spendable credits at the session's time.

@@ -41,7 +41,7 @@ public struct CircuitBreaker: Sendable, Equatable, Codable {
     /// While open: when work may go through again, in whole milliseconds since 1970 (stored so, so
     /// that a breaker read back from its row equals the one written).
     private var openUntilMilliseconds: Int64?
-    public var openUntil: Date? { openUntilMilliseconds.map { Date(timeIntervalSince1970: Double($0) / 1000) } }
+    public var openUntil: Date? { openUntilMilliseconds.map(Date.init(millisecondsSince1970:)) }
     /// The cool-down used by the last opening (doubles on each failed probe).
     public private(set) var cooldownSeconds: Double = 0
     /// The last failure that counted, for the reason shown to routing and clients.
@@ -79,7 +79,7 @@ public struct CircuitBreaker: Sendable, Equatable, Codable {
         }
         state = .open
         cooldownSeconds = cooldown
-        openUntilMilliseconds = Int64((now.timeIntervalSince1970 * 1000).rounded()) + Int64(cooldown * 1000)
+        openUntilMilliseconds = now.millisecondsSince1970 + Int64(cooldown * 1000)
         let until = openUntil!
         let reason = "\(consecutiveFailures) failure\(consecutiveFailures == 1 ? "" : "s") in a row (last \(lastFailure ?? "?"))"
         return .opened(until: until, reason: reason)

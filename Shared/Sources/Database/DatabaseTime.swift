@@ -7,8 +7,7 @@ import GRDB
 public enum DatabaseTime {
     /// `date` as the database value GRDB would store for it, to the millisecond.
     public static func value(_ date: Date) -> DatabaseValue {
-        let milliseconds = Int64((date.timeIntervalSince1970 * 1000).rounded())
-        guard let text = CivilTime.text(millisecondsSince1970: milliseconds, separator: " ", suffix: nil) else {
+        guard let text = CivilTime.text(millisecondsSince1970: date.millisecondsSince1970, separator: " ", suffix: nil) else {
             return date.databaseValue
         }
         return text.databaseValue

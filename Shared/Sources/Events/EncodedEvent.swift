@@ -45,13 +45,6 @@ public enum EventID {
         var raw = withUnsafeBytes(of: (processPrefix.bigEndian, count.bigEndian)) { Array($0) }
         raw[6] = raw[6] & 0x0F | 0x80  // version 8
         raw[8] = raw[8] & 0x3F | 0x80  // RFC 9562 variant
-        var text: [UInt8] = []
-        text.reserveCapacity(36)
-        for (index, byte) in raw.enumerated() {
-            if index == 4 || index == 6 || index == 8 || index == 10 { text.append(UInt8(ascii: "-")) }
-            text.append(hexDigits[Int(byte >> 4)])
-            text.append(hexDigits[Int(byte & 0xF)])
-        }
-        return String(decoding: text, as: UTF8.self)
+        return [raw[0..<4], raw[4..<6], raw[6..<8], raw[8..<10], raw[10..<16]].map(\.hexEncoded).joined(separator: "-")
     }
 }

@@ -130,14 +130,14 @@ public enum EventCoding {
     /// `date` rounded to whole milliseconds, the precision events carry, so that an envelope equals
     /// itself after a trip over the wire.
     public static func wholeMilliseconds(_ date: Date) -> Date {
-        Date(timeIntervalSince1970: Double(milliseconds(date)) / 1000)
+        Date(millisecondsSince1970: date.millisecondsSince1970)
     }
 
     /// `2026-11-22T21:41:26.916Z`: built from the integer millisecond count (the system formatter
     /// truncates fractions that binary floating point stores a hair low) with calendar arithmetic,
     /// because every event carries a time and the system formatter costs microseconds per call.
     public static func format(_ date: Date) -> String {
-        let total = milliseconds(date)
+        let total = date.millisecondsSince1970
         if let text = CivilTime.text(millisecondsSince1970: total, separator: "T", suffix: "Z") { return text }
         // Outside four-digit years the standard formatter knows the rules.
         let whole = Date(timeIntervalSince1970: Double(total.floorDivided(by: 1000))).formatted(Date.ISO8601FormatStyle())
@@ -162,9 +162,6 @@ public enum EventCoding {
         return text.withUTF8 { CivilTime.milliseconds(parsing: $0, separator: "T", suffix: "Z") }
     }
 
-    private static func milliseconds(_ date: Date) -> Int64 {
-        Int64((date.timeIntervalSince1970 * 1000).rounded())
-    }
 }
 
 extension Int64 {
