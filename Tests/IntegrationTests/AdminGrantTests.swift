@@ -77,3 +77,41 @@ struct AdminGrantTests {
         try runTool(BuiltProducts.executable("roomreel").path, ["ledger", "verify", "--data-dir", pipeline.directory.url.path]).status == 0
     }
 }
+
+@Suite("Insufficient credits across the services", .serialized)
+struct InsufficientCreditsTests {
+    @Test("a job the balance cannot cover fails with INSUFFICIENT_CREDITS (required, balance) and nothing debited; after a top-up the same request goes through")
+    func rejectedThenToppedUp() async throws {
+        try await Pipeline.with(environment: ["BILLING_BOOTSTRAP_GRANTS": "\(Pipeline.workspace):1", "INGRESS_ADMIN_TOKEN": AdminGrantTests.adminToken]) { pipeline in
+            let sample = try Data(contentsOf: BuiltProducts.samplePhoto)
+            let fields = [("video_type", "before_after"), ("workspace_id", Pipeline.workspace), ("duration", "3")]
+            let refused = try await pipeline.submit(fields: fields, files: [("before_image", sample), ("after_image", sample)])
+            #expect(refused.status == 202 && refused.json["credits"] as? Int == 2, "\(refused.json)")
+            let refusedID = try #require(refused.json["id"] as? String)
+            let failed = try await pipeline.finishedJob(refusedID)
+            #expect(failed["status"] as? String == "failed")
+            let error = try #require(failed["error"] as? [String: Any])
+            #expect(error["code"] as? String == "INSUFFICIENT_CREDITS")
+            #expect((error["details"] as? [String: Any])?["required"] as? Int == 2)
+            #expect((error["details"] as? [String: Any])?["balance"] as? Int == 1)
+            #expect(try pipeline.debitCount(job: refusedID) == 0)
+            #expect(!FileManager.default.fileExists(atPath: pipeline.directory.url.appendingPathComponent("storage/generation-videos/\(refusedID).mp4").path))
+
+            let topUp = try await pipeline.postJSON("/v1/admin/workspaces/\(Pipeline.workspace)/grants", #"{"credits": 5}"#, bearer: AdminGrantTests.adminToken)
+            #expect(topUp.status == 202)
+            _ = try await eventually("the top-up in billing's ledger") {
+                try await pipeline.database("billing").read { db in
+                    try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM ledger_entries WHERE id LIKE 'grant:admin:%'")
+                } == 1 ? true : nil
+            }
+            let accepted = try await pipeline.submit(fields: fields, files: [("before_image", sample), ("after_image", sample)])
+            let acceptedID = try #require(accepted.json["id"] as? String)
+            let job = try await pipeline.finishedJob(acceptedID)
+            #expect(job["status"] as? String == "completed" && job["credits_debited"] as? Int == 2, "\(job)")
+            let balance = try await pipeline.database("billing").read { db in
+                try Int64.fetchOne(db, sql: "SELECT SUM(remaining) FROM grant_buckets WHERE workspace_id = ?", arguments: [Pipeline.workspace])
+            }
+            #expect(balance == 4)
+        }
+    }
+}

@@ -5,6 +5,8 @@ struct JobView: Encodable {
     struct Failure: Encodable {
         let code: String
         let message: String
+        /// Machine-readable context, e.g. `required` and `balance` for `INSUFFICIENT_CREDITS`.
+        let details: [String: Int64]
     }
     struct Links: Encodable {
         let `self`: String
@@ -60,7 +62,10 @@ struct JobView: Encodable {
         videoURL = job.videoKey.map { "\(publicBaseURL)/media/\($0)" }
         videoBytes = job.videoBytes
         posterURL = job.posterKey.map { "\(publicBaseURL)/media/\($0)" }
-        error = job.errorCode.map { Failure(code: $0, message: job.errorMessage ?? "") }
+        error = job.errorCode.map { code in
+            let details = job.errorDetails.flatMap { try? JSONDecoder().decode([String: Int64].self, from: Data($0.utf8)) }
+            return Failure(code: code, message: job.errorMessage ?? "", details: details ?? [:])
+        }
         self.estimatedSeconds = estimatedSeconds
         createdAt = job.createdAt
         updatedAt = job.updatedAt
