@@ -128,16 +128,20 @@ struct FastCodingTests {
 
     @Test("an EncodedEvent is byte for byte the envelope EventEnvelope.encoded() writes, and decodes to it")
     func encodedEvent() throws {
-        for text in Self.awkwardStrings {
+        for (round, text) in Self.awkwardStrings.enumerated() {
+            let expiring = (0..<(round % 3)).map { CreditExpiry(credits: Int64($0 + 1) * 10, expiresAtMilliseconds: 1_800_000_000_000 + Int64($0)) }
             let spec = sampleSpec(jobID: "job/\(text)", workspaceID: "ws \(text)")
             let routed = EventEnvelope(source: "model-router", subject: spec.jobID, workspaceID: spec.workspaceID,
                                        data: VideoRouted(request: spec, inputImageKeys: ["a/\(text)"], modelID: "m", provider: "local", credits: 3))
             let expected = EventEnvelope(source: "billing", subject: spec.jobID, workspaceID: spec.workspaceID,
-                                         data: CreditsDebited(routed: routed.data, ledgerEntryID: "debit:\(spec.jobID)", balanceAfter: -7))
+                                         data: CreditsDebited(routed: routed.data, ledgerEntryID: "debit:\(spec.jobID)", balanceAfter: -7,
+                                                              ledgerSequence: 12, expiring: expiring))
             let json = try RawJSON(routed.encoded())
             var payload = JSONObjectWriter()
             payload.integer("balance_after", -7)
+            payload.raw("expiring", CreditExpiry.json(expiring))
             payload.string("ledger_entry_id", "debit:\(spec.jobID)")
+            payload.integer("ledger_sequence", 12)
             payload.raw("routed", json.bytes[try #require(try json.member(of: json.root, "data"))])
             let event = EncodedEvent(id: expected.id, type: .creditsDebited, source: "billing", subject: spec.jobID,
                                      workspaceID: spec.workspaceID, time: expected.time, data: payload.finish())

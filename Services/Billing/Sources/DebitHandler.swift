@@ -91,7 +91,8 @@ public struct DebitHandler: BatchEventHandler {
         let balanceAfter = balance - request.credits
         try Outbox.enqueue(EncodedEvent(
             type: .creditsDebited, source: "billing", subject: request.jobID, workspaceID: request.workspaceID, time: ledger.now,
-            data: request.debitedPayload(ledgerEntryID: entry.id, balanceAfter: balanceAfter)), in: db)
+            data: request.debitedPayload(ledgerEntryID: entry.id, balanceAfter: balanceAfter, ledgerSequence: entry.workspaceSequence,
+                                         expiring: try ledger.expiring(of: request.workspaceID))), in: db)
         return .debited(balanceAfter: balanceAfter)
     }
 

@@ -41,10 +41,12 @@ struct DebitRequest: Sendable {
 
     /// The `credits.debited` payload for this job: `routed` passed on, with the ledger entry and the
     /// balance after. Keys in sorted order, as the shared encoder writes them.
-    func debitedPayload(ledgerEntryID: String, balanceAfter: Int64) -> [UInt8] {
-        var payload = JSONObjectWriter(capacity: routed.count + 96)
+    func debitedPayload(ledgerEntryID: String, balanceAfter: Int64, ledgerSequence: Int64, expiring: [CreditExpiry]) -> [UInt8] {
+        var payload = JSONObjectWriter(capacity: routed.count + 128)
         payload.integer("balance_after", balanceAfter)
+        payload.raw("expiring", CreditExpiry.json(expiring))
         payload.string("ledger_entry_id", ledgerEntryID)
+        payload.integer("ledger_sequence", ledgerSequence)
         payload.raw("routed", routed)
         return payload.finish()
     }

@@ -20,15 +20,16 @@ struct GrantHandler: EventHandler {
         }
         let applied = try await event.inbox.commit { db -> Int64? in
             var ledger = LedgerSession(db: db)
-            guard try ledger.append(LedgerEntry(
+            guard let entry = try ledger.append(LedgerEntry(
                 id: grant.grantID, workspaceID: workspaceID, amount: grant.credits, kind: .grant, jobID: nil,
-                reason: grant.reason, createdAt: ledger.now, expiresAt: grant.expiresAt)) != nil
+                reason: grant.reason, createdAt: ledger.now, expiresAt: grant.expiresAt))
             else { return nil }
             try ledger.finish()
             let balance = try ledger.balance(of: workspaceID)
             try Outbox.enqueue(EventEnvelope(
                 source: "billing", subject: grant.grantID, workspaceID: workspaceID, time: ledger.now,
-                data: CreditsGranted(grantID: grant.grantID, credits: grant.credits, expiresAt: grant.expiresAt, balanceAfter: balance)), in: db)
+                data: CreditsGranted(grantID: grant.grantID, credits: grant.credits, expiresAt: grant.expiresAt, balanceAfter: balance,
+                                     ledgerSequence: entry.workspaceSequence, expiring: try ledger.expiring(of: workspaceID))), in: db)
             return balance
         }
         switch applied {

@@ -41,6 +41,13 @@ struct LedgerSession {
         try buckets(of: workspaceID).reduce(0) { $0 + $1.remaining }
     }
 
+    /// The workspace's unspent credits that have an expiry, soonest first.
+    mutating func expiring(of workspaceID: String) throws -> [CreditExpiry] {
+        try buckets(of: workspaceID).compactMap { bucket in
+            bucket.expiresAtMilliseconds.map { CreditExpiry(credits: bucket.remaining, expiresAtMilliseconds: $0) }
+        }
+    }
+
     /// Whether `jobID` has been debited (in this transaction or before). `append` answers this for
     /// free when it inserts; this is for when nothing is to be inserted.
     func hasDebit(jobID: String) throws -> Bool {

@@ -18,6 +18,10 @@ public struct ErrorCode: RawRepresentable, Codable, Hashable, Sendable, CustomSt
     public static let imageURLRefused = ErrorCode(rawValue: "IMAGE_URL_REFUSED")
     /// A photo URL could not be fetched (unreachable, timed out, not a 2xx answer, too many redirects).
     public static let imageFetchFailed = ErrorCode(rawValue: "IMAGE_FETCH_FAILED")
+    /// A webhook URL that RoomReel will not call: not http(s), malformed, or a non-public address.
+    public static let webhookURLRefused = ErrorCode(rawValue: "WEBHOOK_URL_REFUSED")
+    /// An `Idempotency-Key` sent again within 24 hours with a different request.
+    public static let idempotencyKeyReused = ErrorCode(rawValue: "IDEMPOTENCY_KEY_REUSED")
     /// No or a wrong API key.
     public static let unauthorized = ErrorCode(rawValue: "UNAUTHORIZED")
     /// The resource does not exist (or belongs to another workspace).

@@ -35,12 +35,20 @@ public struct CreditsGranted: EventPayload {
     public var credits: Int64
     public var expiresAt: Date?
     public var balanceAfter: Int64
+    /// The ledger entry's number within the workspace: read models order entries by it, whatever
+    /// order the grant and debit topics deliver them in.
+    public var ledgerSequence: Int64?
+    /// The workspace's credits with an expiry still unspent after this grant.
+    public var expiring: [CreditExpiry]?
 
-    public init(grantID: String, credits: Int64, expiresAt: Date?, balanceAfter: Int64) {
+    public init(grantID: String, credits: Int64, expiresAt: Date?, balanceAfter: Int64,
+                ledgerSequence: Int64? = nil, expiring: [CreditExpiry]? = nil) {
         self.grantID = grantID
         self.credits = credits
         self.expiresAt = expiresAt
         self.balanceAfter = balanceAfter
+        self.ledgerSequence = ledgerSequence
+        self.expiring = expiring
     }
 
     enum CodingKeys: String, CodingKey {
@@ -48,5 +56,7 @@ public struct CreditsGranted: EventPayload {
         case grantID = "grant_id"
         case expiresAt = "expires_at"
         case balanceAfter = "balance_after"
+        case ledgerSequence = "ledger_sequence"
+        case expiring
     }
 }

@@ -48,17 +48,25 @@ public struct CreditsDebited: EventPayload {
     public var routed: VideoRouted
     public var ledgerEntryID: String
     public var balanceAfter: Int64
+    /// The ledger entry's number within the workspace (see `CreditsGranted.ledgerSequence`).
+    public var ledgerSequence: Int64?
+    /// The workspace's credits with an expiry still unspent after this debit.
+    public var expiring: [CreditExpiry]?
 
-    public init(routed: VideoRouted, ledgerEntryID: String, balanceAfter: Int64) {
+    public init(routed: VideoRouted, ledgerEntryID: String, balanceAfter: Int64,
+                ledgerSequence: Int64? = nil, expiring: [CreditExpiry]? = nil) {
         self.routed = routed
         self.ledgerEntryID = ledgerEntryID
         self.balanceAfter = balanceAfter
+        self.ledgerSequence = ledgerSequence
+        self.expiring = expiring
     }
 
     enum CodingKeys: String, CodingKey {
-        case routed
+        case routed, expiring
         case ledgerEntryID = "ledger_entry_id"
         case balanceAfter = "balance_after"
+        case ledgerSequence = "ledger_sequence"
     }
 }
 

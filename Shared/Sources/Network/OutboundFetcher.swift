@@ -89,11 +89,21 @@ public struct OutboundFetcher: Sendable {
         return (fetched, buffer.data)
     }
 
-    private func perform(_ url: URL, sink: CurlTransfer.Sink) async throws(OutboundFetchError) -> FetchedResource {
+    /// POSTs `body` to `url` with `headers` (name, value), never following a redirect (a 3xx is an
+    /// `httpStatus` failure like any other non-2xx answer), under the same address rules. Returns the
+    /// answer's status and (up to `maximumBytes` of) its body.
+    public func post(_ url: URL, body: [UInt8], headers: [(name: String, value: String)]) async throws(OutboundFetchError) -> (FetchedResource, Data) {
+        let buffer = CurlTransfer.Buffer()
+        let upload = CurlTransfer.Upload(body: body, headers: headers.map { "\($0.name): \($0.value)" })
+        let fetched = try await perform(url, sink: .memory(buffer), upload: upload)
+        return (fetched, buffer.data)
+    }
+
+    private func perform(_ url: URL, sink: CurlTransfer.Sink, upload: CurlTransfer.Upload? = nil) async throws(OutboundFetchError) -> FetchedResource {
         guard let scheme = url.scheme?.lowercased(), scheme == "http" || scheme == "https" else {
             throw .unsupportedScheme(url.absoluteString)
         }
-        let transfer = CurlTransfer(fetcher: self, url: url, sink: sink)
+        let transfer = CurlTransfer(fetcher: self, url: url, sink: sink, upload: upload)
         let result: Result<FetchedResource, OutboundFetchError> = await withCheckedContinuation { continuation in
             _ = BlockingThread(name: "roomreel-fetch") { continuation.resume(returning: transfer.run()) }
         }
@@ -109,6 +119,12 @@ final class CurlTransfer: @unchecked Sendable {
         case memory(Buffer)
     }
 
+    /// A POST: its body and extra header lines; sent without following redirects.
+    struct Upload {
+        let body: [UInt8]
+        let headers: [String]
+    }
+
     /// In-memory body (reference, so the callback can append to it).
     final class Buffer: @unchecked Sendable {
         var data = Data()
@@ -119,17 +135,19 @@ final class CurlTransfer: @unchecked Sendable {
     let fetcher: OutboundFetcher
     let url: URL
     let sink: Sink
+    let upload: Upload?
     private let handle: UnsafeMutableRawPointer?
     private var received: Int64 = 0
     private var exceeded = false
     private var refusal: String?
     private var sinkFailure: String?
 
-    init(fetcher: OutboundFetcher, url: URL, sink: Sink) {
+    init(fetcher: OutboundFetcher, url: URL, sink: Sink, upload: Upload?) {
         _ = Self.globalInit
         self.fetcher = fetcher
         self.url = url
         self.sink = sink
+        self.upload = upload
         handle = curl_easy_init()
     }
 
@@ -142,12 +160,25 @@ final class CurlTransfer: @unchecked Sendable {
         let context = Unmanaged.passUnretained(self).toOpaque()
         var resolve: UnsafeMutablePointer<curl_slist>?
         for entry in fetcher.resolveOverrides { resolve = curl_slist_append(resolve, entry) }
-        defer { curl_slist_free_all(resolve) }
+        var headerLines: UnsafeMutablePointer<curl_slist>?
+        for line in upload?.headers ?? [] { headerLines = curl_slist_append(headerLines, line) }
+        defer {
+            curl_slist_free_all(resolve)
+            curl_slist_free_all(headerLines)
+        }
 
         rr_curl_setopt_string(curl, CURLOPT_URL, url.absoluteString)
         rr_curl_setopt_string(curl, CURLOPT_PROTOCOLS_STR, "http,https")
         rr_curl_setopt_string(curl, CURLOPT_REDIR_PROTOCOLS_STR, "http,https")
-        rr_curl_setopt_long(curl, CURLOPT_FOLLOWLOCATION, 1)
+        rr_curl_setopt_long(curl, CURLOPT_FOLLOWLOCATION, upload == nil ? 1 : 0)
+        if let upload {
+            rr_curl_setopt_off(curl, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(upload.body.count))
+            upload.body.withUnsafeBytes { body in
+                // COPYPOSTFIELDS copies the bytes now, so the buffer need not outlive this call.
+                _ = rr_curl_setopt_pointer(curl, CURLOPT_COPYPOSTFIELDS, UnsafeMutableRawPointer(mutating: body.baseAddress ?? UnsafeRawPointer(bitPattern: 1)!))
+            }
+            rr_curl_setopt_slist(curl, CURLOPT_HTTPHEADER, headerLines)
+        }
         rr_curl_setopt_long(curl, CURLOPT_MAXREDIRS, fetcher.maximumRedirects)
         rr_curl_setopt_string(curl, CURLOPT_PROXY, "")  // never a proxy from the environment: it would hide the real address
         rr_curl_setopt_long(curl, CURLOPT_NOSIGNAL, 1)

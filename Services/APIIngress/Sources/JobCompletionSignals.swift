@@ -1,0 +1,80 @@
+import Synchronization
+
+/// Wakes requests held by `Prefer: wait=N` when their job finishes. `JobProjection` signals after the
+/// finishing event commits; a waiter registers before it looks at the job, so a finish between its
+/// look and its sleep is not missed.
+final class JobCompletionSignals: Sendable {
+    private let state = Mutex(State())
+
+    /// The waiters, as a state machine whose methods return what to resume outside the lock.
+    struct State {
+        enum Waiter {
+            case registered
+            case signalled
+            case waiting(CheckedContinuation<Void, Never>)
+        }
+        private var waiters: [String: [Int: Waiter]] = [:]
+        private var nextID = 0
+
+        mutating func register(_ jobID: String) -> Int {
+            nextID += 1
+            waiters[jobID, default: [:]][nextID] = .registered
+            return nextID
+        }
+
+        /// Returns the continuation to resume now when the job already finished (or the wait ended).
+        mutating func attach(_ continuation: CheckedContinuation<Void, Never>, jobID: String, id: Int) -> CheckedContinuation<Void, Never>? {
+            guard case .registered = waiters[jobID]?[id] else { return continuation }
+            waiters[jobID]?[id] = .waiting(continuation)
+            return nil
+        }
+
+        mutating func signal(_ jobID: String) -> [CheckedContinuation<Void, Never>] {
+            guard let entries = waiters[jobID] else { return [] }
+            var resume: [CheckedContinuation<Void, Never>] = []
+            for (id, waiter) in entries {
+                if case .waiting(let continuation) = waiter { resume.append(continuation) }
+                waiters[jobID]?[id] = .signalled
+            }
+            return resume
+        }
+
+        mutating func remove(_ jobID: String, id: Int) -> CheckedContinuation<Void, Never>? {
+            let waiter = waiters[jobID]?.removeValue(forKey: id)
+            if waiters[jobID]?.isEmpty == true { waiters[jobID] = nil }
+            if case .waiting(let continuation) = waiter { return continuation }
+            return nil
+        }
+
+        var count: Int { waiters.values.reduce(0) { $0 + $1.count } }
+    }
+
+    /// Wakes everyone waiting for `jobID`.
+    func signal(_ jobID: String) {
+        for continuation in state.withLock({ $0.signal(jobID) }) { continuation.resume() }
+    }
+
+    /// Returns when `isFinished` says the job finished, when it is signalled, or after `timeout`.
+    func wait(for jobID: String, timeout: Duration, isFinished: @Sendable () async throws -> Bool) async throws {
+        let id = state.withLock { $0.register(jobID) }
+        defer { state.withLock { $0.remove(jobID, id: id) }?.resume() }
+        guard try await !isFinished() else { return }
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask {
+                await withTaskCancellationHandler {
+                    await withCheckedContinuation { continuation in
+                        self.state.withLock { $0.attach(continuation, jobID: jobID, id: id) }?.resume()
+                    }
+                } onCancel: {
+                    self.state.withLock { $0.remove(jobID, id: id) }?.resume()
+                }
+            }
+            group.addTask { try? await Task.sleep(for: timeout) }
+            await group.next()
+            group.cancelAll()
+        }
+    }
+
+    /// How many requests are waiting (for metrics and tests).
+    var waiting: Int { state.withLock { $0.count } }
+}
