@@ -41,8 +41,54 @@ struct AdminRoutes {
         }
     }
 
+    struct APIKeyRequest: Decodable {
+        let name: String?
+    }
+
+    struct APIKeyCreated: Encodable {
+        let key: String
+        let keyPrefix: String
+        let workspaceID: String
+        let name: String?
+        let createdAt: Date
+
+        enum CodingKeys: String, CodingKey {
+            case key, name
+            case keyPrefix = "key_prefix"
+            case workspaceID = "workspace_id"
+            case createdAt = "created_at"
+        }
+    }
+
     func register(on router: RouterGroup<IngressRequestContext>) {
         router.post("/workspaces/:workspace/grants", use: grant)
+        router.post("/workspaces/:workspace/api-keys", use: createAPIKey)
+    }
+
+    /// `POST /v1/admin/workspaces/{id}/api-keys` with an optional `{"name": "…"}`: a new key, shown
+    /// once in the 201 and kept only as its hash.
+    @Sendable func createAPIKey(_ request: Request, context: IngressRequestContext) async throws -> Response {
+        let workspaceID = try context.parameters.require("workspace")
+        guard Self.isWorkspaceID(workspaceID) else {
+            throw APIError(.invalidRequest, "workspace ids are 1–128 letters, digits, '-', '_' or '.'")
+        }
+        let body = try await request.body.collect(upTo: 4 << 10)
+        var name: String?
+        if body.readableBytes > 0 {
+            do {
+                name = try JSONDecoder().decode(APIKeyRequest.self, from: Data(buffer: body)).name
+            } catch {
+                throw APIError(.invalidRequest, "the body must be empty or JSON like {\"name\": \"mobile app\"}")
+            }
+        }
+        if let name, name.count > 100 { throw APIError(.invalidRequest, "name is limited to 100 characters") }
+        let key = APIKeyRecord.generateKey()
+        let record = APIKeyRecord(keyHash: APIKeyRecord.hash(key), workspaceID: workspaceID, createdAt: Date(),
+                                  keyPrefix: String(key.prefix(10)), name: name)
+        try await database.pool.write { db in try record.insert(db) }
+        context.logger.notice("API key created", metadata: ["workspace_id": "\(workspaceID)", "key_prefix": "\(record.keyPrefix ?? "")"])
+        return try JSONResponse.make(APIKeyCreated(key: key, keyPrefix: record.keyPrefix ?? "", workspaceID: workspaceID, name: name,
+                                                   createdAt: record.createdAt), status: .created)
     }
 
     @Sendable func grant(_ request: Request, context: IngressRequestContext) async throws -> Response {

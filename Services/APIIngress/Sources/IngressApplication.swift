@@ -9,54 +9,49 @@ import Synchronization
 /// The name of this service: its consumer group, Kafka client id, event source and database file.
 public let apiIngressServiceName = "api-ingress"
 
-/// The api-ingress HTTP application, with its event parts (producer, outbox relay, job projection)
-/// running as the application's services. `main`, `roomreel dev` and tests all build it here.
+/// The api-ingress HTTP application, with its event parts (producer, outbox relay, projections) and
+/// the client webhook dispatcher running as the application's services. `main`, `roomreel dev` and
+/// tests all build it here.
 public func buildApplication(config: IngressConfiguration) throws -> some ApplicationProtocol {
     let logger = config.common.logger(service: apiIngressServiceName)
-    let database = try ServiceDatabase(path: config.common.databasePath(service: apiIngressServiceName)) { migrator in
-        APIKeyRecord.registerMigrations(&migrator)
-        JobRecord.registerMigrations(&migrator)
-        migrator.registerMigration("api-ingress-v3-provider-breakers", migrate: ProviderBreakerRecord.createTable)
-    }
+    let database = try openIngressDatabase(path: config.common.databasePath(service: apiIngressServiceName))
     // The same breakers model-router keeps, fed by the same events: quotes and `GET /v1/models`
     // then agree with where jobs will really go.
     let health = try ProviderBreakerRecord.loadHealth(from: database)
     try database.pool.write { db in
         for (workspaceID, key) in config.bootstrapAPIKeys {
-            try APIKeyRecord(keyHash: APIKeyRecord.hash(key), workspaceID: workspaceID, createdAt: Date()).insert(db, onConflict: .ignore)
+            try APIKeyRecord(keyHash: APIKeyRecord.hash(key), workspaceID: workspaceID, createdAt: Date(), keyPrefix: nil, name: nil)
+                .insert(db, onConflict: .ignore)
         }
     }
-    let parts = try EventServiceParts(name: apiIngressServiceName, common: config.common, database: database,
-                                      handler: EventHandlers([JobProjection(logger: logger), ProviderHealthHandler(health: health, logger: logger)]),
-                                      logger: logger)
 
     // With port 0 the real port is known only once the server runs; URLs handed out use it.
     let boundPort = Mutex(config.port)
     let publicBaseURL: @Sendable () -> String = { [host = config.host, configured = config.publicBaseURL] in
         configured ?? "http://\(host):\(boundPort.withLock { $0 })"
     }
-
-    let storage = LocalBlobStore(root: config.common.storageDirectory)
-    let videosFolder = try storage.fileURL(for: "generation-videos")
-    try FileManager.default.createDirectory(at: videosFolder, withIntermediateDirectories: true)
-
-    let router = Router(context: IngressRequestContext.self)
-    router.middlewares.add(APIErrorMiddleware())
-    router.middlewares.add(FileMiddleware(videosFolder.path, urlBasePath: "/media/generation-videos", logger: logger))
-    router.get("/healthz") { _, _ in "ok" }
-    AdminRoutes(database: database).register(on: router.group("v1/admin").add(middleware: AdminAuthenticator(adminToken: config.adminToken)))
-    let api = router.group("v1").add(middleware: APIKeyAuthenticator(database: database))
-    ModelRoutes(routing: config.routing, health: health).register(on: api)
-    VideoRoutes(database: database, storage: storage, routing: config.routing, health: health,
-                imageCheck: InputImageCheck(ffmpegPath: config.ffmpegPath),
-                imageFetcher: OutboundFetcher(policy: OutboundAddressPolicy(allowed: config.fetchAllowed),
-                                              maximumBytes: Int64(InputImageCheck.maximumBytes), timeout: .seconds(20)),
-                maxUploadBytes: config.maxUploadBytes, publicBaseURL: publicBaseURL).register(on: api)
+    let completions = JobCompletionSignals()
+    let parts = try EventServiceParts(
+        name: apiIngressServiceName, common: config.common, database: database,
+        handler: EventHandlers([
+            JobProjection(logger: logger, completions: completions, publicBaseURL: publicBaseURL),
+            LedgerProjection(logger: logger),
+            ProviderHealthHandler(health: health, logger: logger),
+        ]),
+        logger: logger)
+    let router = try buildRouter(config: config, database: database, health: health, completions: completions,
+                                 kafkaAnswers: { [producer = parts.producer] in await producer.clusterAnswers() },
+                                 publicBaseURL: publicBaseURL, logger: logger)
+    let dispatcher = WebhookDispatcher(
+        database: database,
+        sender: OutboundFetcher(policy: OutboundAddressPolicy(allowed: config.fetchAllowed), maximumBytes: 64 << 10,
+                                timeout: .seconds(15), connectTimeout: .seconds(5), maximumRedirects: 0),
+        schedule: WebhookRetrySchedule(scale: config.webhookRetryScale), logger: logger)
 
     return Application(
         router: router,
         configuration: .init(address: .hostname(config.host, port: config.port), serverName: apiIngressServiceName),
-        services: parts.services,
+        services: parts.services + [dispatcher],
         onServerRunning: { [onServerRunning = config.onServerRunning] channel in
             let port = channel.localAddress?.port ?? config.port
             boundPort.withLock { $0 = port }
@@ -64,6 +59,52 @@ public func buildApplication(config: IngressConfiguration) throws -> some Applic
         },
         logger: logger
     )
+}
+
+/// api-ingress's database, migrated.
+func openIngressDatabase(path: String) throws -> ServiceDatabase {
+    try ServiceDatabase(path: path) { migrator in
+        APIKeyRecord.registerMigrations(&migrator)
+        JobRecord.registerMigrations(&migrator)
+        migrator.registerMigration("api-ingress-v3-provider-breakers", migrate: ProviderBreakerRecord.createTable)
+        migrator.registerMigration("api-ingress-v4-public-api") { db in
+            try APIKeyRecord.addPrefixAndName(db)
+            try IdempotencyRecord.createTable(db)
+            try LedgerViewRecord.createTable(db)
+            try WorkspaceBalanceRecord.createTable(db)
+            try WebhookSecretRecord.createTable(db)
+            try WebhookDeliveryRecord.createTable(db)
+            try WebhookAttemptRecord.createTable(db)
+            try db.create(index: "jobs_by_workspace_status", on: JobRecord.databaseTableName, columns: ["workspace_id", "status", "created_at"])
+        }
+    }
+}
+
+/// Every route api-ingress serves. Separate from `buildApplication` so that tests can hold the real
+/// routes against the OpenAPI document.
+func buildRouter(config: IngressConfiguration, database: ServiceDatabase, health: ProviderHealth, completions: JobCompletionSignals,
+                 kafkaAnswers: @escaping @Sendable () async -> Bool, publicBaseURL: @escaping @Sendable () -> String,
+                 logger: Logger) throws -> Router<IngressRequestContext> {
+    let storage = LocalBlobStore(root: config.common.storageDirectory)
+    let videosFolder = try storage.fileURL(for: "generation-videos")
+    try FileManager.default.createDirectory(at: videosFolder, withIntermediateDirectories: true)
+    _ = ProcessMetrics.registry
+
+    let router = Router(context: IngressRequestContext.self)
+    router.middlewares.add(MetricsMiddleware())
+    router.middlewares.add(APIErrorMiddleware())
+    router.middlewares.add(FileMiddleware(videosFolder.path, urlBasePath: "/media/generation-videos", logger: logger))
+    OperationsRoutes(database: database, kafkaAnswers: kafkaAnswers).register(on: router)
+    AdminRoutes(database: database).register(on: router.group("v1/admin").add(middleware: AdminAuthenticator(adminToken: config.adminToken)))
+    let api = router.group("v1").add(middleware: APIKeyAuthenticator(database: database, jwt: config.jwtSecret.map { HS256JWT(secret: Data($0.utf8)) }))
+    ModelRoutes(routing: config.routing, health: health).register(on: api)
+    let policy = OutboundAddressPolicy(allowed: config.fetchAllowed)
+    VideoRoutes(database: database, completions: completions, webhookPolicy: policy, storage: storage, routing: config.routing, health: health,
+                imageCheck: InputImageCheck(ffmpegPath: config.ffmpegPath),
+                imageFetcher: OutboundFetcher(policy: policy, maximumBytes: Int64(InputImageCheck.maximumBytes), timeout: .seconds(20)),
+                maxUploadBytes: config.maxUploadBytes, publicBaseURL: publicBaseURL).register(on: api)
+    WorkspaceRoutes(database: database).register(on: api)
+    return router
 }
 
 /// The api-ingress executable's service group.

@@ -25,12 +25,19 @@ public struct IngressConfiguration: Sendable {
     /// The bearer token of the admin API (`INGRESS_ADMIN_TOKEN`, at least 24 characters); without
     /// it the admin endpoints answer 404.
     public var adminToken: String?
+    /// The HS256 key of JWT bearer tokens (`INGRESS_JWT_SECRET`, at least 32 characters); without it
+    /// only API keys are accepted.
+    public var jwtSecret: String?
+    /// Shrinks the client webhook retry schedule (`INGRESS_WEBHOOK_RETRY_SCALE`, default 1: about
+    /// 32 hours; tests use a tiny scale to run it in moments).
+    public var webhookRetryScale: Double
     /// Called once the server accepts connections, with the port it is bound to.
     public var onServerRunning: @Sendable (Int) async -> Void
 
     public init(common: CommonConfiguration, routing: RoutingConfiguration, host: String = "127.0.0.1", port: Int = 8080, publicBaseURL: String? = nil,
                 bootstrapAPIKeys: [(workspaceID: String, key: String)] = [], maxUploadBytes: Int = 64 << 20,
-                ffmpegPath: String = "ffmpeg", fetchAllowed: [IPRange] = [], adminToken: String? = nil, onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }) {
+                ffmpegPath: String = "ffmpeg", fetchAllowed: [IPRange] = [], adminToken: String? = nil, jwtSecret: String? = nil,
+                webhookRetryScale: Double = 1, onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }) {
         self.common = common
         self.routing = routing
         self.host = host
@@ -41,6 +48,8 @@ public struct IngressConfiguration: Sendable {
         self.ffmpegPath = ffmpegPath
         self.fetchAllowed = fetchAllowed
         self.adminToken = adminToken
+        self.jwtSecret = jwtSecret
+        self.webhookRetryScale = webhookRetryScale
         self.onServerRunning = onServerRunning
     }
 
@@ -48,6 +57,14 @@ public struct IngressConfiguration: Sendable {
         let adminToken = environment.optionalString("INGRESS_ADMIN_TOKEN")
         if let adminToken, adminToken.count < 24 {
             throw ConfigurationError(variable: "INGRESS_ADMIN_TOKEN", problem: "is \(adminToken.count) characters; use at least 24 (say, `openssl rand -hex 24`)")
+        }
+        let jwtSecret = environment.optionalString("INGRESS_JWT_SECRET")
+        if let jwtSecret, jwtSecret.utf8.count < 32 {
+            throw ConfigurationError(variable: "INGRESS_JWT_SECRET", problem: "is \(jwtSecret.utf8.count) bytes; HS256 keys need at least 32")
+        }
+        let scaleText = environment.string("INGRESS_WEBHOOK_RETRY_SCALE", default: "1")
+        guard let webhookRetryScale = Double(scaleText), webhookRetryScale > 0, webhookRetryScale <= 1 else {
+            throw ConfigurationError(variable: "INGRESS_WEBHOOK_RETRY_SCALE", problem: "is '\(scaleText)'; use a number above 0, at most 1")
         }
         let fetchAllowed = try (environment.optionalString("INGRESS_FETCH_ALLOW") ?? "").split(separator: ",").map { item in
             let text = item.trimmingCharacters(in: .whitespaces)
@@ -67,6 +84,8 @@ public struct IngressConfiguration: Sendable {
             ffmpegPath: environment.string("FFMPEG_PATH", default: "ffmpeg"),
             fetchAllowed: fetchAllowed,
             adminToken: adminToken,
+            jwtSecret: jwtSecret,
+            webhookRetryScale: webhookRetryScale,
             onServerRunning: { port in
                 FileHandle.standardOutput.write(Data("api-ingress listening on port \(port)\n".utf8))
             }

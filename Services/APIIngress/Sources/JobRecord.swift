@@ -6,7 +6,7 @@ import Shared
 struct JobRecord: Codable, FetchableRecord, PersistableRecord {
     static let databaseTableName = "jobs"
 
-    enum Status: String, Codable {
+    enum Status: String, Codable, CaseIterable {
         case queued, processing, completed, failed
 
         var isTerminal: Bool { self == .completed || self == .failed }

@@ -3,9 +3,13 @@ import GRDB
 import Hummingbird
 import Shared
 
-/// `POST /v1/videos` and `GET /v1/videos/{id}`.
+/// `POST /v1/videos`, `GET /v1/videos`, `GET /v1/videos/{id}` and its webhook deliveries.
 struct VideoRoutes {
     let database: ServiceDatabase
+    let completions: JobCompletionSignals
+    /// The address rules webhook URLs are checked against when a job is submitted (and again, after
+    /// DNS, on every delivery).
+    let webhookPolicy: OutboundAddressPolicy
     let storage: LocalBlobStore
     let routing: RoutingConfiguration
     let health: ProviderHealth
@@ -18,10 +22,20 @@ struct VideoRoutes {
     static let maxPromptLength = 2000
     static let maxReelImages = 10
     static let defaultDurationSeconds = 5.0
+    /// The longest `Prefer: wait=N` honoured, in seconds.
+    static let maximumWaitSeconds = 60
 
     func register(on router: RouterGroup<IngressRequestContext>) {
         router.post("/videos", use: create)
+        router.get("/videos", use: list)
         router.get("/videos/:id", use: show)
+        router.get("/videos/:id/webhook-deliveries", use: webhookDeliveries)
+    }
+
+    /// What the write transaction of `create` did.
+    private enum Creation {
+        case created
+        case replayed(IdempotencyRecord)
     }
 
     /// Validates the request, quotes it, checks and stores its photos, and records the job with its
@@ -29,6 +43,8 @@ struct VideoRoutes {
     /// only jobs that passed every check get that far.
     @Sendable func create(_ request: Request, context: IngressRequestContext) async throws -> Response {
         let workspaceID = try context.requireWorkspace()
+        let idempotencyKey = try Self.idempotencyKey(of: request)
+        let wait = Self.preferredWait(of: request)
         let contentType = request.headers[.contentType] ?? ""
         let form: VideoSubmission
         if let boundary = MultipartForm.boundary(fromContentType: contentType) {
@@ -42,6 +58,14 @@ struct VideoRoutes {
         if let requestedWorkspace = form.text("workspace_id"), requestedWorkspace != workspaceID {
             throw APIError(.notFound, "workspace '\(requestedWorkspace)' not found")
         }
+        let fingerprint = form.fingerprint
+        if let idempotencyKey {
+            let earlier = try await database.pool.read { db in try IdempotencyRecord.fetchOne(db, key: ["workspace_id": workspaceID, "key": idempotencyKey]) }
+            if let earlier, Date().timeIntervalSince(earlier.createdAt) < IdempotencyRecord.lifetime {
+                return try Self.replay(earlier, fingerprint: fingerprint, context: context)
+            }
+        }
+        let webhookURL = try form.text("webhook_url").map { try Self.checkedWebhookURL($0, policy: webhookPolicy) }
         let jobID = UUID().uuidString.lowercased()
         let videoType = try form.text("video_type").map { try Self.parse(VideoType.self, $0, field: "video_type") }
         let defaultRatio: AspectRatio = videoType == .socialReel ? .portrait : .landscape
@@ -91,16 +115,106 @@ struct VideoRoutes {
             quotedCredits: decision.credits, creditsDebited: nil, durationSeconds: spec.durationSeconds,
             aspectRatio: spec.aspectRatio.rawValue, prompt: spec.prompt, provider: decision.model.provider,
             predictionID: nil, videoKey: nil, videoBytes: nil, posterKey: nil, errorCode: nil, errorMessage: nil, errorDetails: nil,
-            webhookURL: form.text("webhook_url"), createdAt: now, updatedAt: now)
+            webhookURL: webhookURL?.absoluteString, createdAt: now, updatedAt: now)
         let event = EventEnvelope(source: "api-ingress", subject: jobID, workspaceID: workspaceID,
                                   data: VideoRequested(request: spec, inputImageKeys: imageKeys))
-        try await database.pool.write { db in
+        let view = JobView(job, publicBaseURL: publicBaseURL(), estimatedSeconds: decision.model.typicalLatencySeconds)
+        let accepted = try JSONResponse.encode(view)
+        let creation = try await database.pool.write { db -> Creation in
+            if let idempotencyKey {
+                // Checked again under the write lock: of two racing requests with one key, one creates.
+                if let earlier = try IdempotencyRecord.live(workspaceID: workspaceID, key: idempotencyKey, now: now, in: db) {
+                    return .replayed(earlier)
+                }
+                try IdempotencyRecord(workspaceID: workspaceID, key: idempotencyKey, requestFingerprint: fingerprint, jobID: jobID,
+                                      responseStatus: Int(HTTPResponse.Status.accepted.code), responseBody: accepted, createdAt: now).insert(db)
+            }
             try job.insert(db)
             try Outbox.enqueue(event, in: db)
+            return .created
+        }
+        if case .replayed(let earlier) = creation {
+            try? FileManager.default.removeItem(at: storage.fileURL(for: "inputs/\(jobID)"))
+            return try Self.replay(earlier, fingerprint: fingerprint, context: context)
         }
         context.logger.info("Accepted job", metadata: ["job_id": "\(jobID)", "model": "\(decision.model.id)", "images": "\(imageKeys.count)"])
-        let view = JobView(job, publicBaseURL: publicBaseURL(), estimatedSeconds: decision.model.typicalLatencySeconds)
-        return try JSONResponse.make(view, status: .accepted)
+        guard let wait else { return JSONResponse.make(data: accepted, status: .accepted) }
+        return try await answerAfterWaiting(for: jobID, workspaceID: workspaceID, seconds: wait, accepted: accepted)
+    }
+
+    /// `Prefer: wait=N`: holds the answer until the job finishes or N seconds pass. A finished job is a
+    /// 200 with the job; a job billing turned down is the 402 `INSUFFICIENT_CREDITS` with `required`
+    /// and `balance` (learnt from billing's event, not by asking it); otherwise the 202 as it was.
+    func answerAfterWaiting(for jobID: String, workspaceID: String, seconds: Int, accepted: Data) async throws -> Response {
+        let database = self.database
+        let load: @Sendable () async throws -> JobRecord? = {
+            try await database.pool.read { db in try JobRecord.fetchOne(db, key: jobID) }
+        }
+        try await completions.wait(for: jobID, timeout: .seconds(seconds)) { try await load()?.status.isTerminal == true }
+        var response: Response
+        if let job = try await load(), job.status.isTerminal {
+            if job.errorCode == ErrorCode.insufficientCredits.rawValue {
+                let details = job.errorDetails.flatMap { try? JSONDecoder().decode([String: Int64].self, from: Data($0.utf8)) } ?? [:]
+                throw APIError(.insufficientCredits, job.errorMessage ?? "insufficient credits", details: details)
+            }
+            response = try JSONResponse.make(JobView(job, publicBaseURL: publicBaseURL()), status: .ok)
+        } else {
+            response = JSONResponse.make(data: accepted, status: .accepted)
+        }
+        response.headers[.init("Preference-Applied")!] = "wait=\(seconds)"
+        return response
+    }
+
+    /// The first answer again, for a repeated `Idempotency-Key`, or a 422 when the request differs.
+    static func replay(_ earlier: IdempotencyRecord, fingerprint: String, context: IngressRequestContext) throws -> Response {
+        guard earlier.requestFingerprint == fingerprint else {
+            throw APIError(.idempotencyKeyReused, "this Idempotency-Key was used in the last 24 hours for a different request (job \(earlier.jobID))")
+        }
+        context.logger.info("Idempotent replay", metadata: ["job_id": "\(earlier.jobID)"])
+        var response = JSONResponse.make(data: earlier.responseBody, status: HTTPResponse.Status(code: earlier.responseStatus))
+        response.headers[.init("Idempotent-Replayed")!] = "true"
+        return response
+    }
+
+    /// The `Idempotency-Key` header: 1–255 visible ASCII characters, or absent.
+    static func idempotencyKey(of request: Request) throws -> String? {
+        guard let key = request.headers[.init("Idempotency-Key")!] else { return nil }
+        guard (1...IdempotencyRecord.maximumKeyLength).contains(key.utf8.count), key.utf8.allSatisfy({ (0x21...0x7E).contains($0) }) else {
+            throw APIError(.invalidRequest, "Idempotency-Key must be 1 to \(IdempotencyRecord.maximumKeyLength) visible ASCII characters")
+        }
+        return key
+    }
+
+    /// The `wait=N` preference of a `Prefer` header (RFC 7240), capped at 60 seconds; other
+    /// preferences and unreadable values are ignored, as the RFC asks.
+    static func preferredWait(of request: Request) -> Int? {
+        for header in request.headers[values: .init("Prefer")!] {
+            for preference in header.split(whereSeparator: { $0 == "," || $0 == ";" }) {
+                let parts = preference.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+                if parts.count == 2, parts[0].lowercased() == "wait", let seconds = Int(parts[1]), seconds >= 0 {
+                    return min(seconds, maximumWaitSeconds)
+                }
+            }
+        }
+        return nil
+    }
+
+    /// A `webhook_url` RoomReel may call: http(s), a host, at most 2048 characters, and not an
+    /// address the SSRF rules refuse (names are checked again after DNS, at every delivery).
+    static func checkedWebhookURL(_ text: String, policy: OutboundAddressPolicy) throws -> URL {
+        guard text.utf8.count <= 2048, let url = URL(string: text), let scheme = url.scheme?.lowercased(), scheme == "http" || scheme == "https",
+              let host = url.host(percentEncoded: false), !host.isEmpty, url.user == nil
+        else {
+            throw APIError(.webhookURLRefused, "webhook_url must be an http or https URL of at most 2048 characters, without credentials")
+        }
+        let bareHost = host.hasPrefix("[") ? String(host.dropFirst().dropLast()) : host
+        if let address = IPAddress(bareHost), let refusal = policy.refusal(of: address) {
+            throw APIError(.webhookURLRefused, "webhook_url: \(refusal)")
+        }
+        if bareHost.lowercased() == "localhost" || bareHost.lowercased().hasSuffix(".localhost") {
+            throw APIError(.webhookURLRefused, "webhook_url: localhost is not a public address")
+        }
+        return url
     }
 
     /// The photos the video type takes, with the field each came in, in order: `before_image` and
@@ -159,6 +273,49 @@ struct VideoRoutes {
         }
         guard let job else { throw APIError(.notFound, "video job '\(id)' not found") }
         return try JSONResponse.make(JobView(job, publicBaseURL: publicBaseURL()), status: .ok)
+    }
+
+    /// `GET /v1/videos?status=&cursor=&limit=`: the workspace's jobs, newest first, a page at a time.
+    @Sendable func list(_ request: Request, context: IngressRequestContext) async throws -> Response {
+        let workspaceID = try context.requireWorkspace()
+        let query = request.uri.queryParameters
+        if let requested = query["workspace_id"].map(String.init), requested != workspaceID {
+            throw APIError(.notFound, "workspace '\(requested)' not found")
+        }
+        let status = try query["status"].map { try Self.parse(JobRecord.Status.self, String($0), field: "status") }
+        let limit = try query["limit"].map { text in
+            guard let limit = Int(text), (1...100).contains(limit) else { throw APIError(.invalidRequest, "limit must be from 1 to 100; got '\(text)'") }
+            return limit
+        } ?? 20
+        let cursor = try query["cursor"].map { try JobListCursor(String($0)) }
+        let jobs = try await database.pool.read { db in
+            var request = JobRecord.filter(Column("workspace_id") == workspaceID)
+            if let status { request = request.filter(Column("status") == status.rawValue) }
+            if let cursor {
+                request = request.filter(Column("created_at") < cursor.createdAt
+                                         || (Column("created_at") == cursor.createdAt && Column("id") < cursor.jobID))
+            }
+            return try request.order(Column("created_at").desc, Column("id").desc).limit(limit + 1).fetchAll(db)
+        }
+        let page = jobs.prefix(limit)
+        let next = jobs.count > limit ? page.last.map { JobListCursor(createdAt: $0.createdAt, jobID: $0.id).text } : nil
+        let baseURL = publicBaseURL()
+        return try JSONResponse.make(JobList(data: page.map { JobView($0, publicBaseURL: baseURL) }, nextCursor: next, hasMore: next != nil), status: .ok)
+    }
+
+    /// `GET /v1/videos/{id}/webhook-deliveries`: every message for the job and each attempt at it.
+    @Sendable func webhookDeliveries(_ request: Request, context: IngressRequestContext) async throws -> Response {
+        let workspaceID = try context.requireWorkspace()
+        let id = try context.parameters.require("id")
+        let deliveries = try await database.pool.read { db -> [WebhookDeliveryView]? in
+            guard try JobRecord.filter(Column("id") == id && Column("workspace_id") == workspaceID).fetchCount(db) == 1 else { return nil }
+            return try WebhookDeliveryRecord.filter(Column("job_id") == id).order(Column("created_at")).fetchAll(db).map { delivery in
+                WebhookDeliveryView(delivery, attempts: try WebhookAttemptRecord.filter(Column("delivery_id") == delivery.id)
+                    .order(Column("number")).fetchAll(db))
+            }
+        }
+        guard let deliveries else { throw APIError(.notFound, "video job '\(id)' not found") }
+        return try JSONResponse.make(["data": deliveries], status: .ok)
     }
 
     static func parse<Value: RawRepresentable & CaseIterable>(_: Value.Type, _ text: String, field: String) throws -> Value where Value.RawValue == String {

@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import Hummingbird
 import Shared
@@ -80,6 +81,29 @@ struct VideoSubmission {
             }
         }
         return submission
+    }
+
+    /// SHA-256 over the fields and photos, whatever form (JSON or multipart, key order, boundary)
+    /// carried them: what an `Idempotency-Key` is bound to.
+    var fingerprint: String {
+        var hasher = SHA256()
+        func add(_ text: String) {
+            hasher.update(data: Data(text.utf8))
+            hasher.update(data: [0])
+        }
+        for (name, value) in fields.sorted(by: { $0.key < $1.key }) {
+            add("field:\(name)")
+            add(value)
+        }
+        for (slot, sources) in photos.sorted(by: { $0.key < $1.key }) {
+            for source in sources {
+                switch source {
+                case .bytes(let bytes): add("photo:\(slot):bytes:\(SHA256.hash(data: bytes).hexEncoded)")
+                case .url(let url): add("photo:\(slot):url:\(url.absoluteString)")
+                }
+            }
+        }
+        return hasher.finalize().hexEncoded
     }
 
     private static func urlSlot(_ name: String) -> String? {

@@ -41,6 +41,21 @@ public final class KafkaProducer: Service, Sendable {
         self.logger = logger
     }
 
+    /// Whether the cluster answers a metadata request within `timeout` (for readiness checks). The
+    /// blocking call runs on its own thread.
+    public func clusterAnswers(timeout: Duration = .seconds(2)) async -> Bool {
+        let handle = self.handle
+        let milliseconds = Int32(timeout.components.seconds * 1000 + timeout.components.attoseconds / 1_000_000_000_000_000)
+        return await withCheckedContinuation { continuation in
+            _ = BlockingThread(name: "roomreel-kafka-metadata") {
+                var metadata: UnsafePointer<rd_kafka_metadata>?
+                let error = rd_kafka_metadata(handle.pointer, 0, nil, &metadata, milliseconds)
+                if let metadata { rd_kafka_metadata_destroy(metadata) }
+                continuation.resume(returning: error == RD_KAFKA_RESP_ERR_NO_ERROR)
+            }
+        }
+    }
+
     /// Enqueues `messages` in order and returns once every one has been acknowledged by the cluster.
     /// Throws the first delivery error; messages of one key keep their order within the partition.
     public func send(_ messages: [OutgoingKafkaMessage]) async throws {
