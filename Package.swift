@@ -103,6 +103,11 @@ var targets: [Target] = [
         path: "Tests/LocalRenderTests"
     ),
     .testTarget(
+        name: "APIIngressTests",
+        dependencies: shared + ["TestSupport", "APIIngress", .product(name: "Hummingbird", package: "hummingbird")],
+        path: "Tests/APIIngressTests"
+    ),
+    .testTarget(
         name: "IntegrationTests",
         dependencies: shared + ["TestSupport", .product(name: "Hummingbird", package: "hummingbird")],
         path: "Tests/IntegrationTests"

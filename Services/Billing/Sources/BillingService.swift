@@ -42,10 +42,8 @@ public func verifyLedger(path: String) throws -> (entries: Int, problems: [Strin
 func applyBootstrapGrants(_ grants: [(workspaceID: String, credits: Int64)], in database: ServiceDatabase) throws {
     try database.pool.write { db in
         for grant in grants {
-            let id = "grant:bootstrap:\(grant.workspaceID)"
-            guard try LedgerEntry.fetchOne(db, key: id) == nil else { continue }
-            try LedgerChain.append(LedgerEntry(
-                id: id, workspaceID: grant.workspaceID, amount: grant.credits, kind: .grant, jobID: nil, reason: "bootstrap grant"), in: db)
+            _ = try GrantHandler.grant(id: "grant:bootstrap:\(grant.workspaceID)", credits: grant.credits, to: grant.workspaceID,
+                                       expiresAt: nil, reason: "bootstrap grant", in: db)
         }
     }
 }
@@ -57,8 +55,7 @@ public func grantCredits(_ credits: Int64, to workspaceID: String, expiresAt: Da
     precondition(credits > 0, "grants are positive")
     let id = "grant:\(UUID().uuidString.lowercased())"
     try database.pool.write { db in
-        try LedgerChain.append(LedgerEntry(id: id, workspaceID: workspaceID, amount: credits, kind: .grant, jobID: nil,
-                                           reason: reason, createdAt: now, expiresAt: expiresAt), in: db)
+        _ = try GrantHandler.grant(id: id, credits: credits, to: workspaceID, expiresAt: expiresAt, reason: reason, in: db, now: now)
     }
     return id
 }

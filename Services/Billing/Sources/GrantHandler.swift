@@ -19,18 +19,7 @@ struct GrantHandler: EventHandler {
             throw EventHandlingError.permanent("grant \(grant.grantID) of \(grant.credits) credits is out of range")
         }
         let applied = try await event.inbox.commit { db -> Int64? in
-            var ledger = LedgerSession(db: db)
-            guard let entry = try ledger.append(LedgerEntry(
-                id: grant.grantID, workspaceID: workspaceID, amount: grant.credits, kind: .grant, jobID: nil,
-                reason: grant.reason, createdAt: ledger.now, expiresAt: grant.expiresAt))
-            else { return nil }
-            try ledger.finish()
-            let balance = try ledger.balance(of: workspaceID)
-            try Outbox.enqueue(EventEnvelope(
-                source: "billing", subject: grant.grantID, workspaceID: workspaceID, time: ledger.now,
-                data: CreditsGranted(grantID: grant.grantID, credits: grant.credits, expiresAt: grant.expiresAt, balanceAfter: balance,
-                                     ledgerSequence: entry.workspaceSequence, expiring: try ledger.expiring(of: workspaceID))), in: db)
-            return balance
+            try Self.grant(id: grant.grantID, credits: grant.credits, to: workspaceID, expiresAt: grant.expiresAt, reason: grant.reason, in: db)
         }
         switch applied {
         case .some(.some(let balance)):
@@ -41,5 +30,24 @@ struct GrantHandler: EventHandler {
         case .none:
             break
         }
+    }
+
+    /// Appends a grant to the ledger and announces it (`credits.granted`, through the outbox), in the
+    /// caller's transaction; every grant, whatever its origin, goes through here so that read models
+    /// see them all. Returns the balance after it, or nil when the ledger already has an entry `id`.
+    static func grant(id: String, credits: Int64, to workspaceID: String, expiresAt: Date?, reason: String,
+                      in db: Database, now: Date = Date()) throws -> Int64? {
+        var ledger = LedgerSession(db: db, now: now)
+        guard let entry = try ledger.append(LedgerEntry(
+            id: id, workspaceID: workspaceID, amount: credits, kind: .grant, jobID: nil,
+            reason: reason, createdAt: ledger.now, expiresAt: expiresAt))
+        else { return nil }
+        try ledger.finish()
+        let balance = try ledger.balance(of: workspaceID)
+        try Outbox.enqueue(EventEnvelope(
+            source: "billing", subject: id, workspaceID: workspaceID, time: ledger.now,
+            data: CreditsGranted(grantID: id, credits: credits, expiresAt: expiresAt, balanceAfter: balance,
+                                 ledgerSequence: entry.workspaceSequence, expiring: try ledger.expiring(of: workspaceID))), in: db)
+        return balance
     }
 }

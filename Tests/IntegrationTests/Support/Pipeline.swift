@@ -112,6 +112,11 @@ final class Pipeline: @unchecked Sendable {
         let status: Int
         let json: [String: Any]
         let body: Data
+        /// Response headers, names lower-cased.
+        var headers: [String: String] = [:]
+
+        /// `error.code` of an error answer.
+        var errorCode: String? { (json["error"] as? [String: Any])?["code"] as? String }
     }
 
     /// `POST /v1/videos` with the given form fields and, unless nil, the sample photo as `image`.
@@ -149,9 +154,27 @@ final class Pipeline: @unchecked Sendable {
         return Self.reply(body, response)
     }
 
+    /// Any request: method, path under the API (or a full URL), body, headers as given (no
+    /// Authorization unless among them).
+    func send(_ method: String, _ path: String, body: Data? = nil, headers: [String: String] = [:]) async throws -> Reply {
+        var request = URLRequest(url: URL(string: path.hasPrefix("http") ? path : "\(baseURL)\(path)")!)
+        request.httpMethod = method
+        for (name, value) in headers { request.setValue(value, forHTTPHeaderField: name) }
+        let (data, response) = if let body {
+            try await URLSession.shared.upload(for: request, from: body)
+        } else {
+            try await URLSession.shared.data(for: request)
+        }
+        return Self.reply(data, response)
+    }
+
     private static func reply(_ body: Data, _ response: URLResponse) -> Reply {
         let json = (try? JSONSerialization.jsonObject(with: body)) as? [String: Any] ?? [:]
-        return Reply(status: (response as? HTTPURLResponse)?.statusCode ?? 0, json: json, body: body)
+        var headers: [String: String] = [:]
+        for (name, value) in (response as? HTTPURLResponse)?.allHeaderFields ?? [:] {
+            if let name = name as? String, let value = value as? String { headers[name.lowercased()] = value }
+        }
+        return Reply(status: (response as? HTTPURLResponse)?.statusCode ?? 0, json: json, body: body, headers: headers)
     }
 
     /// Polls `GET /v1/videos/{id}` until the job is `completed` or `failed`.
