@@ -18,7 +18,7 @@ struct APIError: HTTPResponseError {
         case .notFound: .notFound
         case .payloadTooLarge: .contentTooLarge
         case .insufficientCredits: .init(code: 402, reasonPhrase: "Payment Required")
-        case .modelCannotDo, .modelUnavailable: .unprocessableContent
+        case .modelCannotDo, .modelUnavailable, .idempotencyKeyReused: .unprocessableContent
         case .internalError: .internalServerError
         default: .badRequest
         }
