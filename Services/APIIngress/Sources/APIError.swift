@@ -50,13 +50,15 @@ struct APIErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             throw error
         } catch let error as RoomReelError {
             throw APIError(error)
-        } catch let error as HTTPError {
+        } catch let error as any HTTPResponseError {
+            // Hummingbird's and NIO's own refusals (HTTPError, NIOTooManyBytesError, …), by status.
+            let message = (error as? HTTPError)?.body ?? error.status.reasonPhrase
             switch error.status {
-            case .notFound: throw APIError(.notFound, error.body ?? "not found")
+            case .notFound: throw APIError(.notFound, message)
             case .contentTooLarge: throw APIError(.payloadTooLarge, "the request body is larger than allowed")
-            case .unauthorized: throw APIError(.unauthorized, error.body ?? "unauthorized")
+            case .unauthorized: throw APIError(.unauthorized, message)
             default:
-                if error.status.code < 500 { throw APIError(.invalidRequest, error.body ?? error.status.reasonPhrase) }
+                if error.status.code < 500 { throw APIError(.invalidRequest, message) }
                 context.logger.error("Request failed", metadata: ["error": "\(error)"])
                 throw APIError(.internalError, "internal error")
             }

@@ -218,7 +218,8 @@ struct VideoRoutes {
     }
 
     /// The photos the video type takes, with the field each came in, in order: `before_image` and
-    /// `after_image` for before_after, `images` (or one `image`) for social_reel, one `image` otherwise.
+    /// `after_image` for before_after, `images` (or one `image`) for social_reel, one `image` otherwise
+    /// (or none, with a prompt: text-to-video).
     static func photoParts(of form: VideoSubmission, for videoType: VideoType?) throws -> [(field: String, source: VideoSubmission.PhotoSource)] {
         switch videoType {
         case .beforeAfter:
@@ -237,7 +238,9 @@ struct VideoRoutes {
             return sources.enumerated().map { ("images[\($0.offset)]", $0.element) }
         default:
             guard let image = form.photos["image"]?.first else {
-                throw APIError(.imageRequired, "send the room photo as 'image' (a file or base64) or 'image_url'")
+                // No photo but a prompt: text-to-video, for the models that take it (the selector checks).
+                if form.text("prompt") != nil { return [] }
+                throw APIError(.imageRequired, "send the room photo as 'image' (a file or base64) or 'image_url', or a prompt for text-to-video")
             }
             return [("image", image)]
         }
@@ -328,6 +331,7 @@ struct VideoRoutes {
 
     static func checkedPrompt(_ prompt: String?) throws -> String? {
         guard let prompt else { return nil }
+        guard !prompt.isEmpty else { throw APIError(.invalidRequest, "prompt must not be empty") }
         guard prompt.count <= maxPromptLength else {
             throw APIError(.promptTooLong, "prompt is \(prompt.count) characters; the limit is \(maxPromptLength)")
         }
