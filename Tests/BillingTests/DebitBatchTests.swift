@@ -36,7 +36,8 @@ struct DebitBatchTests {
             #expect(try String.fetchAll(db, sql: "SELECT job_id FROM ledger_entries WHERE kind = 'debit' ORDER BY job_id") == ["j1", "j2"])
             #expect(try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM inbox") == 4)
             let topics = try String.fetchAll(db, sql: "SELECT topic FROM outbox ORDER BY sequence")
-            #expect(topics == ["credits.debited", "credits.debited", "credits.rejected"])
+            // The grant is announced too (every grant is, for api-ingress's balance view).
+            #expect(topics == ["credits.granted", "credits.debited", "credits.debited", "credits.rejected"])
         }
         #expect(try creditBalance(of: "ws", in: database) == 2)
     }
