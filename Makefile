@@ -4,10 +4,10 @@ SWIFT ?= swift
 PORT ?= 8080
 DATA_DIR ?= ./data
 SAMPLE ?= Samples/living-room.jpg
-APT_PACKAGES := librdkafka-dev libsqlite3-dev libcurl4-openssl-dev ffmpeg pkg-config docker-compose time
+APT_PACKAGES := librdkafka-dev libsqlite3-dev libcurl4-openssl-dev ffmpeg pkg-config docker-compose time python3
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test deps build bench-render bench-router bench-ledger clean
+.PHONY: run test deps build bench-render bench-router bench-ledger bench-ingress clean
 
 ## Install the Debian packages that are missing (only those), with apt.
 deps:
@@ -42,6 +42,11 @@ bench-ledger: deps
 ## Routing decisions per second (release build).
 bench-router: deps
 	bash Benchmarks/router/run.sh
+
+## Accepted POST /v1/videos and GET /v1/videos/{id} per second with wrk (release build).
+bench-ingress: deps
+	@command -v wrk >/dev/null || { $(SUDO) apt-get update -q && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q --no-install-recommends wrk; }
+	bash Benchmarks/ingress/run.sh
 
 clean:
 	rm -rf .build $(DATA_DIR)

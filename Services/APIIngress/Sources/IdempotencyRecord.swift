@@ -4,7 +4,7 @@ import GRDB
 /// The first answer to a `POST /v1/videos` sent with an `Idempotency-Key`, kept 24 hours: the same
 /// key and request again get this answer and create nothing; the same key with another request is
 /// refused. Keys are per workspace.
-struct IdempotencyRecord: Codable, FetchableRecord, PersistableRecord {
+struct IdempotencyRecord: Codable, Sendable, FetchableRecord, PersistableRecord {
     static let databaseTableName = "idempotency_keys"
     /// How long a key is remembered.
     static let lifetime: TimeInterval = 24 * 3600

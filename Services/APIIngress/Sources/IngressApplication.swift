@@ -39,7 +39,8 @@ public func buildApplication(config: IngressConfiguration) throws -> some Applic
             ProviderHealthHandler(health: health, logger: logger),
         ]),
         logger: logger)
-    let router = try buildRouter(config: config, database: database, health: health, completions: completions,
+    let commits = GroupCommit<JobCreation>(database: database)
+    let router = try buildRouter(config: config, database: database, health: health, completions: completions, commits: commits,
                                  kafkaAnswers: { [producer = parts.producer] in await producer.clusterAnswers() },
                                  publicBaseURL: publicBaseURL, logger: logger)
     let dispatcher = WebhookDispatcher(
@@ -51,7 +52,7 @@ public func buildApplication(config: IngressConfiguration) throws -> some Applic
     return Application(
         router: router,
         configuration: .init(address: .hostname(config.host, port: config.port), serverName: apiIngressServiceName),
-        services: parts.services + [dispatcher],
+        services: parts.services + [dispatcher, commits],
         onServerRunning: { [onServerRunning = config.onServerRunning] channel in
             let port = channel.localAddress?.port ?? config.port
             boundPort.withLock { $0 = port }
@@ -83,6 +84,7 @@ func openIngressDatabase(path: String) throws -> ServiceDatabase {
 /// Every route api-ingress serves. Separate from `buildApplication` so that tests can hold the real
 /// routes against the OpenAPI document.
 func buildRouter(config: IngressConfiguration, database: ServiceDatabase, health: ProviderHealth, completions: JobCompletionSignals,
+                 commits: GroupCommit<JobCreation>,
                  kafkaAnswers: @escaping @Sendable () async -> Bool, publicBaseURL: @escaping @Sendable () -> String,
                  logger: Logger) throws -> Router<IngressRequestContext> {
     let storage = LocalBlobStore(root: config.common.storageDirectory)
@@ -99,7 +101,7 @@ func buildRouter(config: IngressConfiguration, database: ServiceDatabase, health
     let api = router.group("v1").add(middleware: APIKeyAuthenticator(database: database, jwt: config.jwtSecret.map { HS256JWT(secret: Data($0.utf8)) }))
     ModelRoutes(routing: config.routing, health: health).register(on: api)
     let policy = OutboundAddressPolicy(allowed: config.fetchAllowed)
-    VideoRoutes(database: database, completions: completions, webhookPolicy: policy, storage: storage, routing: config.routing, health: health,
+    VideoRoutes(database: database, completions: completions, commits: commits, verifiedPhotos: VerifiedPhotos(), webhookPolicy: policy, storage: storage, routing: config.routing, health: health,
                 imageCheck: InputImageCheck(ffmpegPath: config.ffmpegPath),
                 imageFetcher: OutboundFetcher(policy: policy, maximumBytes: Int64(InputImageCheck.maximumBytes), timeout: .seconds(20)),
                 maxUploadBytes: config.maxUploadBytes, publicBaseURL: publicBaseURL).register(on: api)

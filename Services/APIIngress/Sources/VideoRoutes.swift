@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import GRDB
 import Hummingbird
@@ -7,6 +8,9 @@ import Shared
 struct VideoRoutes {
     let database: ServiceDatabase
     let completions: JobCompletionSignals
+    /// Commits jobs of concurrent requests together.
+    let commits: GroupCommit<JobCreation>
+    let verifiedPhotos: VerifiedPhotos
     /// The address rules webhook URLs are checked against when a job is submitted (and again, after
     /// DNS, on every delivery).
     let webhookPolicy: OutboundAddressPolicy
@@ -32,11 +36,6 @@ struct VideoRoutes {
         router.get("/videos/:id/webhook-deliveries", use: webhookDeliveries)
     }
 
-    /// What the write transaction of `create` did.
-    private enum Creation {
-        case created
-        case replayed(IdempotencyRecord)
-    }
 
     /// Validates the request, quotes it, checks and stores its photos, and records the job with its
     /// `video.requested` event in one transaction. Nothing is charged here: billing debits later, and
@@ -94,18 +93,26 @@ struct VideoRoutes {
             let bytes = try await photoBytes(source, field: field)
             checked.append((bytes, try imageCheck.checkHeader(bytes, field: field), field))
         }
+        // Photos are stored by content (`inputs/<sha256>.<ext>`): the same photo sent again is neither
+        // written nor decoded again. A new photo that fails the decode check is removed.
         var imageKeys: [String] = []
-        do {
-            for (index, photo) in checked.enumerated() {
-                let key = "inputs/\(jobID)/image-\(index).\(photo.header.format.fileExtension)"
-                try storage.write(photo.bytes, to: key)
+        for photo in checked {
+            let digest = SHA256.hash(data: photo.bytes).hexEncoded
+            let key = "inputs/\(digest).\(photo.header.format.fileExtension)"
+            let file = try storage.fileURL(for: key)
+            if verifiedPhotos.contains(digest), FileManager.default.fileExists(atPath: file.path) {
                 imageKeys.append(key)
-                try await imageCheck.checkDecodes(try storage.fileURL(for: key), field: photo.field)
+                continue
             }
-        } catch {
-            // The job never existed: leave nothing of it behind.
-            try? FileManager.default.removeItem(at: storage.fileURL(for: "inputs/\(jobID)"))
-            throw error
+            if !FileManager.default.fileExists(atPath: file.path) { try storage.write(photo.bytes, to: key) }
+            do {
+                try await imageCheck.checkDecodes(file, field: photo.field)
+            } catch {
+                try? FileManager.default.removeItem(at: file)
+                throw error
+            }
+            verifiedPhotos.insert(digest)
+            imageKeys.append(key)
         }
 
         let now = Date()
@@ -120,7 +127,7 @@ struct VideoRoutes {
                                   data: VideoRequested(request: spec, inputImageKeys: imageKeys))
         let view = JobView(job, publicBaseURL: publicBaseURL(), estimatedSeconds: decision.model.typicalLatencySeconds)
         let accepted = try JSONResponse.encode(view)
-        let creation = try await database.pool.write { db -> Creation in
+        let creation = try await commits.write { db -> JobCreation in
             if let idempotencyKey {
                 // Checked again under the write lock: of two racing requests with one key, one creates.
                 if let earlier = try IdempotencyRecord.live(workspaceID: workspaceID, key: idempotencyKey, now: now, in: db) {
@@ -134,7 +141,6 @@ struct VideoRoutes {
             return .created
         }
         if case .replayed(let earlier) = creation {
-            try? FileManager.default.removeItem(at: storage.fileURL(for: "inputs/\(jobID)"))
             return try Self.replay(earlier, fingerprint: fingerprint, context: context)
         }
         context.logger.info("Accepted job", metadata: ["job_id": "\(jobID)", "model": "\(decision.model.id)", "images": "\(imageKeys.count)"])
@@ -272,7 +278,7 @@ struct VideoRoutes {
         let workspaceID = try context.requireWorkspace()
         let id = try context.parameters.require("id")
         let job = try await database.pool.read { db in
-            try JobRecord.filter(Column("id") == id && Column("workspace_id") == workspaceID).fetchOne(db)
+            try JobRecord.fetchOne(db.cachedStatement(sql: "SELECT * FROM jobs WHERE id = ? AND workspace_id = ?"), arguments: [id, workspaceID])
         }
         guard let job else { throw APIError(.notFound, "video job '\(id)' not found") }
         return try JSONResponse.make(JobView(job, publicBaseURL: publicBaseURL()), status: .ok)
@@ -370,4 +376,10 @@ struct VideoRoutes {
         }
         return seconds
     }
+}
+
+/// What the write transaction of `POST /v1/videos` did.
+enum JobCreation: Sendable {
+    case created
+    case replayed(IdempotencyRecord)
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Shared
 
 /// The body of a client webhook: what happened, when, and the job as `GET /v1/videos/{id}` shows it.
 struct WebhookMessage: Encodable {
@@ -7,10 +8,6 @@ struct WebhookMessage: Encodable {
     let timestamp: Date
     let data: JobView
 
-    static let encoder: JSONEncoder = {
-        let encoder = JSONEncoder()
-        encoder.dateEncodingStrategy = .iso8601
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return encoder
-    }()
+    /// The API's own encoding, so `data` is byte for byte what `GET /v1/videos/{id}` would show.
+    static var encoder: JSONEncoder { EventCoding.encoder }
 }

@@ -1,0 +1,72 @@
+#!/usr/bin/env bash
+# api-ingress benchmark: accepted POST /v1/videos per second (JSON with image_url to a local file
+# server; the photo is fetched, checked and stored, and the job commits with its outbox event) and
+# GET /v1/videos/{id} per second, both with wrk on loopback against a release build.
+#   make bench-ingress    (or: bash Benchmarks/ingress/run.sh [seconds] [connections])
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+SECONDS_PER_RUN=${1:-20}
+CONNECTIONS=${2:-32}
+swift build -c release --product api-ingress >&2
+swift build -c release --product roomreel >&2
+WORK=$(mktemp -d)
+PIDS=()
+cleanup() { for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$WORK"; }
+trap cleanup EXIT
+
+.build/release/roomreel kafka-mock --brokers 1 > "$WORK/kafka.out" 2>"$WORK/kafka.err" & PIDS+=($!)
+until BROKERS=$(grep -m1 '^127.0.0.1:' "$WORK/kafka.out" 2>/dev/null); do sleep 0.2; done
+python3 Benchmarks/ingress/photo_server.py Samples/living-room.jpg > "$WORK/photo.out" & PIDS+=($!)
+until PHOTO_PORT=$(head -1 "$WORK/photo.out" 2>/dev/null) && [ -n "$PHOTO_PORT" ]; do sleep 0.2; done
+
+KEY="rr_bench_$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')"
+KAFKA_BROKERS="$BROKERS" ROOMREEL_DATA_DIR="$WORK/data" INGRESS_PORT=0 LOG_LEVEL=warning \
+  INGRESS_BOOTSTRAP_API_KEYS="bench:$KEY" INGRESS_FETCH_ALLOW=127.0.0.1/32 \
+  .build/release/api-ingress > "$WORK/ingress.out" 2>"$WORK/ingress.err" & PIDS+=($!)
+INGRESS_PID=$!
+until PORT=$(grep -m1 'listening on port' "$WORK/ingress.out" 2>/dev/null | awk '{print $NF}') && [ -n "$PORT" ]; do sleep 0.2; done
+BASE="http://127.0.0.1:$PORT"
+export BENCH_KEY="$KEY" BENCH_PHOTO_URL="http://127.0.0.1:$PHOTO_PORT/room.jpg"
+
+jobs_in_db() { sqlite3 "$WORK/data/api-ingress.sqlite" "SELECT COUNT(*) FROM jobs" 2>/dev/null || python3 -c "import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute('SELECT COUNT(*) FROM jobs').fetchone()[0])" "$WORK/data/api-ingress.sqlite"; }
+
+# Warm-up (first fetch, first decode check, SQLite caches), then the measured runs.
+wrk -t2 -c4 -d3s -s Benchmarks/ingress/post.lua "$BASE/v1/videos" > /dev/null
+BEFORE=$(jobs_in_db)
+POST_OUT=$(wrk -t2 -c"$CONNECTIONS" -d"${SECONDS_PER_RUN}s" --latency -s Benchmarks/ingress/post.lua "$BASE/v1/videos")
+AFTER=$(jobs_in_db)
+JOB=$(python3 -c "import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute('SELECT id FROM jobs LIMIT 1').fetchone()[0])" "$WORK/data/api-ingress.sqlite")
+GET_OUT=$(wrk -t2 -c"$CONNECTIONS" -d"${SECONDS_PER_RUN}s" --latency -s Benchmarks/ingress/get.lua "$BASE/v1/videos/$JOB")
+RSS_KB=$(awk '/VmHWM/ {print $2}' /proc/$INGRESS_PID/status)
+OUTBOX=$(python3 -c "import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute('SELECT COUNT(*) FROM outbox').fetchone()[0])" "$WORK/data/api-ingress.sqlite")
+
+field() { echo "$1" | awk -v k="$2" '$1 == k {print $2}'; }
+{
+  echo "# api-ingress benchmark — $(date -u +%Y-%m-%d)"
+  echo
+  echo "Machine: $(nproc) cores; release build; wrk $(wrk -v 2>&1 | head -1 | awk '{print $2}') with 2 threads and $CONNECTIONS connections, ${SECONDS_PER_RUN} s per run;"
+  echo "api-ingress, the librdkafka mock cluster (1 broker) and the photo server on the same machine. Command: \`bash Benchmarks/ingress/run.sh $SECONDS_PER_RUN $CONNECTIONS\`"
+  echo
+  echo "## POST /v1/videos (JSON, image_url to a loopback file server; fetch, header and decode checks, photo stored, job + outbox committed, synchronous=FULL)"
+  echo
+  echo "- accepted (jobs committed during the run): $((AFTER - BEFORE)), **$(( (AFTER - BEFORE) / SECONDS_PER_RUN )) accepted posts/s**"
+  echo "- wrk: $(field "$POST_OUT" Requests/sec:) requests/s; latency p50 $(field "$POST_OUT" 50%), p90 $(field "$POST_OUT" 90%), **p99 $(field "$POST_OUT" 99%)**"
+  echo "- non-2xx answers: $(echo "$POST_OUT" | awk -F': ' '/Non-2xx/ {print $2}' | tr -d ' ' | grep . || echo 0)"
+  echo "- outbox rows not yet on Kafka at the end: $OUTBOX"
+  echo
+  echo "## GET /v1/videos/{id}"
+  echo
+  echo "- **$(field "$GET_OUT" Requests/sec:) reads/s**; latency p50 $(field "$GET_OUT" 50%), p90 $(field "$GET_OUT" 90%), p99 $(field "$GET_OUT" 99%)"
+  echo "- non-2xx answers: $(echo "$GET_OUT" | awk -F': ' '/Non-2xx/ {print $2}' | tr -d ' ' | grep . || echo 0)"
+  echo
+  echo "api-ingress peak RSS: $((RSS_KB / 1024)) MB"
+  echo
+  echo "<details><summary>wrk output</summary>"
+  echo
+  echo '```'
+  echo "$POST_OUT"
+  echo
+  echo "$GET_OUT"
+  echo '```'
+  echo "</details>"
+} | tee "Benchmarks/results/ingress-$(date -u +%Y-%m-%d).md"

@@ -1,0 +1,95 @@
+import GRDB
+import ServiceLifecycle
+import Shared
+import Synchronization
+
+/// Commits the writes of concurrent requests together: `run()` takes everything queued since its
+/// last commit and commits it in one transaction, so a burst of job submissions costs one fsync per
+/// batch instead of one each (group commit). Each write runs in its own savepoint: one that throws is
+/// rolled back alone and its caller gets the error; the others commit. A caller returns only once its
+/// write is durable. It is a `Service` in api-ingress's group, after the HTTP server in shutdown order,
+/// so requests in flight still commit; writes queued after it stops fail with `CancellationError`.
+final class GroupCommit<Result: Sendable>: Service, Sendable {
+    typealias Write = @Sendable (Database) throws -> Result
+
+    private struct Pending {
+        let write: Write
+        let continuation: CheckedContinuation<Swift.Result<Result, any Error>, Never>
+    }
+
+    private struct State {
+        var queue: [Pending] = []
+        var stopped = false
+    }
+
+    private let database: ServiceDatabase
+    private let state = Mutex(State())
+    private let wakeups: AsyncStream<Void>
+    private let wake: AsyncStream<Void>.Continuation
+    /// The most writes one transaction takes.
+    private let maximumBatch: Int
+
+    init(database: ServiceDatabase, maximumBatch: Int = 256) {
+        self.database = database
+        self.maximumBatch = maximumBatch
+        (wakeups, wake) = AsyncStream.makeStream(bufferingPolicy: .bufferingNewest(1))
+    }
+
+    /// Queues `write` for the next commit and returns its result once that commit is durable.
+    func write(_ write: @escaping Write) async throws -> Result {
+        let outcome = await withCheckedContinuation { continuation in
+            let accepted = state.withLock { state in
+                guard !state.stopped else { return false }
+                state.queue.append(Pending(write: write, continuation: continuation))
+                return true
+            }
+            if accepted { wake.yield() } else { continuation.resume(returning: .failure(CancellationError())) }
+        }
+        return try outcome.get()
+    }
+
+    func run() async {
+        for await _ in wakeups.cancelOnGracefulShutdown() {
+            await drain()
+        }
+        // Cancelled: fail whatever is still queued rather than leave its callers waiting.
+        let left = state.withLock { state in
+            state.stopped = true
+            defer { state.queue.removeAll() }
+            return state.queue
+        }
+        for pending in left { pending.continuation.resume(returning: .failure(CancellationError())) }
+    }
+
+    private func drain() async {
+        while true {
+            let batch: [Pending] = state.withLock { state in
+                let batch = Array(state.queue.prefix(maximumBatch))
+                state.queue.removeFirst(batch.count)
+                return batch
+            }
+            guard !batch.isEmpty else { return }
+            let writes = batch.map(\.write)
+            let results: [Swift.Result<Result, any Error>]
+            do {
+                results = try await database.pool.write { db in
+                    writes.map { write in
+                        var result: Swift.Result<Result, any Error> = .failure(CancellationError())
+                        do {
+                            try db.inSavepoint {
+                                result = .success(try write(db))
+                                return .commit
+                            }
+                        } catch {
+                            result = .failure(error)
+                        }
+                        return result
+                    }
+                }
+            } catch {
+                results = Array(repeating: .failure(error), count: batch.count)
+            }
+            for (pending, result) in zip(batch, results) { pending.continuation.resume(returning: result) }
+        }
+    }
+}
