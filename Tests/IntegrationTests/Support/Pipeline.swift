@@ -140,6 +140,8 @@ final class Pipeline: @unchecked Sendable {
     func postJSON(_ path: String, _ body: String, bearer: String?, headers: [String: String] = [:]) async throws -> Reply {
         var request = URLRequest(url: URL(string: "\(baseURL)\(path)")!)
         request.httpMethod = "POST"
+        // Longer than the longest `Prefer: wait` (60 s), so the server answers before the client gives up.
+        request.timeoutInterval = 120
         if let bearer { request.setValue("Bearer \(bearer)", forHTTPHeaderField: "Authorization") }
         request.setValue("application/json", forHTTPHeaderField: "Content-Type")
         for (name, value) in headers { request.setValue(value, forHTTPHeaderField: name) }
@@ -159,6 +161,7 @@ final class Pipeline: @unchecked Sendable {
     func send(_ method: String, _ path: String, body: Data? = nil, headers: [String: String] = [:]) async throws -> Reply {
         var request = URLRequest(url: URL(string: path.hasPrefix("http") ? path : "\(baseURL)\(path)")!)
         request.httpMethod = method
+        request.timeoutInterval = 120
         for (name, value) in headers { request.setValue(value, forHTTPHeaderField: name) }
         let (data, response) = if let body {
             try await URLSession.shared.upload(for: request, from: body)
