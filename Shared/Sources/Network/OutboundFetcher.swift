@@ -172,10 +172,13 @@ final class CurlTransfer: @unchecked Sendable {
         rr_curl_setopt_string(curl, CURLOPT_REDIR_PROTOCOLS_STR, "http,https")
         rr_curl_setopt_long(curl, CURLOPT_FOLLOWLOCATION, upload == nil ? 1 : 0)
         if let upload {
+            rr_curl_setopt_long(curl, CURLOPT_POST, 1)
             rr_curl_setopt_off(curl, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(upload.body.count))
             upload.body.withUnsafeBytes { body in
                 // COPYPOSTFIELDS copies the bytes now, so the buffer need not outlive this call.
-                _ = rr_curl_setopt_pointer(curl, CURLOPT_COPYPOSTFIELDS, UnsafeMutableRawPointer(mutating: body.baseAddress ?? UnsafeRawPointer(bitPattern: 1)!))
+                if let bytes = body.baseAddress, !body.isEmpty {
+                    _ = rr_curl_setopt_pointer(curl, CURLOPT_COPYPOSTFIELDS, UnsafeMutableRawPointer(mutating: bytes))
+                }
             }
             rr_curl_setopt_slist(curl, CURLOPT_HTTPHEADER, headerLines)
         }
