@@ -41,3 +41,16 @@ static inline CURLcode rr_curl_getinfo_long(CURL *handle, CURLINFO info, long *v
 static inline CURLcode rr_curl_getinfo_string(CURL *handle, CURLINFO info, char **value) {
     return curl_easy_getinfo(handle, info, value);
 }
+
+typedef size_t (*rr_curl_read_callback)(char *buffer, size_t size, size_t count, void *context);
+static inline CURLcode rr_curl_setopt_read_function(CURL *handle, rr_curl_read_callback callback) {
+    return curl_easy_setopt(handle, CURLOPT_READFUNCTION, callback);
+}
+
+typedef size_t (*rr_curl_header_callback)(char *buffer, size_t size, size_t count, void *context);
+static inline CURLcode rr_curl_setopt_header_function(CURL *handle, rr_curl_header_callback callback) {
+    return curl_easy_setopt(handle, CURLOPT_HEADERFUNCTION, callback);
+}
+
+/// CURL_READFUNC_ABORT, which Swift does not import (a macro with a cast).
+static const size_t rr_curl_readfunc_abort = CURL_READFUNC_ABORT;

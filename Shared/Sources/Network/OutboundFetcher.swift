@@ -71,7 +71,7 @@ public struct OutboundFetcher: Sendable {
             throw .transport("cannot write \(file.path)")
         }
         do {
-            let fetched = try await perform(url, sink: .file(handle))
+            let fetched = try await perform(request(url), sink: .file(handle))
             try? handle.synchronize()
             try? handle.close()
             return fetched
@@ -85,7 +85,7 @@ public struct OutboundFetcher: Sendable {
     /// The body of `url` in memory (for small things: a photo, within `maximumBytes`).
     public func fetch(_ url: URL) async throws(OutboundFetchError) -> (FetchedResource, Data) {
         let buffer = CurlTransfer.Buffer()
-        let fetched = try await perform(url, sink: .memory(buffer))
+        let fetched = try await perform(request(url), sink: .memory(buffer))
         return (fetched, buffer.data)
     }
 
@@ -94,174 +94,26 @@ public struct OutboundFetcher: Sendable {
     /// answer's status and (up to `maximumBytes` of) its body.
     public func post(_ url: URL, body: [UInt8], headers: [(name: String, value: String)]) async throws(OutboundFetchError) -> (FetchedResource, Data) {
         let buffer = CurlTransfer.Buffer()
-        let upload = CurlTransfer.Upload(body: body, headers: headers.map { "\($0.name): \($0.value)" })
-        let fetched = try await perform(url, sink: .memory(buffer), upload: upload)
+        var post = request(url)
+        post.method = "POST"
+        post.body = .bytes(body)
+        post.headers = headers.map { "\($0.name): \($0.value)" }
+        post.followRedirects = false
+        let fetched = try await perform(post, sink: .memory(buffer))
         return (fetched, buffer.data)
     }
 
-    private func perform(_ url: URL, sink: CurlTransfer.Sink, upload: CurlTransfer.Upload? = nil) async throws(OutboundFetchError) -> FetchedResource {
-        guard let scheme = url.scheme?.lowercased(), scheme == "http" || scheme == "https" else {
-            throw .unsupportedScheme(url.absoluteString)
-        }
-        let transfer = CurlTransfer(fetcher: self, url: url, sink: sink, upload: upload)
-        let result: Result<FetchedResource, OutboundFetchError> = await withCheckedContinuation { continuation in
-            _ = BlockingThread(name: "roomreel-fetch") { continuation.resume(returning: transfer.run()) }
-        }
-        return try result.get()
-    }
-}
-
-/// One libcurl easy handle and the state its C callbacks reach through `Unmanaged` pointers. Used by
-/// one thread at a time (the transfer's own), hence `@unchecked Sendable`.
-final class CurlTransfer: @unchecked Sendable {
-    enum Sink {
-        case file(FileHandle)
-        case memory(Buffer)
+    private func request(_ url: URL) -> CurlRequest {
+        CurlRequest(url: url, policy: policy, maximumBytes: maximumBytes, timeout: timeout, connectTimeout: connectTimeout,
+                    maximumRedirects: maximumRedirects, resolveOverrides: resolveOverrides)
     }
 
-    /// A POST: its body and extra header lines; sent without following redirects.
-    struct Upload {
-        let body: [UInt8]
-        let headers: [String]
-    }
-
-    /// In-memory body (reference, so the callback can append to it).
-    final class Buffer: @unchecked Sendable {
-        var data = Data()
-    }
-
-    private static let globalInit: Void = { curl_global_init(Int(CURL_GLOBAL_DEFAULT)) }()
-
-    let fetcher: OutboundFetcher
-    let url: URL
-    let sink: Sink
-    let upload: Upload?
-    private let handle: UnsafeMutableRawPointer?
-    private var received: Int64 = 0
-    private var exceeded = false
-    private var refusal: String?
-    private var sinkFailure: String?
-
-    init(fetcher: OutboundFetcher, url: URL, sink: Sink, upload: Upload?) {
-        _ = Self.globalInit
-        self.fetcher = fetcher
-        self.url = url
-        self.sink = sink
-        self.upload = upload
-        handle = curl_easy_init()
-    }
-
-    deinit {
-        if let handle { curl_easy_cleanup(handle) }
-    }
-
-    func run() -> Result<FetchedResource, OutboundFetchError> {
-        guard let curl = handle else { return .failure(.transport("libcurl could not start a transfer")) }
-        let context = Unmanaged.passUnretained(self).toOpaque()
-        var resolve: UnsafeMutablePointer<curl_slist>?
-        for entry in fetcher.resolveOverrides { resolve = curl_slist_append(resolve, entry) }
-        var headerLines: UnsafeMutablePointer<curl_slist>?
-        for line in upload?.headers ?? [] { headerLines = curl_slist_append(headerLines, line) }
-        defer {
-            curl_slist_free_all(resolve)
-            curl_slist_free_all(headerLines)
+    private func perform(_ request: CurlRequest, sink: CurlTransfer.Sink) async throws(OutboundFetchError) -> FetchedResource {
+        guard let scheme = request.url.scheme?.lowercased(), scheme == "http" || scheme == "https" else {
+            throw .unsupportedScheme(request.url.absoluteString)
         }
-
-        rr_curl_setopt_string(curl, CURLOPT_URL, url.absoluteString)
-        rr_curl_setopt_string(curl, CURLOPT_PROTOCOLS_STR, "http,https")
-        rr_curl_setopt_string(curl, CURLOPT_REDIR_PROTOCOLS_STR, "http,https")
-        rr_curl_setopt_long(curl, CURLOPT_FOLLOWLOCATION, upload == nil ? 1 : 0)
-        if let upload {
-            rr_curl_setopt_long(curl, CURLOPT_POST, 1)
-            rr_curl_setopt_off(curl, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(upload.body.count))
-            upload.body.withUnsafeBytes { body in
-                // COPYPOSTFIELDS copies the bytes now, so the buffer need not outlive this call.
-                if let bytes = body.baseAddress, !body.isEmpty {
-                    _ = rr_curl_setopt_pointer(curl, CURLOPT_COPYPOSTFIELDS, UnsafeMutableRawPointer(mutating: bytes))
-                }
-            }
-            rr_curl_setopt_slist(curl, CURLOPT_HTTPHEADER, headerLines)
-        }
-        rr_curl_setopt_long(curl, CURLOPT_MAXREDIRS, fetcher.maximumRedirects)
-        rr_curl_setopt_string(curl, CURLOPT_PROXY, "")  // never a proxy from the environment: it would hide the real address
-        rr_curl_setopt_long(curl, CURLOPT_NOSIGNAL, 1)
-        rr_curl_setopt_long(curl, CURLOPT_TIMEOUT_MS, Self.milliseconds(fetcher.timeout))
-        rr_curl_setopt_long(curl, CURLOPT_CONNECTTIMEOUT_MS, Self.milliseconds(fetcher.connectTimeout))
-        rr_curl_setopt_off(curl, CURLOPT_MAXFILESIZE_LARGE, curl_off_t(fetcher.maximumBytes))
-        rr_curl_setopt_string(curl, CURLOPT_USERAGENT, "RoomReel/1")
-        rr_curl_setopt_slist(curl, CURLOPT_RESOLVE, resolve)
-        rr_curl_setopt_pointer(curl, CURLOPT_OPENSOCKETDATA, context)
-        rr_curl_setopt_opensocket_function(curl) { context, _, address in
-            let transfer = Unmanaged<CurlTransfer>.fromOpaque(context!).takeUnretainedValue()
-            return transfer.openSocket(address!)
-        }
-        rr_curl_setopt_pointer(curl, CURLOPT_WRITEDATA, context)
-        rr_curl_setopt_write_function(curl) { data, size, count, context in
-            let transfer = Unmanaged<CurlTransfer>.fromOpaque(context!).takeUnretainedValue()
-            return transfer.write(UnsafeRawBufferPointer(start: data, count: size * count))
-        }
-
-        let code = curl_easy_perform(curl)
-        var status = 0
-        var effective: UnsafeMutablePointer<CChar>?
-        var contentType: UnsafeMutablePointer<CChar>?
-        rr_curl_getinfo_long(curl, CURLINFO_RESPONSE_CODE, &status)
-        rr_curl_getinfo_string(curl, CURLINFO_EFFECTIVE_URL, &effective)
-        rr_curl_getinfo_string(curl, CURLINFO_CONTENT_TYPE, &contentType)
-
-        if let refusal { return .failure(.refusedAddress(refusal)) }
-        if exceeded { return .failure(.tooLarge(limit: fetcher.maximumBytes)) }
-        if let sinkFailure { return .failure(.transport(sinkFailure)) }
-        switch code {
-        case CURLE_OK:
-            guard (200..<300).contains(status) else { return .failure(.httpStatus(status)) }
-            return .success(FetchedResource(status: status, bytes: received, contentType: contentType.map { String(cString: $0) },
-                                            finalURL: effective.map { String(cString: $0) } ?? url.absoluteString))
-        case CURLE_UNSUPPORTED_PROTOCOL: return .failure(.unsupportedScheme(effective.map { String(cString: $0) } ?? url.absoluteString))
-        case CURLE_COULDNT_RESOLVE_HOST: return .failure(.unresolvableHost(url.host ?? url.absoluteString))
-        case CURLE_TOO_MANY_REDIRECTS: return .failure(.tooManyRedirects(fetcher.maximumRedirects))
-        case CURLE_FILESIZE_EXCEEDED: return .failure(.tooLarge(limit: fetcher.maximumBytes))
-        case CURLE_OPERATION_TIMEDOUT: return .failure(.timedOut)
-        default: return .failure(.transport(String(cString: curl_easy_strerror(code))))
-        }
-    }
-
-    /// libcurl's open-socket callback: the one place every connection's real address passes.
-    private func openSocket(_ address: UnsafeMutablePointer<curl_sockaddr>) -> curl_socket_t {
-        let target = withUnsafePointer(to: &address.pointee.addr) { IPAddress(socketAddress: $0) }
-        guard let target else {
-            refusal = "an address of an unknown family"
-            return CURL_SOCKET_BAD
-        }
-        if let why = fetcher.policy.refusal(of: target) {
-            refusal = why
-            return CURL_SOCKET_BAD
-        }
-        return socket(address.pointee.family, address.pointee.socktype, address.pointee.protocol)
-    }
-
-    /// libcurl's write callback: counts and stores the body; returning less than given aborts.
-    private func write(_ chunk: UnsafeRawBufferPointer) -> Int {
-        received += Int64(chunk.count)
-        guard received <= fetcher.maximumBytes else {
-            exceeded = true
-            return 0
-        }
-        switch sink {
-        case .file(let handle):
-            do {
-                try handle.write(contentsOf: chunk)
-            } catch {
-                sinkFailure = "writing the download failed: \(error)"
-                return 0
-            }
-        case .memory(let buffer):
-            buffer.data.append(contentsOf: chunk)
-        }
-        return chunk.count
-    }
-
-    private static func milliseconds(_ duration: Duration) -> Int {
-        Int(duration.components.seconds) * 1000 + Int(duration.components.attoseconds / 1_000_000_000_000_000)
+        let answer = try await CurlTransfer.perform(request, sink: sink)
+        guard (200..<300).contains(answer.status) else { throw .httpStatus(answer.status) }
+        return FetchedResource(status: answer.status, bytes: answer.bodyBytes, contentType: answer.contentType, finalURL: answer.finalURL)
     }
 }
