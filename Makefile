@@ -4,10 +4,11 @@ SWIFT ?= swift
 PORT ?= 8080
 DATA_DIR ?= ./data
 SAMPLE ?= Samples/living-room.jpg
-APT_PACKAGES := librdkafka-dev libsqlite3-dev libcurl4-openssl-dev ffmpeg pkg-config docker-compose time python3
+APT_PACKAGES := librdkafka-dev libsqlite3-dev libcurl4-openssl-dev ffmpeg pkg-config docker-compose time python3 python3-venv
+TOOLS_VENV := .build-tools/venv
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test deps build bench-render bench-router bench-ledger bench-ingress clean
+.PHONY: run test deps tools build bench-render bench-router bench-ledger bench-ingress clean
 
 ## Install the Debian packages that are missing (only those), with apt.
 deps:
@@ -19,6 +20,14 @@ deps:
 	  $(SUDO) apt-get update -q && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q --no-install-recommends $$missing; \
 	else echo "System packages present: $(APT_PACKAGES)"; fi
 
+## moto's S3 server, awscli and botocore for the storage tests and the upload benchmark, in a venv
+## of the project's own (PyPI, once).
+tools: deps
+	@test -x $(TOOLS_VENV)/bin/moto_server -a -x $(TOOLS_VENV)/bin/aws || { \
+	  echo "Installing moto[server] and awscli into $(TOOLS_VENV)"; \
+	  /usr/bin/python3 -m venv $(TOOLS_VENV) && \
+	  $(TOOLS_VENV)/bin/pip install -q --disable-pip-version-check 'moto[server]>=5,<6' 'awscli>=1.36,<2'; }
+
 build: deps
 	$(SWIFT) build --build-tests
 
@@ -28,7 +37,7 @@ run: deps
 	$(SWIFT) run --skip-build roomreel dev --port $(PORT) --data-dir $(DATA_DIR) --submit-sample $(SAMPLE)
 
 ## Every test: unit tests and the multi-process integration tests.
-test: build
+test: build tools
 	$(SWIFT) test --skip-build
 
 ## The local renderer benchmark (release build); results go to Benchmarks/results/.

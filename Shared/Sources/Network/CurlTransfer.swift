@@ -142,7 +142,9 @@ final class CurlTransfer: @unchecked Sendable {
         rr_curl_setopt_long(curl, CURLOPT_NOSIGNAL, 1)
         rr_curl_setopt_long(curl, CURLOPT_TIMEOUT_MS, Self.milliseconds(request.timeout))
         rr_curl_setopt_long(curl, CURLOPT_CONNECTTIMEOUT_MS, Self.milliseconds(request.connectTimeout))
-        rr_curl_setopt_off(curl, CURLOPT_MAXFILESIZE_LARGE, curl_off_t(request.maximumBytes))
+        if request.method != "HEAD" {  // libcurl would hold a HEAD's Content-Length against the limit
+            rr_curl_setopt_off(curl, CURLOPT_MAXFILESIZE_LARGE, curl_off_t(request.maximumBytes))
+        }
         rr_curl_setopt_string(curl, CURLOPT_USERAGENT, "RoomReel/1")
         rr_curl_setopt_slist(curl, CURLOPT_RESOLVE, resolve)
         if request.policy != nil {
