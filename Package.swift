@@ -108,6 +108,11 @@ var targets: [Target] = [
         path: "Tests/APIIngressTests"
     ),
     .testTarget(
+        name: "StorageUploaderTests",
+        dependencies: shared + ["TestSupport", "StorageUploader", .product(name: "Hummingbird", package: "hummingbird")],
+        path: "Tests/StorageUploaderTests"
+    ),
+    .testTarget(
         name: "IntegrationTests",
         dependencies: shared + ["TestSupport", .product(name: "Hummingbird", package: "hummingbird")],
         path: "Tests/IntegrationTests"
@@ -116,6 +121,9 @@ var targets: [Target] = [
 
 for library in serviceLibraries {
     var dependencies = shared
+    if library.name == "StorageUploader" {
+        dependencies.append(.product(name: "Metrics", package: "swift-metrics"))
+    }
     if library.name == "ProviderBridge" {
         dependencies.append("LocalRender")
     }

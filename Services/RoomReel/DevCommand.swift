@@ -40,7 +40,9 @@ struct DevCommand: AsyncParsableCommand {
         let dataDirectory = URL(fileURLWithPath: dataDir).standardizedFileURL
         try FileManager.default.createDirectory(at: dataDirectory, withIntermediateDirectories: true)
         let cluster = try KafkaMockCluster(brokers: 1, topics: EventType.allTopics, partitions: 3)
-        let common = CommonConfiguration(kafkaBrokers: cluster.bootstrapServers, dataDirectory: dataDirectory, logLevel: level)
+        // Local disk unless STORAGE_BACKEND=s3 and the S3_* settings say otherwise.
+        let storage = try StorageConfiguration.fromEnvironment(EnvironmentReader())
+        let common = CommonConfiguration(kafkaBrokers: cluster.bootstrapServers, dataDirectory: dataDirectory, logLevel: level, storage: storage)
         let apiKey = try Self.devSecret("dev-api-key", prefix: "rr_dev_", in: dataDirectory)
         let adminToken = try Self.devSecret("dev-admin-token", prefix: "rr_admin_", in: dataDirectory)
 
@@ -68,7 +70,7 @@ struct DevCommand: AsyncParsableCommand {
         if let submitSample {
             let sample = SampleSubmission(
                 photo: URL(fileURLWithPath: submitSample), apiKey: apiKey, workspaceID: Self.devWorkspace,
-                storageDirectory: common.storageDirectory, ready: ready)
+                storageDirectory: { if case .local = storage { common.storageDirectory } else { nil } }(), ready: ready)
             services.append(.init(service: sample, successTerminationBehavior: .ignore, failureTerminationBehavior: .gracefullyShutdownGroup))
         }
         let group = ServiceGroup(configuration: .init(

@@ -11,7 +11,8 @@ struct SampleSubmission: Service {
     let photo: URL
     let apiKey: String
     let workspaceID: String
-    let storageDirectory: URL
+    /// The local-disk storage folder; nil when videos go to a bucket.
+    let storageDirectory: URL?
     let ready: AsyncStream<Int>
 
     struct Failure: Error, CustomStringConvertible {
@@ -49,8 +50,8 @@ struct SampleSubmission: Service {
             case "completed":
                 let url = status["video_url"] as? String ?? "?"
                 let poster = status["poster_url"] as? String ?? "none"
-                let path = storageDirectory.appendingPathComponent("generation-videos/\(id).mp4").path
-                Console.say("Sample video ready:\n  file:   \(path)\n  url:    \(url)\n  poster: \(poster)\nStill serving; press Ctrl-C to stop.")
+                let file = storageDirectory.map { "\n  file:   " + $0.appendingPathComponent("generation-videos/\(id).mp4").path } ?? ""
+                Console.say("Sample video ready:\(file)\n  url:    \(url)\n  poster: \(poster)\nStill serving; press Ctrl-C to stop.")
                 return
             case "failed":
                 throw Failure(description: "sample job failed: \(String(decoding: data, as: UTF8.self))")

@@ -34,7 +34,7 @@ public func buildApplication(config: IngressConfiguration) throws -> some Applic
     let parts = try EventServiceParts(
         name: apiIngressServiceName, common: config.common, database: database,
         handler: EventHandlers([
-            JobProjection(logger: logger, completions: completions, publicBaseURL: publicBaseURL),
+            JobProjection(logger: logger, completions: completions, publicBaseURL: publicBaseURL, videoLinks: VideoLinks(storage: config.common.storage)),
             LedgerProjection(logger: logger),
             ProviderHealthHandler(health: health, logger: logger),
         ]),
@@ -88,14 +88,18 @@ func buildRouter(config: IngressConfiguration, database: ServiceDatabase, health
                  kafkaAnswers: @escaping @Sendable () async -> Bool, publicBaseURL: @escaping @Sendable () -> String,
                  logger: Logger) throws -> Router<IngressRequestContext> {
     let storage = LocalBlobStore(root: config.common.storageDirectory)
-    let videosFolder = try storage.fileURL(for: "generation-videos")
-    try FileManager.default.createDirectory(at: videosFolder, withIntermediateDirectories: true)
+    try FileManager.default.createDirectory(at: storage.root, withIntermediateDirectories: true)
     _ = ProcessMetrics.registry
 
     let router = Router(context: IngressRequestContext.self)
     router.middlewares.add(MetricsMiddleware())
     router.middlewares.add(APIErrorMiddleware())
-    router.middlewares.add(FileMiddleware(videosFolder.path, urlBasePath: "/media/generation-videos", logger: logger))
+    if case .local = config.common.storage {
+        // Finished videos and posters only (under any destination prefix): the clients' photos
+        // live in the same folder and are nobody else's business.
+        router.middlewares.add(MediaPathGuard())
+        router.middlewares.add(FileMiddleware(storage.root.path, urlBasePath: "/media", logger: logger))
+    }
     OperationsRoutes(database: database, kafkaAnswers: kafkaAnswers).register(on: router)
     AdminRoutes(database: database).register(on: router.group("v1/admin").add(middleware: AdminAuthenticator(adminToken: config.adminToken)))
     let api = router.group("v1").add(middleware: APIKeyAuthenticator(database: database, jwt: config.jwtSecret.map { HS256JWT(secret: Data($0.utf8)) }))
@@ -104,7 +108,8 @@ func buildRouter(config: IngressConfiguration, database: ServiceDatabase, health
     VideoRoutes(database: database, completions: completions, commits: commits, verifiedPhotos: VerifiedPhotos(), webhookPolicy: policy, storage: storage, routing: config.routing, health: health,
                 imageCheck: InputImageCheck(ffmpegPath: config.ffmpegPath),
                 imageFetcher: OutboundFetcher(policy: policy, maximumBytes: Int64(InputImageCheck.maximumBytes), timeout: .seconds(20)),
-                maxUploadBytes: config.maxUploadBytes, publicBaseURL: publicBaseURL).register(on: api)
+                maxUploadBytes: config.maxUploadBytes, publicBaseURL: publicBaseURL,
+                videoLinks: VideoLinks(storage: config.common.storage)).register(on: api)
     WorkspaceRoutes(database: database).register(on: api)
     return router
 }

@@ -66,13 +66,7 @@ public struct IngressConfiguration: Sendable {
         guard let webhookRetryScale = Double(scaleText), webhookRetryScale > 0, webhookRetryScale <= 1 else {
             throw ConfigurationError(variable: "INGRESS_WEBHOOK_RETRY_SCALE", problem: "is '\(scaleText)'; use a number above 0, at most 1")
         }
-        let fetchAllowed = try (environment.optionalString("INGRESS_FETCH_ALLOW") ?? "").split(separator: ",").map { item in
-            let text = item.trimmingCharacters(in: .whitespaces)
-            guard let range = IPRange(text) else {
-                throw ConfigurationError(variable: "INGRESS_FETCH_ALLOW", problem: "has '\(text)', which is not an address or CIDR block")
-            }
-            return range
-        }
+        let fetchAllowed = try environment.addressRanges("INGRESS_FETCH_ALLOW")
         return IngressConfiguration(
             common: try .fromEnvironment(environment),
             routing: try .fromEnvironment(environment),

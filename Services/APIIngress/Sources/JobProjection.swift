@@ -13,6 +13,7 @@ struct JobProjection: EventHandler {
     let logger: Logger
     let completions: JobCompletionSignals
     let publicBaseURL: @Sendable () -> String
+    let videoLinks: VideoLinks
 
     var eventTypes: [EventType] {
         [.videoRouted, .creditsDebited, .creditsRejected, .videoSubmitted, .videoGenerated, .videoFailed, .videoStored]
@@ -34,7 +35,7 @@ struct JobProjection: EventHandler {
             try job.update(db)
             let finished = !wasFinished && job.status.isTerminal
             if finished, let url = job.webhookURL {
-                try Self.queueWebhook(for: job, url: url, publicBaseURL: baseURL, in: db)
+                try Self.queueWebhook(for: job, url: url, publicBaseURL: baseURL, videoLinks: videoLinks, in: db)
             }
             return (job, finished)
         }
@@ -51,10 +52,10 @@ struct JobProjection: EventHandler {
     }
 
     /// The client's message for a finished job: `{"type", "timestamp", "data": <the job as GET shows it>}`.
-    static func queueWebhook(for job: JobRecord, url: String, publicBaseURL: String, in db: Database) throws {
+    static func queueWebhook(for job: JobRecord, url: String, publicBaseURL: String, videoLinks: VideoLinks, in db: Database) throws {
         let type = job.status == .completed ? "video.completed" : "video.failed"
         let now = Date()
-        let message = WebhookMessage(type: type, timestamp: now, data: JobView(job, publicBaseURL: publicBaseURL))
+        let message = WebhookMessage(type: type, timestamp: now, data: JobView(job, publicBaseURL: publicBaseURL, videoLinks: videoLinks))
         try WebhookDeliveryRecord(
             id: "msg_\(job.id)", jobID: job.id, workspaceID: job.workspaceID, url: url, eventType: type,
             payload: try WebhookMessage.encoder.encode(message), state: .pending, attempts: 0, nextAttemptAt: now,

@@ -1,4 +1,5 @@
 import Foundation
+import Shared
 
 /// A job as clients see it in `GET /v1/videos/{id}` and in the 202 of `POST /v1/videos`.
 struct JobView: Encodable {
@@ -47,7 +48,7 @@ struct JobView: Encodable {
         case updatedAt = "updated_at"
     }
 
-    init(_ job: JobRecord, publicBaseURL: String, estimatedSeconds: Int? = nil) {
+    init(_ job: JobRecord, publicBaseURL: String, videoLinks: VideoLinks, estimatedSeconds: Int? = nil) {
         id = job.id
         workspaceID = job.workspaceID
         status = job.status.rawValue
@@ -59,9 +60,9 @@ struct JobView: Encodable {
         providerPredictionID = job.predictionID
         durationSeconds = job.durationSeconds
         aspectRatio = job.aspectRatio
-        videoURL = job.videoKey.map { "\(publicBaseURL)/media/\($0)" }
+        videoURL = job.videoKey.map { videoLinks.url(for: $0, localBaseURL: publicBaseURL) }
         videoBytes = job.videoBytes
-        posterURL = job.posterKey.map { "\(publicBaseURL)/media/\($0)" }
+        posterURL = job.posterKey.map { videoLinks.url(for: $0, localBaseURL: publicBaseURL) }
         error = job.errorCode.map { code in
             let details = job.errorDetails.flatMap { try? JSONDecoder().decode([String: Int64].self, from: Data($0.utf8)) }
             return Failure(code: code, message: job.errorMessage ?? "", details: details ?? [:])

@@ -22,6 +22,7 @@ struct VideoRoutes {
     let imageFetcher: OutboundFetcher
     let maxUploadBytes: Int
     let publicBaseURL: @Sendable () -> String
+    let videoLinks: VideoLinks
 
     static let maxPromptLength = 2000
     static let maxReelImages = 10
@@ -125,7 +126,7 @@ struct VideoRoutes {
             webhookURL: webhookURL?.absoluteString, createdAt: now, updatedAt: now)
         let event = EventEnvelope(source: "api-ingress", subject: jobID, workspaceID: workspaceID,
                                   data: VideoRequested(request: spec, inputImageKeys: imageKeys))
-        let view = JobView(job, publicBaseURL: publicBaseURL(), estimatedSeconds: decision.model.typicalLatencySeconds)
+        let view = JobView(job, publicBaseURL: publicBaseURL(), videoLinks: videoLinks, estimatedSeconds: decision.model.typicalLatencySeconds)
         let accepted = try JSONResponse.encode(view)
         let creation = try await commits.write { db -> JobCreation in
             if let idempotencyKey {
@@ -163,7 +164,7 @@ struct VideoRoutes {
                 let details = job.errorDetails.flatMap { try? JSONDecoder().decode([String: Int64].self, from: Data($0.utf8)) } ?? [:]
                 throw APIError(.insufficientCredits, job.errorMessage ?? "insufficient credits", details: details)
             }
-            response = try JSONResponse.make(JobView(job, publicBaseURL: publicBaseURL()), status: .ok)
+            response = try JSONResponse.make(JobView(job, publicBaseURL: publicBaseURL(), videoLinks: videoLinks), status: .ok)
         } else {
             response = JSONResponse.make(data: accepted, status: .accepted)
         }
@@ -281,7 +282,7 @@ struct VideoRoutes {
             try JobRecord.fetchOne(db.cachedStatement(sql: "SELECT * FROM jobs WHERE id = ? AND workspace_id = ?"), arguments: [id, workspaceID])
         }
         guard let job else { throw APIError(.notFound, "video job '\(id)' not found") }
-        return try JSONResponse.make(JobView(job, publicBaseURL: publicBaseURL()), status: .ok)
+        return try JSONResponse.make(JobView(job, publicBaseURL: publicBaseURL(), videoLinks: videoLinks), status: .ok)
     }
 
     /// `GET /v1/videos?status=&cursor=&limit=`: the workspace's jobs, newest first, a page at a time.
@@ -309,7 +310,7 @@ struct VideoRoutes {
         let page = jobs.prefix(limit)
         let next = jobs.count > limit ? page.last.map { JobListCursor(createdAt: $0.createdAt, jobID: $0.id).text } : nil
         let baseURL = publicBaseURL()
-        return try JSONResponse.make(JobList(data: page.map { JobView($0, publicBaseURL: baseURL) }, nextCursor: next, hasMore: next != nil), status: .ok)
+        return try JSONResponse.make(JobList(data: page.map { JobView($0, publicBaseURL: baseURL, videoLinks: videoLinks) }, nextCursor: next, hasMore: next != nil), status: .ok)
     }
 
     /// `GET /v1/videos/{id}/webhook-deliveries`: every message for the job and each attempt at it.

@@ -1,3 +1,4 @@
+import Foundation
 import Logging
 import ServiceLifecycle
 import Shared
@@ -9,9 +10,24 @@ public let storageUploaderServiceName = "storage-uploader"
 public func buildStorageUploaderServices(config: StorageUploaderConfiguration) throws -> [any Service] {
     let logger = config.common.logger(service: storageUploaderServiceName)
     let database = try ServiceDatabase(path: config.common.databasePath(service: storageUploaderServiceName)) { _ in }
-    let handler = UploadHandler(storage: LocalBlobStore(root: config.common.storageDirectory), logger: logger)
+    let handler = buildUploadHandler(config: config, logger: logger)
     return try EventServiceParts(name: storageUploaderServiceName, common: config.common, database: database,
                                  handler: handler, logger: logger).services
+}
+
+/// The upload handler with the store the configuration chose.
+func buildUploadHandler(config: StorageUploaderConfiguration, partFaults: [Int: Int] = [:], logger: Logger) -> UploadHandler {
+    let store: any VideoStore = switch config.common.storage {
+    case .local: LocalVideoStore(blobs: LocalBlobStore(root: config.common.storageDirectory))
+    case .s3(let settings): S3VideoStore(uploader: S3Uploader(client: S3Client(settings: settings), partFaults: partFaults))
+    }
+    let work = config.common.dataDirectory.appendingPathComponent("storage-uploader-work")
+    let fetcher = OutboundFetcher(policy: OutboundAddressPolicy(allowed: config.fetchAllowed), maximumBytes: config.maximumVideoBytes,
+                                  timeout: config.downloadTimeout)
+    return UploadHandler(
+        downloader: OutputDownloader(fetcher: fetcher, attempts: config.downloadAttempts, baseDelay: config.retryBaseDelay, workDirectory: work),
+        probe: VideoProbe(ffprobePath: config.ffprobePath, workDirectory: work),
+        store: store, logger: logger)
 }
 
 /// The storage-uploader executable's service group.

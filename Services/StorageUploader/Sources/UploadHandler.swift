@@ -1,12 +1,20 @@
 import Foundation
 import Logging
+import Metrics
 import Shared
 
-/// Copies each generated video into storage under its job's key and announces `video.stored`, or
-/// `video.failed` when the output is gone or is not a video. The key is fixed per job and the write
-/// atomic, so a redelivery at worst rewrites the same bytes; the inbox makes it a no-op once committed.
+/// Takes each generated video into storage: fetch the provider's output (streaming), check that it
+/// is a playable MP4, store it under the job's key with its poster beside it, and announce
+/// `video.stored` with the URL, size, duration and SHA-256; or `video.failed` with
+/// `OUTPUT_UNAVAILABLE` / `OUTPUT_INVALID` when the output is gone or is not a video, never a broken
+/// link marked completed. Storage being down is not the customer's failure: that error propagates and
+/// the consumer retries the event with backoff. The key is fixed per job and a store skips bytes it
+/// already holds, so a redelivery (or a crash between upload and commit) uploads nothing twice; the
+/// inbox makes a committed event a no-op.
 struct UploadHandler: EventHandler {
-    let storage: LocalBlobStore
+    let downloader: OutputDownloader
+    let probe: VideoProbe
+    let store: any VideoStore
     let logger: Logger
 
     var eventTypes: [EventType] { [.videoGenerated] }
@@ -16,19 +24,16 @@ struct UploadHandler: EventHandler {
         let generated = try event.decode(VideoGenerated.self)
         let jobID = generated.subject
         let key = VideoKey.forJob(jobID, destinationPrefix: generated.data.destinationPrefix)
-        let result: Result<(bytes: Int64, sha256: String), RoomReelError>
+        let result: Result<VideoStored, RoomReelError>
         do {
-            result = .success(try store(outputURL: generated.data.outputURL, key: key))
-        } catch {
+            result = .success(try await storeVideo(generated.data, key: key, jobID: jobID))
+        } catch let error as RoomReelError {
             result = .failure(error)
         }
-        let posterKey = storePoster(generated.data.posterURL, videoKey: key, jobID: jobID)
         try await event.inbox.commit { db in
             switch result {
             case .success(let stored):
-                try Outbox.enqueue(EventEnvelope(
-                    source: "storage-uploader", subject: jobID, workspaceID: generated.workspaceID,
-                    data: VideoStored(videoKey: key, bytes: stored.bytes, sha256: stored.sha256, posterKey: posterKey)), in: db)
+                try Outbox.enqueue(EventEnvelope(source: "storage-uploader", subject: jobID, workspaceID: generated.workspaceID, data: stored), in: db)
             case .failure(let error):
                 try Outbox.enqueue(EventEnvelope(
                     source: "storage-uploader", subject: jobID, workspaceID: generated.workspaceID,
@@ -37,46 +42,55 @@ struct UploadHandler: EventHandler {
         }
         switch result {
         case .success(let stored):
-            logger.info("Stored video", metadata: ["job_id": "\(jobID)", "key": "\(key)", "bytes": "\(stored.bytes)"])
+            Counter(label: "roomreel_videos_stored_total").increment()
+            Counter(label: "roomreel_video_stored_bytes_total").increment(by: Int(stored.bytes))
+            logger.info("Stored video", metadata: ["job_id": "\(jobID)", "key": "\(key)", "bytes": "\(stored.bytes)",
+                                                   "duration_seconds": "\(stored.durationSeconds ?? 0)"])
         case .failure(let error):
-            logger.error("Could not store video", metadata: ["job_id": "\(jobID)", "error": "\(error)"])
+            Counter(label: "roomreel_video_store_failures_total", dimensions: [("code", error.code.rawValue)]).increment()
+            logger.error("Video not stored", metadata: ["job_id": "\(jobID)", "code": "\(error.code.rawValue)", "error": "\(error.message)"])
         }
     }
 
-    /// Copies the poster beside the video when there is a readable JPEG; a missing poster never
-    /// fails a job whose video is fine.
-    private func storePoster(_ posterURL: String?, videoKey: String, jobID: String) -> String? {
-        guard let posterURL, let url = URL(string: posterURL), url.isFileURL else { return nil }
+    /// Fetches, checks and stores the video and its poster. Throws `RoomReelError` for what is wrong
+    /// with the output (final) and `VideoStoreError` when storage failed (retried).
+    private func storeVideo(_ generated: VideoGenerated, key: String, jobID: String) async throws -> VideoStored {
+        let output = try await downloader.fetch(generated.outputURL, name: "\(jobID).mp4")
+        defer { if output.isWorkFile { try? FileManager.default.removeItem(at: output.file) } }
+        let duration = try await probe.duration(of: output.file)
+        guard let size = (try? FileManager.default.attributesOfItem(atPath: output.file.path))?[.size] as? Int64,
+              let digest = FileDigest.sha256(path: output.file.path)?.hexEncoded else {
+            throw RoomReelError(.outputUnavailable, "the provider's output could not be read back")
+        }
+        let written = try await store.store(file: output.file, key: key, contentType: "video/mp4", bytes: size, sha256: digest)
+        if !written {
+            logger.info("Video already in storage; not uploaded again", metadata: ["job_id": "\(jobID)", "key": "\(key)"])
+        }
+        let posterKey = try await storePoster(generated.posterURL, videoKey: key, jobID: jobID)
+        return VideoStored(videoKey: key, bytes: size, sha256: digest, posterKey: posterKey,
+                           url: store.announcedURL(for: key), durationSeconds: duration)
+    }
+
+    /// Stores the poster beside the video when there is a readable JPEG; a missing poster never
+    /// fails a job whose video is fine (but storage being down still retries the event).
+    private func storePoster(_ posterURL: String?, videoKey: String, jobID: String) async throws(VideoStoreError) -> String? {
+        guard let posterURL else { return nil }
+        let poster: OutputDownloader.LocalOutput
+        do {
+            poster = try await downloader.fetch(posterURL, name: "\(jobID).jpg")
+        } catch {
+            logger.warning("Poster unavailable; storing the video without it", metadata: ["job_id": "\(jobID)", "error": "\(error.message)"])
+            return nil
+        }
+        defer { if poster.isWorkFile { try? FileManager.default.removeItem(at: poster.file) } }
+        guard let head = try? FileHandle(forReadingFrom: poster.file).read(upToCount: 4), ImageHeader.format(of: Array(head)) == .jpeg,
+              let size = (try? FileManager.default.attributesOfItem(atPath: poster.file.path))?[.size] as? Int64,
+              let digest = FileDigest.sha256(path: poster.file.path)?.hexEncoded else {
+            logger.warning("Poster is not a JPEG; storing the video without it", metadata: ["job_id": "\(jobID)"])
+            return nil
+        }
         let key = VideoKey.poster(forVideoKey: videoKey)
-        guard let head = try? FileHandle(forReadingFrom: url).read(upToCount: 4), ImageHeader.format(of: Array(head)) == .jpeg else {
-            logger.warning("Poster missing or not a JPEG; storing the video without it", metadata: ["job_id": "\(jobID)"])
-            return nil
-        }
-        do {
-            _ = try storage.copyFile(at: url, to: key)
-            return key
-        } catch {
-            logger.warning("Could not store poster", metadata: ["job_id": "\(jobID)", "error": "\(error)"])
-            return nil
-        }
-    }
-
-    /// Copies the output into storage. Only `file:` outputs (the local renderer's) exist so far;
-    /// streaming HTTP downloads arrive with the storage issue.
-    private func store(outputURL: String, key: String) throws(RoomReelError) -> (bytes: Int64, sha256: String) {
-        guard let url = URL(string: outputURL), url.isFileURL else {
-            throw RoomReelError(.outputUnavailable, "unsupported output location '\(outputURL)'")
-        }
-        guard FileManager.default.fileExists(atPath: url.path) else {
-            throw RoomReelError(.outputUnavailable, "the provider's output is gone: \(url.path)")
-        }
-        guard MP4Check.looksLikeMP4(url) else {
-            throw RoomReelError(.outputInvalid, "the provider's output is not an MP4")
-        }
-        do {
-            return try storage.copyFile(at: url, to: key)
-        } catch {
-            throw RoomReelError(.internalError, "writing \(key) failed: \(error)")
-        }
+        _ = try await store.store(file: poster.file, key: key, contentType: "image/jpeg", bytes: size, sha256: digest)
+        return key
     }
 }

@@ -11,15 +11,18 @@ public struct CommonConfiguration: Sendable {
     public var storageDirectory: URL
     /// Log level (`LOG_LEVEL`: trace, debug, info, notice, warning, error, critical; default info).
     public var logLevel: Logger.Level
+    /// Where videos are kept: local disk or an S3 bucket (`STORAGE_BACKEND` and `S3_*`).
+    public var storage: StorageConfiguration
     /// Test-only fault points to arm (`ROOMREEL_FAULTS`, comma-separated names).
     public var faults: FaultPoints
 
     public init(kafkaBrokers: String, dataDirectory: URL, storageDirectory: URL? = nil,
-                logLevel: Logger.Level = .info, faults: FaultPoints = FaultPoints()) {
+                logLevel: Logger.Level = .info, storage: StorageConfiguration = .local, faults: FaultPoints = FaultPoints()) {
         self.kafkaBrokers = kafkaBrokers
         self.dataDirectory = dataDirectory
         self.storageDirectory = storageDirectory ?? dataDirectory.appendingPathComponent("storage")
         self.logLevel = logLevel
+        self.storage = storage
         self.faults = faults
     }
 
@@ -35,6 +38,7 @@ public struct CommonConfiguration: Sendable {
             dataDirectory: dataDirectory,
             storageDirectory: environment.optionalString("ROOMREEL_STORAGE_DIR").map { URL(fileURLWithPath: $0) },
             logLevel: level,
+            storage: try StorageConfiguration.fromEnvironment(environment),
             faults: FaultPoints(environment.optionalString("ROOMREEL_FAULTS") ?? "")
         )
     }

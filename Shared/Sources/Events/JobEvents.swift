@@ -149,17 +149,26 @@ public struct VideoStored: EventPayload {
     public var sha256: String
     /// Storage key of the poster JPEG beside the video, when there is one.
     public var posterKey: String?
+    /// Where the video could be fetched when it was stored: a public URL, or a presigned one that
+    /// expires (readers make fresh ones from the key); nil for local disk, whose URL depends on the
+    /// reader's host.
+    public var url: String?
+    /// The video's length as ffprobe read it.
+    public var durationSeconds: Double?
 
-    public init(videoKey: String, bytes: Int64, sha256: String, posterKey: String? = nil) {
+    public init(videoKey: String, bytes: Int64, sha256: String, posterKey: String? = nil, url: String? = nil, durationSeconds: Double? = nil) {
         self.videoKey = videoKey
         self.bytes = bytes
         self.sha256 = sha256
         self.posterKey = posterKey
+        self.url = url
+        self.durationSeconds = durationSeconds
     }
 
     enum CodingKeys: String, CodingKey {
-        case bytes, sha256
+        case bytes, sha256, url
         case videoKey = "video_key"
         case posterKey = "poster_key"
+        case durationSeconds = "duration_seconds"
     }
 }
