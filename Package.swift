@@ -87,6 +87,11 @@ var targets: [Target] = [
         dependencies: ["Shared"],
         path: "Benchmarks/RouterBenchmark"
     ),
+    .executableTarget(
+        name: "upload-benchmark",
+        dependencies: ["Shared"],
+        path: "Benchmarks/UploadBenchmark"
+    ),
     .testTarget(
         name: "SharedTests",
         dependencies: shared + ["TestSupport", .product(name: "Hummingbird", package: "hummingbird")],
@@ -150,7 +155,8 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: executables.map { .executable(name: $0.name, targets: [$0.name]) }
         + [.executable(name: "roomreel", targets: ["roomreel"]), .executable(name: "router-benchmark", targets: ["router-benchmark"]),
-           .executable(name: "ledger-benchmark", targets: ["ledger-benchmark"])],
+           .executable(name: "ledger-benchmark", targets: ["ledger-benchmark"]),
+           .executable(name: "upload-benchmark", targets: ["upload-benchmark"])],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.0"),
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),

@@ -12,6 +12,7 @@ struct VideoProbe: Sendable {
         guard Self.startsWithFileTypeBox(file) else {
             throw RoomReelError(.outputInvalid, "the provider's output is not an MP4 (no ftyp box)")
         }
+        try? FileManager.default.createDirectory(at: workDirectory, withIntermediateDirectories: true)
         let log = workDirectory.appendingPathComponent("ffprobe-\(UUID().uuidString).txt")
         defer { try? FileManager.default.removeItem(at: log) }
         do {
