@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import Hummingbird
 import Shared
@@ -72,6 +73,8 @@ struct OutboundFetcherTests {
             let fetched = try await fetcher.download(URL(string: "http://127.0.0.1:\(port)/photo")!, to: file)
             #expect(fetched.status == 200 && fetched.bytes == 4_000 && fetched.contentType == "image/jpeg")
             #expect(try Data(contentsOf: file) == Data(repeating: 0xAB, count: 4_000))
+            // Hashed as it streamed, and the same as a second read of the file.
+            #expect(fetched.sha256 == SHA256.hash(data: Data(repeating: 0xAB, count: 4_000)).hexEncoded)
             let (viaRedirects, data) = try await fetcher.fetch(URL(string: "http://127.0.0.1:\(port)/chain/2")!)
             #expect(data.count == 4_000 && viaRedirects.finalURL.hasSuffix("/photo"))
         }

@@ -12,10 +12,12 @@ struct OutputDownloader: Sendable {
     let baseDelay: Duration
     let workDirectory: URL
 
-    /// A local copy of an output, and whether it is a work file to delete afterwards.
+    /// A local copy of an output, whether it is a work file to delete afterwards, and its SHA-256
+    /// when it was computed on the way in.
     struct LocalOutput {
         let file: URL
         let isWorkFile: Bool
+        var sha256: String?
     }
 
     func fetch(_ location: String, name: String) async throws(RoomReelError) -> LocalOutput {
@@ -40,8 +42,8 @@ struct OutputDownloader: Sendable {
         var attempt = 1
         while true {
             do {
-                _ = try await fetcher.download(url, to: file)
-                return LocalOutput(file: file, isWorkFile: true)
+                let fetched = try await fetcher.download(url, to: file)
+                return LocalOutput(file: file, isWorkFile: true, sha256: fetched.sha256)
             } catch {
                 guard Self.mayPass(error), attempt < attempts else { throw Self.failure(error, url: url, attempts: attempt) }
                 try? await Task.sleep(for: baseDelay * (1 << (attempt - 1)))

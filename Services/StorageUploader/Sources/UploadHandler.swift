@@ -59,7 +59,7 @@ struct UploadHandler: EventHandler {
         defer { if output.isWorkFile { try? FileManager.default.removeItem(at: output.file) } }
         let duration = try await probe.duration(of: output.file)
         guard let size = (try? FileManager.default.attributesOfItem(atPath: output.file.path))?[.size] as? Int64,
-              let digest = FileDigest.sha256(path: output.file.path)?.hexEncoded else {
+              let digest = output.sha256 ?? FileDigest.sha256(path: output.file.path)?.hexEncoded else {
             throw RoomReelError(.outputUnavailable, "the provider's output could not be read back")
         }
         let written = try await store.store(file: output.file, key: key, contentType: "video/mp4", bytes: size, sha256: digest)

@@ -1,4 +1,5 @@
 import CCurl
+import Crypto
 import Foundation
 
 /// The body an HTTP request sends.
@@ -38,6 +39,8 @@ struct CurlAnswer {
     var finalURL: String
     /// The final answer's header fields, names lower-cased, in order.
     var headers: [(name: String, value: String)]
+    /// SHA-256 (hex) of a body streamed to a file.
+    var bodySHA256: String?
 }
 
 /// One libcurl easy handle and the state its C callbacks reach through `Unmanaged` pointers. Used by
@@ -65,6 +68,7 @@ final class CurlTransfer: @unchecked Sendable {
     private var uploadFile: Int32 = -1
     private var uploadSent: Int64 = 0
     private var headerLines: [(name: String, value: String)] = []
+    private var bodyHasher = SHA256()
 
     /// Runs `request` on a thread of its own (libcurl blocks), off the cooperative pool.
     static func perform(_ request: CurlRequest, sink: Sink) async throws(OutboundFetchError) -> CurlAnswer {
@@ -180,8 +184,10 @@ final class CurlTransfer: @unchecked Sendable {
         if let sinkFailure { return .failure(.transport(sinkFailure)) }
         switch code {
         case CURLE_OK:
+            var digest: String?
+            if case .file = sink { digest = bodyHasher.finalize().hexEncoded }
             return .success(CurlAnswer(status: status, bodyBytes: received, contentType: contentType.map { String(cString: $0) },
-                                       finalURL: finalURL, headers: headerLines))
+                                       finalURL: finalURL, headers: headerLines, bodySHA256: digest))
         case CURLE_UNSUPPORTED_PROTOCOL: return .failure(.unsupportedScheme(finalURL))
         case CURLE_COULDNT_RESOLVE_HOST: return .failure(.unresolvableHost(request.url.host ?? request.url.absoluteString))
         case CURLE_TOO_MANY_REDIRECTS: return .failure(.tooManyRedirects(request.maximumRedirects))
@@ -239,6 +245,7 @@ final class CurlTransfer: @unchecked Sendable {
         }
         switch sink {
         case .file(let handle):
+            bodyHasher.update(bufferPointer: chunk)
             do {
                 try handle.write(contentsOf: chunk)
             } catch {

@@ -37,6 +37,8 @@ public struct FetchedResource: Sendable, Equatable {
     public let contentType: String?
     /// The URL after redirects.
     public let finalURL: String
+    /// SHA-256 of the body (hex), computed as it streamed; set by `download` only.
+    public var sha256: String?
 }
 
 /// Fetches URLs that someone else chose (clients' image URLs, providers' outputs) through libcurl,
@@ -65,7 +67,8 @@ public struct OutboundFetcher: Sendable {
         self.resolveOverrides = resolveOverrides
     }
 
-    /// Streams the body of `url` into `file` (created or truncated); on failure the file is removed.
+    /// Streams the body of `url` into `file` (created or truncated), hashing it on the way (no second
+    /// read for the digest); on failure the file is removed.
     public func download(_ url: URL, to file: URL) async throws(OutboundFetchError) -> FetchedResource {
         guard FileManager.default.createFile(atPath: file.path, contents: nil), let handle = try? FileHandle(forWritingTo: file) else {
             throw .transport("cannot write \(file.path)")
@@ -114,6 +117,7 @@ public struct OutboundFetcher: Sendable {
         }
         let answer = try await CurlTransfer.perform(request, sink: sink)
         guard (200..<300).contains(answer.status) else { throw .httpStatus(answer.status) }
-        return FetchedResource(status: answer.status, bytes: answer.bodyBytes, contentType: answer.contentType, finalURL: answer.finalURL)
+        return FetchedResource(status: answer.status, bytes: answer.bodyBytes, contentType: answer.contentType, finalURL: answer.finalURL,
+                               sha256: answer.bodySHA256)
     }
 }
