@@ -42,6 +42,11 @@ struct PipelineTests {
             #expect(poster.status == 200)
             #expect(ImageHeader.read([UInt8](poster.body)).map { ($0.format, $0.width, $0.height) } ?? (.png, 0, 0) == (.jpeg, 1280, 720))
 
+            // The client's photo sits in the same storage folder but is never served.
+            let inputs = try FileManager.default.contentsOfDirectory(atPath: pipeline.directory.url.appendingPathComponent("storage/inputs").path)
+            let input = try #require(inputs.first)
+            #expect(try await pipeline.get("/media/inputs/\(input)").status == 404)
+
             #expect(try pipeline.debitCount(job: id) == 1)
             let crossed = Set(try await pipeline.eventTypesOnKafka(job: id, atLeast: 7))
             #expect(crossed == [.videoRequested, .videoRouted, .creditsDebited, .videoSubmitted, .videoGenerated, .providerOutcome, .videoStored])

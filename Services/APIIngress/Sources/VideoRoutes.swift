@@ -78,7 +78,7 @@ struct VideoRoutes {
             style: form.text("style"),
             aspectRatio: try form.text("aspect_ratio").map { try Self.parse(AspectRatio.self, $0, field: "aspect_ratio") } ?? defaultRatio,
             durationSeconds: try Self.duration(form.text("duration")),
-            destinationPrefix: form.text("destination_prefix"),
+            destinationPrefix: try Self.destinationPrefix(form.text("destination_prefix")),
             resolution: try form.text("resolution").map { try Self.parse(Resolution.self, $0, field: "resolution") },
             framesPerSecond: try Self.framesPerSecond(form.text("fps")),
             focus: try Self.focus(x: form.text("focus_x"), y: form.text("focus_y")),
@@ -368,6 +368,20 @@ struct VideoRoutes {
             throw APIError(.invalidRequest, "focus_x and focus_y must both be given, each a fraction from 0 to 1")
         }
         return FocusPoint(x: fx, y: fy)
+    }
+
+    /// A folder under the workspace's storage: up to 8 segments of letters, digits, `.`, `_` and `-`
+    /// (no `.` or `..`), at most 200 characters; slashes at either end are dropped.
+    static func destinationPrefix(_ text: String?) throws -> String? {
+        guard let text else { return nil }
+        let trimmed = text.trimmingCharacters(in: ["/"])
+        let segments = trimmed.split(separator: "/", omittingEmptySubsequences: false)
+        let allowed = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-")
+        guard !trimmed.isEmpty, trimmed.count <= 200, segments.count <= 8,
+              segments.allSatisfy({ !$0.isEmpty && $0 != "." && $0 != ".." && $0.allSatisfy(allowed.contains) }) else {
+            throw APIError(.invalidRequest, "destination_prefix must be a folder path such as 'campaigns/spring': up to 8 segments of letters, digits, '.', '_' and '-', at most 200 characters; got '\(text)'")
+        }
+        return trimmed
     }
 
     static func duration(_ text: String?) throws -> Double {

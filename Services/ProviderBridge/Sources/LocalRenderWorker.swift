@@ -66,8 +66,9 @@ struct LocalRenderWorker: Service {
                     current.outputURL = output.absoluteString
                     try Outbox.enqueue(EventEnvelope(
                         source: "provider-bridge", subject: current.jobID, workspaceID: current.workspaceID,
-                        data: VideoGenerated(provider: current.provider, predictionID: current.predictionID,
-                                             outputURL: output.absoluteString, posterURL: poster.absoluteString)), in: db)
+                        data: VideoGenerated(provider: current.provider, predictionID: current.predictionID, outputURL: output.absoluteString,
+                                             destinationPrefix: try? current.decodedRouted().request.destinationPrefix,
+                                             posterURL: poster.absoluteString)), in: db)
                     try Outbox.enqueue(EventEnvelope(
                         source: "provider-bridge", subject: current.jobID, workspaceID: current.workspaceID,
                         data: ProviderOutcome.success(provider: current.provider, modelID: current.modelID)), in: db)
