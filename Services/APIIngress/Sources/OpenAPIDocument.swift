@@ -355,7 +355,10 @@ enum OpenAPIDocument {
             "description": "Called (signed, Standard Webhooks) when the job ends."
           },
           "destination_prefix": {
-            "type": "string"
+            "type": "string",
+            "maxLength": 200,
+            "pattern": "^/?[A-Za-z0-9._-]+(/[A-Za-z0-9._-]+){0,7}/?$",
+            "description": "A folder under the workspace's storage for the video and poster (no . or .. segments)."
           },
           "image_url": {
             "type": "string",
@@ -524,7 +527,10 @@ enum OpenAPIDocument {
             "description": "Called (signed, Standard Webhooks) when the job ends."
           },
           "destination_prefix": {
-            "type": "string"
+            "type": "string",
+            "maxLength": 200,
+            "pattern": "^/?[A-Za-z0-9._-]+(/[A-Za-z0-9._-]+){0,7}/?$",
+            "description": "A folder under the workspace's storage for the video and poster (no . or .. segments)."
           },
           "image": {
             "type": "string",
