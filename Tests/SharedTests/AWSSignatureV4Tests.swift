@@ -82,4 +82,19 @@ struct AWSSignatureV4Tests {
         #expect(AWSSignatureV4.encode("a b/c~d.e_f-g$é") == "a%20b%2Fc~d.e_f-g%24%C3%A9")
         #expect(AWSSignatureV4.encodePath("ws/generation-videos/x y.mp4") == "/ws/generation-videos/x%20y.mp4")
     }
+
+    @Test("S3 URLs in path style and virtual-host style")
+    func urlStyles() {
+        let credentials = AWSCredentials(accessKeyID: "AKIAIOSFODNN7EXAMPLE", secretAccessKey: "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY")
+        let virtual = S3Client(settings: S3Settings(endpoint: URL(string: "https://s3.eu-west-1.amazonaws.com")!, region: "eu-west-1",
+                                                    bucket: "videos", credentials: credentials, pathStyle: false))
+        #expect(virtual.presignedGetURL("a b/c.mp4", expires: 60, date: Self.may2013)
+            .hasPrefix("https://videos.s3.eu-west-1.amazonaws.com/a%20b/c.mp4?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=AKIAIOSFODNN7EXAMPLE%2F20130524%2Feu-west-1%2Fs3%2Faws4_request"))
+        let path = S3Client(settings: S3Settings(endpoint: URL(string: "http://minio:9000")!, bucket: "videos", credentials: credentials))
+        #expect(path.presignedGetURL("c.mp4", expires: 60, date: Self.may2013).hasPrefix("http://minio:9000/videos/c.mp4?"))
+        let links = VideoLinks(storage: .s3(S3Settings(endpoint: URL(string: "http://minio:9000")!, bucket: "videos", credentials: credentials,
+                                                       publicBaseURL: "https://cdn.example.com/videos")))
+        #expect(links.url(for: "x/generation-videos/j 1.mp4", localBaseURL: "http://api") == "https://cdn.example.com/videos/x/generation-videos/j%201.mp4")
+        #expect(VideoLinks(storage: .local).url(for: "generation-videos/j.mp4", localBaseURL: "http://api") == "http://api/media/generation-videos/j.mp4")
+    }
 }

@@ -31,7 +31,7 @@ struct UploadHandlerTests {
             return written
         }
 
-        func announcedURL(for key: String) -> String? { inner.announcedURL(for: key) }
+        func announcedURL(for key: String) -> String { inner.announcedURL(for: key) }
     }
 
     struct Fixture {

@@ -20,8 +20,8 @@ protocol VideoStore: Sendable {
     /// Stores `file` (`bytes` long, SHA-256 `sha256`) at `key` unless the same bytes are there
     /// already; returns whether anything was written.
     func store(file: URL, key: String, contentType: String, bytes: Int64, sha256: String) async throws(VideoStoreError) -> Bool
-    /// A URL to announce in `video.stored`, when the store has one that does not depend on the reader.
-    func announcedURL(for key: String) -> String?
+    /// The URL announced in `video.stored`.
+    func announcedURL(for key: String) -> String
 }
 
 /// Local disk: an atomic copy (temporary file, fsync, rename), skipped when the same file is there.
@@ -47,7 +47,8 @@ struct LocalVideoStore: VideoStore {
         }
     }
 
-    func announcedURL(for key: String) -> String? { nil }
+    /// Relative: api-ingress serves it under its own host, which storage-uploader does not know.
+    func announcedURL(for key: String) -> String { "/media/\(key)" }
 }
 
 /// An S3-compatible bucket, through `S3Uploader`.
@@ -62,7 +63,7 @@ struct S3VideoStore: VideoStore {
         }
     }
 
-    func announcedURL(for key: String) -> String? {
+    func announcedURL(for key: String) -> String {
         VideoLinks(storage: .s3(uploader.client.settings)).url(for: key, localBaseURL: "")
     }
 }

@@ -149,9 +149,9 @@ public struct VideoStored: EventPayload {
     public var sha256: String
     /// Storage key of the poster JPEG beside the video, when there is one.
     public var posterKey: String?
-    /// Where the video could be fetched when it was stored: a public URL, or a presigned one that
-    /// expires (readers make fresh ones from the key); nil for local disk, whose URL depends on the
-    /// reader's host.
+    /// Where the video could be fetched when it was stored: a public URL, a presigned one that
+    /// expires (readers make fresh ones from the key), or for local disk `/media/<key>`, relative to
+    /// api-ingress's host.
     public var url: String?
     /// The video's length as ffprobe read it.
     public var durationSeconds: Double?
