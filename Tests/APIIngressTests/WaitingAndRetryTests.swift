@@ -60,3 +60,25 @@ struct WaitingAndRetryTests {
         #expect(WebhookRetrySchedule(scale: 0.001).delay(afterAttempt: 1, random: 0) == 0.005)
     }
 }
+
+@Suite("Idempotency keys expire")
+struct IdempotencySweepTests {
+    @Test("the sweeper deletes keys older than 24 hours and keeps younger ones")
+    func sweep() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let database = try openIngressDatabase(path: directory.url.appendingPathComponent("ingress.sqlite").path)
+        let now = Date()
+        try await database.pool.write { db in
+            for (key, age) in [("old", 25.0 * 3600), ("young", 23.0 * 3600)] {
+                try IdempotencyRecord(workspaceID: "ws", key: key, requestFingerprint: "f", jobID: "j-\(key)", responseStatus: 202,
+                                      responseBody: Data("{}".utf8), createdAt: now.addingTimeInterval(-age)).insert(db)
+            }
+        }
+        let sweeper = IdempotencyKeySweeper(database: database, logger: testLogger)
+        #expect(try await sweeper.sweep(now: now) == 1)
+        #expect(try await sweeper.sweep(now: now) == 0)
+        let left = try await database.pool.read { db in try String.fetchAll(db, sql: "SELECT key FROM idempotency_keys") }
+        #expect(left == ["young"])
+    }
+}

@@ -92,6 +92,10 @@ struct AWSSignatureV4Tests {
             .hasPrefix("https://videos.s3.eu-west-1.amazonaws.com/a%20b/c.mp4?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=AKIAIOSFODNN7EXAMPLE%2F20130524%2Feu-west-1%2Fs3%2Faws4_request"))
         let path = S3Client(settings: S3Settings(endpoint: URL(string: "http://minio:9000")!, bucket: "videos", credentials: credentials))
         #expect(path.presignedGetURL("c.mp4", expires: 60, date: Self.may2013).hasPrefix("http://minio:9000/videos/c.mp4?"))
+        // Supabase Storage's S3 endpoint has a path of its own, which comes before the bucket.
+        let supabase = S3Client(settings: S3Settings(endpoint: URL(string: "https://project.supabase.co/storage/v1/s3")!, bucket: "videos",
+                                                     credentials: credentials))
+        #expect(supabase.presignedGetURL("c.mp4", expires: 60, date: Self.may2013).hasPrefix("https://project.supabase.co/storage/v1/s3/videos/c.mp4?"))
         let links = VideoLinks(storage: .s3(S3Settings(endpoint: URL(string: "http://minio:9000")!, bucket: "videos", credentials: credentials,
                                                        publicBaseURL: "https://cdn.example.com/videos")))
         #expect(links.url(for: "x/generation-videos/j 1.mp4", localBaseURL: "http://api") == "https://cdn.example.com/videos/x/generation-videos/j%201.mp4")

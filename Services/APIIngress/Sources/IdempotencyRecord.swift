@@ -53,7 +53,7 @@ struct IdempotencyRecord: Codable, Sendable, FetchableRecord, PersistableRecord 
         return record
     }
 
-    /// Forgets keys older than the lifetime (called now and then from the write path).
+    /// Forgets keys older than the lifetime (`IdempotencyKeySweeper` calls it every few minutes).
     static func purgeExpired(now: Date, in db: Database) throws {
         try filter(Column("created_at") < now.addingTimeInterval(-lifetime)).deleteAll(db)
     }
