@@ -130,7 +130,12 @@ for library in serviceLibraries {
         dependencies.append(.product(name: "Metrics", package: "swift-metrics"))
     }
     if library.name == "ProviderBridge" {
-        dependencies.append("LocalRender")
+        dependencies += [
+            "LocalRender",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "Metrics", package: "swift-metrics"),
+        ]
     }
     if library.name == "APIIngress" {
         dependencies += [

@@ -63,7 +63,7 @@ struct DevCommand: AsyncParsableCommand {
         let workers: [any Service] =
             try buildModelRouterServices(config: .init(common: common, routing: routing))
             + buildBillingServices(config: .init(common: common, bootstrapGrants: [(Self.devWorkspace, Self.devCredits)]))
-            + buildProviderBridgeServices(config: .init(common: common))
+            + buildProviderBridgeServices(config: try .init(common: common))
             + buildStorageUploaderServices(config: .init(common: common))
         services += workers.map { .init(service: $0) }
         services.append(.init(service: try buildApplication(config: ingress)))

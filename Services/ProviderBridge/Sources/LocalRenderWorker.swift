@@ -59,32 +59,12 @@ struct LocalRenderWorker: Service {
             try await database.pool.write { db in
                 // Only a prediction still in flight may move on: a terminal state never changes.
                 guard var current = try PredictionRecord.fetchOne(db, key: prediction.jobID), current.status == .submitted else { return }
-                current.updatedAt = Date()
                 switch result {
                 case .success:
-                    current.status = .succeeded
-                    current.outputURL = output.absoluteString
-                    try Outbox.enqueue(EventEnvelope(
-                        source: "provider-bridge", subject: current.jobID, workspaceID: current.workspaceID,
-                        data: VideoGenerated(provider: current.provider, predictionID: current.predictionID, outputURL: output.absoluteString,
-                                             destinationPrefix: try? current.decodedRouted().request.destinationPrefix,
-                                             posterURL: poster.absoluteString)), in: db)
-                    try Outbox.enqueue(EventEnvelope(
-                        source: "provider-bridge", subject: current.jobID, workspaceID: current.workspaceID,
-                        data: ProviderOutcome.success(provider: current.provider, modelID: current.modelID)), in: db)
+                    try current.finish(.generated(outputURL: output.absoluteString, posterURL: poster.absoluteString), now: Date(), in: db)
                 case .failure(let error):
-                    current.status = .failed
-                    current.errorCode = error.code.rawValue
-                    current.errorMessage = error.message
-                    try Outbox.enqueue(EventEnvelope(
-                        source: "provider-bridge", subject: current.jobID, workspaceID: current.workspaceID,
-                        data: VideoFailed(stage: "generation", code: error.code, message: error.message)), in: db)
-                    // The routers' circuit breakers count this against the provider.
-                    try Outbox.enqueue(EventEnvelope(
-                        source: "provider-bridge", subject: current.jobID, workspaceID: current.workspaceID,
-                        data: ProviderOutcome.failure(provider: current.provider, modelID: current.modelID, error: error)), in: db)
+                    try current.finish(.failed(error, stage: "generation"), now: Date(), in: db)
                 }
-                try current.update(db)
             }
             let elapsed = ContinuousClock.now - started
             switch result {

@@ -3,18 +3,22 @@ import GRDB
 import Shared
 
 /// The bridge's map from a job to its provider-side prediction, and that prediction's state.
-/// A terminal status (`succeeded`, `failed`) never changes again.
+/// `pending` (accepted, not yet created at the provider) → `submitted` → `succeeded` | `failed`.
+/// A terminal status never changes again.
 struct PredictionRecord: Codable, FetchableRecord, PersistableRecord {
     static let databaseTableName = "predictions"
 
     enum Status: String, Codable {
-        case submitted, succeeded, failed
+        case pending, submitted, succeeded, failed
+
+        var isTerminal: Bool { self == .succeeded || self == .failed }
     }
 
     var jobID: String
     var workspaceID: String
     var provider: String
     var modelID: String
+    /// The provider's id; `pending-<job>` until the provider has answered the create call.
     var predictionID: String
     var status: Status
     /// The job as routed, JSON: what the provider needs to render it.
@@ -24,6 +28,16 @@ struct PredictionRecord: Codable, FetchableRecord, PersistableRecord {
     var errorMessage: String?
     var createdAt: Date
     var updatedAt: Date
+    /// Create calls made so far.
+    var submitAttempts: Int = 0
+    /// Status GETs made so far (polls and reconciliation checks).
+    var statusChecks: Int = 0
+    /// When the scheduler next acts on it: retry the create, poll, or reconcile.
+    var nextCheckAt: Date?
+    /// After this the job fails with `GENERATION_TIMEOUT`.
+    var deadlineAt: Date?
+    /// The provider's last word on it (`processing`, `dreaming`, `RUNNING` …).
+    var providerStatus: String?
 
     enum CodingKeys: String, CodingKey {
         case provider, status, routed
@@ -36,6 +50,11 @@ struct PredictionRecord: Codable, FetchableRecord, PersistableRecord {
         case errorMessage = "error_message"
         case createdAt = "created_at"
         case updatedAt = "updated_at"
+        case submitAttempts = "submit_attempts"
+        case statusChecks = "status_checks"
+        case nextCheckAt = "next_check_at"
+        case deadlineAt = "deadline_at"
+        case providerStatus = "provider_status"
     }
 
     static func registerMigrations(_ migrator: inout DatabaseMigrator) {
@@ -56,9 +75,23 @@ struct PredictionRecord: Codable, FetchableRecord, PersistableRecord {
             }
             try db.create(index: "predictions_by_provider_status", on: databaseTableName, columns: ["provider", "status", "created_at"])
         }
+        migrator.registerMigration("provider-bridge-v2-remote-providers") { db in
+            try db.alter(table: databaseTableName) { table in
+                table.add(column: "submit_attempts", .integer).notNull().defaults(to: 0)
+                table.add(column: "status_checks", .integer).notNull().defaults(to: 0)
+                table.add(column: "next_check_at", .datetime)
+                table.add(column: "deadline_at", .datetime)
+                table.add(column: "provider_status", .text)
+            }
+            try db.create(index: "predictions_due", on: databaseTableName, columns: ["status", "next_check_at"])
+            try WebhookReceiptRecord.createTable(db)
+        }
     }
 
     func decodedRouted() throws -> VideoRouted {
         try EventCoding.decoder.decode(VideoRouted.self, from: routed)
     }
+
+    /// The placeholder prediction id of a job its provider has not answered for yet.
+    static func placeholderID(jobID: String) -> String { "pending-\(jobID)" }
 }

@@ -42,6 +42,7 @@ enum CatalogFile {
         let ratios: [String] = try reader.required("aspect_ratios")
         let motions: [String] = try reader.optional("camera_motions") ?? []
         let latency: Int = try reader.required("typical_latency_seconds")
+        let timeLimit: Int? = try reader.optional("time_limit_seconds")
         let tier: String = try reader.required("quality_tier")
         let bestFor: String = try reader.optional("best_for") ?? ""
         let types: [String]? = try reader.optional("video_types")
@@ -73,6 +74,9 @@ enum CatalogFile {
             throw CatalogError(entry: "\(entry).durations.allowed", problem: "must list durations within min...max")
         }
         guard latency > 0 else { throw CatalogError(entry: "\(entry).typical_latency_seconds", problem: "must be positive") }
+        if let timeLimit, timeLimit <= latency {
+            throw CatalogError(entry: "\(entry).time_limit_seconds", problem: "must be longer than typical_latency_seconds (\(latency))")
+        }
 
         let inputModes = try modes.map { text in
             guard let mode = VideoModel.InputMode(rawValue: text) else {
@@ -102,7 +106,7 @@ enum CatalogFile {
         return VideoModel(id: id, aliases: aliases, provider: provider, providerModelID: providerModelID, pricing: pricing,
                           inputModes: inputModes, minDurationSeconds: minimum, maxDurationSeconds: maximum, allowedDurations: allowed,
                           aspectRatios: aspectRatios, cameraMotions: cameraMotions, typicalLatencySeconds: latency,
-                          qualityTier: tier, bestFor: bestFor, videoTypes: videoTypes)
+                          timeLimitSeconds: timeLimit, qualityTier: tier, bestFor: bestFor, videoTypes: videoTypes)
     }
 
     /// Reads typed fields from one JSON object, remembering which keys it used.

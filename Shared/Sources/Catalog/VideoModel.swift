@@ -42,6 +42,9 @@ public struct VideoModel: Sendable, Equatable {
     public var cameraMotions: [CameraMotion]
     /// Typical seconds from submission to a finished video.
     public var typicalLatencySeconds: Int
+    /// How long a generation may take before it fails with `GENERATION_TIMEOUT`; nil for the
+    /// bridge's default (`GENERATION_TIMEOUT_SECONDS`, 10 minutes).
+    public var timeLimitSeconds: Int?
     /// Its tier in the catalog's `tiers` (cheapest first).
     public var qualityTier: String
     /// What it is good at, for people choosing a model.
@@ -52,7 +55,7 @@ public struct VideoModel: Sendable, Equatable {
     public init(id: String, aliases: [String] = [], provider: String, providerModelID: String, pricing: Pricing,
                 inputModes: [InputMode], minDurationSeconds: Double, maxDurationSeconds: Double, allowedDurations: [Double]? = nil,
                 aspectRatios: [AspectRatio], cameraMotions: [CameraMotion] = [], typicalLatencySeconds: Int,
-                qualityTier: String, bestFor: String = "", videoTypes: [VideoType] = VideoType.allCases) {
+                timeLimitSeconds: Int? = nil, qualityTier: String, bestFor: String = "", videoTypes: [VideoType] = VideoType.allCases) {
         self.id = id
         self.aliases = aliases
         self.provider = provider
@@ -65,6 +68,7 @@ public struct VideoModel: Sendable, Equatable {
         self.aspectRatios = aspectRatios
         self.cameraMotions = cameraMotions
         self.typicalLatencySeconds = typicalLatencySeconds
+        self.timeLimitSeconds = timeLimitSeconds
         self.qualityTier = qualityTier
         self.bestFor = bestFor
         self.videoTypes = videoTypes

@@ -72,4 +72,13 @@ public struct EnvironmentReader: Sendable {
             return range
         }
     }
+
+    /// An absolute http(s) URL, or `defaultValue` when unset; throws naming the variable when malformed.
+    public func httpURL(_ name: String, default defaultValue: URL?) throws -> URL? {
+        guard let text = optionalString(name) else { return defaultValue }
+        guard let url = URL(string: text), let scheme = url.scheme?.lowercased(), scheme == "http" || scheme == "https", url.host != nil else {
+            throw ConfigurationError(variable: name, problem: "must be an absolute http or https URL, got '\(text)'")
+        }
+        return url
+    }
 }

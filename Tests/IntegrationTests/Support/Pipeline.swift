@@ -77,6 +77,7 @@ final class Pipeline: @unchecked Sendable {
         environment["LOG_LEVEL"] = "info"
         environment["ROOMREEL_FAULTS"] = faults ?? ""
         environment["INGRESS_PORT"] = "0"
+        environment["BRIDGE_HTTP_PORT"] = "0"
         environment["INGRESS_BOOTSTRAP_API_KEYS"] = "\(Self.workspace):\(apiKey)"
         environment["BILLING_BOOTSTRAP_GRANTS"] = "\(Self.workspace):\(Self.credits)"
         environment.merge(extraEnvironment) { _, extra in extra }

@@ -1,0 +1,62 @@
+import Crypto
+import Foundation
+import Shared
+
+/// The URLs providers call back on, and the check of the unsigned ones. A Kling or Luma callback URL
+/// carries the job id and a token, HMAC-SHA256(job id) under the bridge's callback key: unguessable
+/// without the key, checkable in constant time with no table of tokens, and the same after a restart
+/// (a job submitted before a crash keeps a valid URL).
+struct CallbackURLs: Sendable {
+    private let keyBytes: Data
+    /// The bridge's public base URL (known only once the listener has its port, in tests and dev).
+    let publicBaseURL: @Sendable () -> URL
+
+    init(key: Data, publicBaseURL: @escaping @Sendable () -> URL) {
+        keyBytes = key
+        self.publicBaseURL = publicBaseURL
+    }
+
+    private var key: SymmetricKey { SymmetricKey(data: keyBytes) }
+
+    func token(jobID: String) -> String {
+        let mac = HMAC<SHA256>.authenticationCode(for: Data(jobID.utf8), using: key)
+        return Data(mac).base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
+            .replacingOccurrences(of: "=", with: "")
+    }
+
+    /// Whether `token` is the job's, compared in constant time.
+    func isValid(token: String, jobID: String) -> Bool {
+        var base64 = token.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
+        base64 += String(repeating: "=", count: (4 - base64.count % 4) % 4)
+        guard let mac = Data(base64Encoded: base64) else { return false }
+        return HMAC<SHA256>.isValidAuthenticationCode(mac, authenticating: Data(jobID.utf8), using: key)
+    }
+
+    /// Where a provider reports on `jobID`: Replicate's signed webhooks carry the job as a query item
+    /// (the signature covers the body, which names the prediction); the others a path with the token.
+    func url(provider: String, jobID: String, channel: CompletionChannel) -> URL? {
+        var base = publicBaseURL().absoluteString
+        while base.hasSuffix("/") { base.removeLast() }
+        let job = jobID.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(CharacterSet(charactersIn: "/?&=")))
+            ?? jobID
+        switch channel {
+        case .signedWebhook: return URL(string: "\(base)/webhooks/\(provider)?job=\(job)")
+        case .tokenCallback: return URL(string: "\(base)/webhooks/\(provider)/\(job)/\(token(jobID: jobID))")
+        case .polling: return nil
+        }
+    }
+
+    /// The callback key: `BRIDGE_CALLBACK_SECRET` when set, else made once and kept in the data folder
+    /// (readable by its owner only) so that every bridge sharing the folder, and every restart, agrees.
+    static func loadKey(configured: String?, dataDirectory: URL) throws -> Data {
+        if let configured { return Data(configured.utf8) }
+        let file = dataDirectory.appendingPathComponent("provider-bridge-callback.key")
+        if let existing = try? Data(contentsOf: file), existing.count >= 32 { return existing }
+        try FileManager.default.createDirectory(at: dataDirectory, withIntermediateDirectories: true)
+        let key = SymmetricKey(size: .bits256).withUnsafeBytes { Data($0) }
+        guard FileManager.default.createFile(atPath: file.path, contents: key, attributes: [.posixPermissions: 0o600]) else {
+            throw ConfigurationError(variable: "BRIDGE_CALLBACK_SECRET", problem: "is unset and \(file.path) cannot be written")
+        }
+        return key
+    }
+}

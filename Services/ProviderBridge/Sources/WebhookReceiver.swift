@@ -1,0 +1,169 @@
+import Foundation
+import GRDB
+import Logging
+import Metrics
+import Shared
+
+/// What the bridge does with a provider's call, independent of HTTP: verify, dedupe, record. Each
+/// answer says what the provider should be told.
+struct WebhookReceiver: Sendable {
+    /// The most bytes a webhook body may have (a prediction object is a few KB).
+    static let maximumBodyBytes = 256 << 10
+
+    let database: ServiceDatabase
+    let providers: [String: any VideoProvider]
+    let replicateSignature: ReplicateSigningKey?
+    let callbacks: CallbackURLs
+    let recorder: GenerationRecorder
+    let logger: Logger
+    var now: @Sendable () -> Date = { Date() }
+
+    /// The answer for the provider: an HTTP status, a stable code and a message.
+    struct Answer: Equatable, Sendable {
+        var status: Int
+        var code: String
+        var message: String
+
+        static func ok(_ code: String, _ message: String) -> Answer { Answer(status: 200, code: code, message: message) }
+    }
+
+    /// `POST /webhooks/replicate?job=…`: Standard Webhooks verification on the raw body first
+    /// (nothing is read or written before it passes), then dedupe by `webhook-id`, then the prediction
+    /// it reports is recorded, with the receipt, in one transaction.
+    func receiveReplicate(webhookID: String?, timestamp: String?, signature: String?, body: Data, jobHint: String?) async -> Answer {
+        guard let provider = providers["replicate"] else {
+            return count("replicate", Answer(status: 404, code: "NOT_CONFIGURED", message: "replicate is not configured here"))
+        }
+        guard let replicateSignature = await replicateSignature?.signature() else {
+            return count("replicate", Answer(status: 503, code: "TRY_AGAIN", message: "the webhook secret is not known yet"))
+        }
+        do {
+            try replicateSignature.verify(id: webhookID, timestamp: timestamp, signatures: signature, body: body, now: now())
+        } catch {
+            logger.warning("Rejected a Replicate webhook", metadata: ["reason": "\(error)", "webhook_id": "\(webhookID ?? "-")"])
+            return count("replicate", Answer(status: 401, code: "WEBHOOK_SIGNATURE_INVALID", message: Self.explain(error)))
+        }
+        guard let webhookID else { return Answer(status: 401, code: "WEBHOOK_SIGNATURE_INVALID", message: "no webhook-id") }
+        let parsed: (predictionID: String, progress: ProviderProgress)
+        do {
+            parsed = try provider.parseCallback(body)
+        } catch {
+            return count("replicate", Answer(status: 400, code: "WEBHOOK_BODY_INVALID", message: "the body is not a prediction: \(error)"))
+        }
+        do {
+            let seen = try await database.pool.read { db in try WebhookReceiptRecord.exists(db, key: webhookID) }
+            if seen { return count("replicate", .ok("DUPLICATE", "webhook \(webhookID) was already handled")) }
+            guard let jobID = try await job(forPrediction: parsed.predictionID, provider: "replicate", hint: jobHint) else {
+                logger.warning("Webhook for a prediction the bridge does not know", metadata: ["prediction_id": "\(parsed.predictionID)"])
+                return count("replicate", .ok("UNKNOWN_PREDICTION", "no job has prediction \(parsed.predictionID)"))
+            }
+            let receipt = WebhookReceiptRecord(webhookID: webhookID, provider: "replicate", predictionID: parsed.predictionID, receivedAt: now())
+            let recorded = try await recorder.record(parsed.progress, jobID: jobID, provider: provider, receipt: receipt,
+                                                     adoptPredictionID: parsed.predictionID)
+            return count("replicate", Self.answer(for: recorded, jobID: jobID))
+        } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_PRIMARYKEY {
+            // The same webhook-id delivered twice at once: the other delivery won.
+            return count("replicate", .ok("DUPLICATE", "webhook \(webhookID) was already handled"))
+        } catch {
+            logger.error("Could not record a Replicate webhook", metadata: ["error": "\(error)"])
+            return count("replicate", Answer(status: 503, code: "TRY_AGAIN", message: "could not record the webhook; send it again"))
+        }
+    }
+
+    /// `POST /webhooks/{kling|luma}/{job}/{token}`: the token must be the job's; the body is only a
+    /// hint, so a terminal one is confirmed with one GET of the task, whose answer is what is recorded.
+    /// A callback for a job already ended costs nothing.
+    func receiveCallback(providerName: String, jobID: String, token: String, body: Data) async -> Answer {
+        guard let provider = providers[providerName], provider.completion == .tokenCallback else {
+            return count(providerName, Answer(status: 404, code: "NOT_CONFIGURED", message: "no callbacks for \(providerName) here"))
+        }
+        guard callbacks.isValid(token: token, jobID: jobID) else {
+            logger.warning("Rejected a callback with a bad token", metadata: ["provider": "\(providerName)", "job_id": "\(jobID)"])
+            return count(providerName, Answer(status: 401, code: "CALLBACK_TOKEN_INVALID", message: "the callback token is not this job's"))
+        }
+        let parsed: (predictionID: String, progress: ProviderProgress)
+        do {
+            parsed = try provider.parseCallback(body)
+        } catch {
+            return count(providerName, Answer(status: 400, code: "WEBHOOK_BODY_INVALID", message: "the body is not a task: \(error)"))
+        }
+        do {
+            guard let prediction = try await database.pool.read({ db in try PredictionRecord.fetchOne(db, key: jobID) }),
+                  prediction.provider == providerName
+            else {
+                return count(providerName, Answer(status: 404, code: "UNKNOWN_JOB", message: "no \(providerName) job \(jobID)"))
+            }
+            if prediction.status.isTerminal { return count(providerName, .ok("ALREADY_FINAL", "job \(jobID) has already ended")) }
+            if prediction.status == .pending {
+                // The create call's answer is not recorded yet; the provider retries, and reconciliation
+                // would find the result anyway.
+                return count(providerName, Answer(status: 503, code: "TRY_AGAIN", message: "job \(jobID) is still being submitted"))
+            }
+            guard Self.sameTask(stored: prediction.predictionID, reported: parsed.predictionID) else {
+                return count(providerName, Answer(status: 400, code: "WRONG_TASK", message: "the callback names another task"))
+            }
+            guard parsed.progress.isTerminal else {
+                try await recorder.record(parsed.progress, jobID: jobID, provider: provider)
+                return count(providerName, .ok("RUNNING", "noted"))
+            }
+            let confirmed: ProviderProgress
+            do {
+                confirmed = try await provider.progress(of: prediction.predictionID)
+            } catch {
+                logger.warning("Could not confirm a callback; the provider will send it again", metadata: ["job_id": "\(jobID)", "error": "\(error)"])
+                return count(providerName, Answer(status: 503, code: "TRY_AGAIN", message: "could not confirm the task: \(error)"))
+            }
+            let recorded = try await recorder.record(confirmed, jobID: jobID, provider: provider, countCheck: true)
+            if recorded == .running {
+                logger.warning("A callback said the task ended but the task says otherwise", metadata: ["job_id": "\(jobID)"])
+                return count(providerName, Answer(status: 202, code: "NOT_CONFIRMED", message: "the task is still running"))
+            }
+            return count(providerName, Self.answer(for: recorded, jobID: jobID))
+        } catch {
+            logger.error("Could not record a callback", metadata: ["provider": "\(providerName)", "error": "\(error)"])
+            return count(providerName, Answer(status: 503, code: "TRY_AGAIN", message: "could not record the callback; send it again"))
+        }
+    }
+
+    /// The job a prediction belongs to: by its recorded prediction id, or the URL's job hint when
+    /// that job is still waiting for the create call's answer (the webhook overtook it).
+    private func job(forPrediction predictionID: String, provider: String, hint: String?) async throws -> String? {
+        try await database.pool.read { db in
+            if let jobID = try String.fetchOne(db, sql: "SELECT job_id FROM predictions WHERE prediction_id = ? AND provider = ?",
+                                               arguments: [predictionID, provider]) {
+                return jobID
+            }
+            guard let hint, let pending = try PredictionRecord.fetchOne(db, key: hint), pending.provider == provider,
+                  pending.status == .pending else { return nil }
+            return pending.jobID
+        }
+    }
+
+    /// Kling's stored ids carry the endpoint (`image2video/<task>`); callbacks name the bare task.
+    static func sameTask(stored: String, reported: String) -> Bool {
+        stored == reported || stored.hasSuffix("/" + reported)
+    }
+
+    private static func answer(for recorded: GenerationRecorder.Recorded, jobID: String) -> Answer {
+        switch recorded {
+        case .finished: .ok("RECORDED", "job \(jobID) ended")
+        case .running: .ok("RUNNING", "noted")
+        case .alreadyFinal: .ok("ALREADY_FINAL", "job \(jobID) had already ended")
+        case .unknown: .ok("UNKNOWN_PREDICTION", "no such job")
+        }
+    }
+
+    private static func explain(_ rejection: StandardWebhookSignature.Rejection) -> String {
+        switch rejection {
+        case .missingHeaders: "webhook-id, webhook-timestamp and webhook-signature are required"
+        case .malformedTimestamp: "webhook-timestamp is not a number of seconds"
+        case .staleTimestamp: "webhook-timestamp is more than 5 minutes from now"
+        case .noValidSignature: "no signature matches the body"
+        }
+    }
+
+    private func count(_ provider: String, _ answer: Answer) -> Answer {
+        Counter(label: "roomreel_provider_webhooks_total", dimensions: [("provider", provider), ("result", answer.code)]).increment()
+        return answer
+    }
+}

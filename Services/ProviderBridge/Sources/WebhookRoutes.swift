@@ -1,0 +1,54 @@
+import Foundation
+import Hummingbird
+import Shared
+
+/// The bridge's HTTP face: the providers' webhook and callback endpoints, and `/healthz` and
+/// `/metrics` for operators.
+enum WebhookRoutes {
+    static func router(receiver: WebhookReceiver) -> Router<BasicRequestContext> {
+        let router = Router(context: BasicRequestContext.self)
+        router.post("/webhooks/replicate") { request, _ -> Response in
+            guard let body = try await collect(request) else { return tooLarge() }
+            let answer = await receiver.receiveReplicate(
+                webhookID: request.headers[.init("webhook-id")!], timestamp: request.headers[.init("webhook-timestamp")!],
+                signature: request.headers[.init("webhook-signature")!], body: body, jobHint: request.uri.queryParameters["job"].map(String.init))
+            return response(answer)
+        }
+        router.post("/webhooks/:provider/:job/:token") { request, context -> Response in
+            guard let body = try await collect(request) else { return tooLarge() }
+            let answer = await receiver.receiveCallback(
+                providerName: context.parameters.get("provider") ?? "", jobID: context.parameters.get("job") ?? "",
+                token: context.parameters.get("token") ?? "", body: body)
+            return response(answer)
+        }
+        router.get("/healthz") { _, _ in "ok" }
+        router.get("/metrics") { _, _ in
+            Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4"],
+                     body: .init(byteBuffer: ByteBuffer(bytes: ProcessMetrics.exposition())))
+        }
+        return router
+    }
+
+    /// The raw body, or nil when it is over the limit.
+    private static func collect(_ request: Request) async throws -> Data? {
+        do {
+            let buffer = try await request.body.collect(upTo: WebhookReceiver.maximumBodyBytes)
+            return Data(buffer.readableBytesView)
+        } catch let error as HTTPError where error.status == .contentTooLarge {
+            return nil
+        }
+    }
+
+    private static func tooLarge() -> Response {
+        response(WebhookReceiver.Answer(status: 413, code: "PAYLOAD_TOO_LARGE",
+                                        message: "webhook bodies are limited to \(WebhookReceiver.maximumBodyBytes) bytes"))
+    }
+
+    private static func response(_ answer: WebhookReceiver.Answer) -> Response {
+        let body = (try? JSONSerialization.data(withJSONObject: answer.status < 300
+                ? ["status": answer.code, "message": answer.message]
+                : ["error": ["code": answer.code, "message": answer.message]], options: [.sortedKeys])) ?? Data()
+        return Response(status: .init(code: answer.status), headers: [.contentType: "application/json"],
+                        body: .init(byteBuffer: ByteBuffer(bytes: body)))
+    }
+}
