@@ -65,9 +65,21 @@ var targets: [Target] = [
         dependencies: shared + ["CRenderKernel"],
         path: "Services/ProviderBridge/LocalRender"
     ),
+    // provider-sim: the providers' APIs on loopback, for tests and `roomreel dev --providers sim`.
+    .target(
+        name: "ProviderSim",
+        dependencies: shared + ["LocalRender", .product(name: "Hummingbird", package: "hummingbird"),
+                                .product(name: "Crypto", package: "swift-crypto")],
+        path: "Services/ProviderSim/Sources"
+    ),
+    .executableTarget(
+        name: "provider-sim",
+        dependencies: shared + ["ProviderSim"],
+        path: "Services/ProviderSim/Main"
+    ),
     .executableTarget(
         name: "roomreel",
-        dependencies: shared + serviceLibraries.map { .target(name: $0.name) } + ["LocalRender"] + [
+        dependencies: shared + serviceLibraries.map { .target(name: $0.name) } + ["LocalRender", "ProviderSim"] + [
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ],
         path: "Services/RoomReel"
@@ -119,7 +131,7 @@ var targets: [Target] = [
     ),
     .testTarget(
         name: "IntegrationTests",
-        dependencies: shared + ["TestSupport", .product(name: "Hummingbird", package: "hummingbird")],
+        dependencies: shared + ["TestSupport", "ProviderSim", .product(name: "Hummingbird", package: "hummingbird")],
         path: "Tests/IntegrationTests"
     ),
 ]
@@ -159,7 +171,7 @@ let package = Package(
     name: "RoomReel",
     platforms: [.macOS(.v15)],
     products: executables.map { .executable(name: $0.name, targets: [$0.name]) }
-        + [.executable(name: "roomreel", targets: ["roomreel"]), .executable(name: "router-benchmark", targets: ["router-benchmark"]),
+        + [.executable(name: "roomreel", targets: ["roomreel"]), .executable(name: "provider-sim", targets: ["provider-sim"]), .executable(name: "router-benchmark", targets: ["router-benchmark"]),
            .executable(name: "ledger-benchmark", targets: ["ledger-benchmark"]),
            .executable(name: "upload-benchmark", targets: ["upload-benchmark"])],
     dependencies: [
