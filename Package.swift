@@ -125,6 +125,12 @@ var targets: [Target] = [
         path: "Tests/APIIngressTests"
     ),
     .testTarget(
+        name: "ProviderBridgeTests",
+        dependencies: shared + ["TestSupport", "ProviderBridge", "ProviderSim", .product(name: "Hummingbird", package: "hummingbird"),
+                                .product(name: "Crypto", package: "swift-crypto")],
+        path: "Tests/ProviderBridgeTests"
+    ),
+    .testTarget(
         name: "StorageUploaderTests",
         dependencies: shared + ["TestSupport", "StorageUploader", .product(name: "Hummingbird", package: "hummingbird")],
         path: "Tests/StorageUploaderTests"

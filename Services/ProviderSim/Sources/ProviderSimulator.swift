@@ -147,7 +147,12 @@ public final class ProviderSimulator: Service, Sendable {
     }
 
     private func render(_ task: SimulatedTask) async throws {
-        let photo = try task.photo ?? SyntheticStill.write(to: configuration.workDirectory.appendingPathComponent("still-\(task.id).ppm"))
+        var photo = task.photo
+        if photo == nil {
+            photo = try await SyntheticStill.write(to: configuration.workDirectory.appendingPathComponent("text-to-video-still.png"),
+                                                   ffmpegPath: configuration.ffmpegPath)
+        }
+        guard let photo else { return }
         let ratio = AspectRatio(rawValue: task.aspectRatio) ?? .landscape
         let seconds = min(max(task.durationSeconds, RenderRequest.durationRange.lowerBound), RenderRequest.durationRange.upperBound)
         let digest = SHA256.hash(data: (try? Data(contentsOf: photo)) ?? Data()).map { String(format: "%02x", $0) }.joined()

@@ -1,19 +1,14 @@
 import Foundation
+import Shared
 
-/// A made-up photo (a colour gradient with a grid) for text-to-video jobs, which come with no photo.
+/// A made-up photo for text-to-video jobs, which come with no photo: ffmpeg's `testsrc2` pattern
+/// (colour bars, a moving gradient and a counter), one 1280×720 PNG, made once.
 enum SyntheticStill {
-    static func write(to file: URL, width: Int = 1280, height: Int = 720) throws -> URL {
-        var bytes = Array("P6\n\(width) \(height)\n255\n".utf8)
-        bytes.reserveCapacity(bytes.count + width * height * 3)
-        for y in 0..<height {
-            for x in 0..<width {
-                let grid = (x % 80 < 3 || y % 80 < 3) ? 60 : 0
-                bytes.append(UInt8(min(255, x * 255 / width + grid)))
-                bytes.append(UInt8(min(255, y * 255 / height + grid)))
-                bytes.append(UInt8(min(255, 128 + grid)))
-            }
-        }
-        try Data(bytes).write(to: file)
+    static func write(to file: URL, ffmpegPath: String) async throws -> URL {
+        if FileManager.default.fileExists(atPath: file.path) { return file }
+        try await ExternalProcess.run(ffmpegPath, arguments: ["-hide_banner", "-loglevel", "error", "-y", "-f", "lavfi", "-i", "testsrc2=size=1280x720",
+                                                              "-frames:v", "1", file.path],
+                                      logFile: file.deletingPathExtension().appendingPathExtension("log"))
         return file
     }
 }
