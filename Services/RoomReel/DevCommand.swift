@@ -5,6 +5,7 @@ import Foundation
 import Logging
 import ModelRouter
 import ProviderBridge
+import ProviderSim
 import ServiceLifecycle
 import Shared
 import StorageUploader
@@ -32,6 +33,12 @@ struct DevCommand: AsyncParsableCommand {
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel: String = "notice"
 
+    @Option(help: "Remote providers: 'env' (credentials from the environment) or 'sim' (every remote model through an embedded provider-sim, no keys needed).")
+    var providers: String = "env"
+
+    /// The remote providers every simulated credential unlocks.
+    static let simulatedProviders: Set<String> = ["replicate", "kling", "google", "luma", "runway"]
+
     func run() async throws {
         LoggingSystem.bootstrap(StreamLogHandler.standardError)
         guard let level = Logger.Level(rawValue: logLevel) else {
@@ -46,10 +53,27 @@ struct DevCommand: AsyncParsableCommand {
         let apiKey = try Self.devSecret("dev-api-key", prefix: "rr_dev_", in: dataDirectory)
         let adminToken = try Self.devSecret("dev-admin-token", prefix: "rr_admin_", in: dataDirectory)
 
+        guard providers == "env" || providers == "sim" else { throw ValidationError("--providers must be 'env' or 'sim'") }
         let (ready, readyContinuation) = AsyncStream<Int>.makeStream()
         // Provider credentials in the environment make their models available; without any, jobs
-        // fall back to the local renderer's models where they can.
-        let routing = try RoutingConfiguration.fromEnvironment(EnvironmentReader())
+        // fall back to the local renderer's models where they can. With the simulator, all are.
+        var routing = try RoutingConfiguration.fromEnvironment(EnvironmentReader())
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: MockClusterService(cluster: cluster))]
+        var bridgeProviders = try ProviderSettings.fromEnvironment(EnvironmentReader())
+        var uploadFetchAllowed: [IPRange] = []
+        if providers == "sim" {
+            let port = try FreePort.pick()
+            let secret = StandardWebhookSignature.generateSecret()
+            let simulator = ProviderSimulator(configuration: .init(port: port, webhookSecret: secret,
+                                                                   workDirectory: dataDirectory.appendingPathComponent("provider-sim")),
+                                              logger: common.logger(service: "provider-sim"))
+            services.append(.init(service: simulator))
+            bridgeProviders = .simulator(at: URL(string: "http://127.0.0.1:\(port)")!, webhookSecret: secret)
+            routing.availability = ProviderAvailability(configured: Self.simulatedProviders)
+            // The simulator's outputs are on loopback, which storage-uploader refuses otherwise.
+            uploadFetchAllowed = [IPRange("127.0.0.1/32")!]
+            Console.say("Remote providers: provider-sim on http://127.0.0.1:\(port) (try \"model\": \"veo-2\" or \"kling-v3.0\")")
+        }
         let ingress = IngressConfiguration(
             common: common, routing: routing, port: port, bootstrapAPIKeys: [(workspaceID: Self.devWorkspace, key: apiKey)],
             adminToken: adminToken,
@@ -59,12 +83,11 @@ struct DevCommand: AsyncParsableCommand {
                 readyContinuation.finish()
             })
 
-        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: MockClusterService(cluster: cluster))]
         let workers: [any Service] =
             try buildModelRouterServices(config: .init(common: common, routing: routing))
             + buildBillingServices(config: .init(common: common, bootstrapGrants: [(Self.devWorkspace, Self.devCredits)]))
-            + buildProviderBridgeServices(config: try .init(common: common))
-            + buildStorageUploaderServices(config: .init(common: common))
+            + buildProviderBridgeServices(config: try .init(common: common, providers: bridgeProviders))
+            + buildStorageUploaderServices(config: .init(common: common, fetchAllowed: uploadFetchAllowed))
         services += workers.map { .init(service: $0) }
         services.append(.init(service: try buildApplication(config: ingress)))
         if let submitSample {

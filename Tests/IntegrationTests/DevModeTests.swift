@@ -56,4 +56,49 @@ struct DevModeTests {
         }
         #expect(await dev.stop(), "roomreel dev did not shut down gracefully on SIGTERM")
     }
+
+    @Test("--providers sim: a new user runs kling-v3.0 and veo-2 end to end with no keys")
+    func devWithSimulatedProviders() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let data = directory.url.appendingPathComponent("data")
+        let dev = try ServiceProcess(executable: BuiltProducts.executable("roomreel"),
+                                     arguments: ["dev", "--port", "0", "--data-dir", data.path, "--providers", "sim"],
+                                     environment: ProcessInfo.processInfo.environment, logDirectory: directory.url, name: "roomreel-dev-sim")
+        do {
+            _ = try await dev.line(startingWith: "Remote providers: provider-sim on http://127.0.0.1:")
+            let ready = try await dev.line(startingWith: "RoomReel ready on http://127.0.0.1:")
+            let base = String(ready.dropFirst("RoomReel ready on ".count))
+            let key = String(try await dev.line(startingWith: "API key: ").dropFirst("API key: ".count))
+            for (model, provider) in [("kling-v3.0", "kling"), ("veo-2", "replicate")] {
+                let form = MultipartBody(fields: [("model", model), ("duration", "5"), ("prompt", "a bright living room")],
+                                         file: (name: "image", filename: "room.jpg", contentType: "image/jpeg",
+                                                data: try Data(contentsOf: BuiltProducts.samplePhoto)))
+                var request = URLRequest(url: URL(string: "\(base)/v1/videos")!)
+                request.httpMethod = "POST"
+                request.setValue("Bearer \(key)", forHTTPHeaderField: "Authorization")
+                request.setValue(form.contentType, forHTTPHeaderField: "Content-Type")
+                let (body, _) = try await URLSession.shared.upload(for: request, from: form.data)
+                let id = try #require((try JSONSerialization.jsonObject(with: body) as? [String: Any])?["id"] as? String,
+                                      "\(String(decoding: body, as: UTF8.self))")
+                let job = try await eventually("the \(model) job to finish") { () -> [String: Any]? in
+                    var poll = URLRequest(url: URL(string: "\(base)/v1/videos/\(id)")!)
+                    poll.setValue("Bearer \(key)", forHTTPHeaderField: "Authorization")
+                    let (data, _) = try await URLSession.shared.data(for: poll)
+                    let json = try JSONSerialization.jsonObject(with: data) as? [String: Any]
+                    return ["completed", "failed"].contains(json?["status"] as? String) ? json : nil
+                }
+                #expect(job["status"] as? String == "completed", "\(job)")
+                #expect(job["provider"] as? String == provider)
+                #expect(job["provider_prediction_id"] as? String != nil)
+                let video = try ProbedVideo(data.appendingPathComponent("storage/generation-videos/\(id).mp4"))
+                #expect(abs(video.durationSeconds - 5) <= 0.2)
+            }
+        } catch {
+            Issue.record("roomreel dev log:\n\(dev.output)")
+            await dev.stop()
+            throw error
+        }
+        #expect(await dev.stop(), "roomreel dev did not shut down gracefully on SIGTERM")
+    }
 }

@@ -139,7 +139,8 @@ public struct ProviderSettings: Sendable {
                          baseURLs: Dictionary(uniqueKeysWithValues: defaultBaseURLs.keys.map { ($0, baseURL) }))
     }
 
-    static func fromEnvironment(_ environment: EnvironmentReader) throws -> ProviderSettings {
+    /// The settings from `REPLICATE_API_TOKEN`, `KLING_ACCESS_KEY` … and the `*_BASE_URL` variables.
+    public static func fromEnvironment(_ environment: EnvironmentReader) throws -> ProviderSettings {
         var baseURLs: [String: URL] = [:]
         for (provider, variable) in [("replicate", "REPLICATE_BASE_URL"), ("kling", "KLING_BASE_URL"), ("google", "GOOGLE_VEO_BASE_URL"),
                                      ("luma", "LUMA_BASE_URL"), ("runway", "RUNWAY_BASE_URL")] {
