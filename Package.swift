@@ -100,6 +100,11 @@ var targets: [Target] = [
         path: "Benchmarks/RouterBenchmark"
     ),
     .executableTarget(
+        name: "webhook-benchmark",
+        dependencies: shared + ["ProviderBridge"],
+        path: "Benchmarks/WebhookBenchmark"
+    ),
+    .executableTarget(
         name: "upload-benchmark",
         dependencies: ["Shared"],
         path: "Benchmarks/UploadBenchmark"
@@ -179,7 +184,8 @@ let package = Package(
     products: executables.map { .executable(name: $0.name, targets: [$0.name]) }
         + [.executable(name: "roomreel", targets: ["roomreel"]), .executable(name: "provider-sim", targets: ["provider-sim"]), .executable(name: "router-benchmark", targets: ["router-benchmark"]),
            .executable(name: "ledger-benchmark", targets: ["ledger-benchmark"]),
-           .executable(name: "upload-benchmark", targets: ["upload-benchmark"])],
+           .executable(name: "upload-benchmark", targets: ["upload-benchmark"]),
+           .executable(name: "webhook-benchmark", targets: ["webhook-benchmark"])],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.0"),
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),

@@ -15,6 +15,7 @@ struct WebhookHarness: Sendable {
     let secret: String
     let callbacks: CallbackURLs
     let receiver: WebhookReceiver
+    let commits: GroupCommit<GenerationRecorder.Recorded>
 
     /// `providerBaseURL` is where the clients' confirmation GETs go (a simulator), `klingPredictionID`
     /// the Kling job's task there.
@@ -28,7 +29,9 @@ struct WebhookHarness: Sendable {
             "replicate": ReplicateProvider(baseURL: providerBaseURL, token: "r8_test"),
             "kling": KlingProvider(baseURL: providerBaseURL, accessKey: "sim-access", secretKey: "sim-secret"),
         ]
-        let recorder = GenerationRecorder(database: database, renderDirectory: directory.url, client: ServiceHTTPClient(), logger: testLogger)
+        let commits = GroupCommit<GenerationRecorder.Recorded>(database: database)
+        let recorder = GenerationRecorder(database: database, commits: commits, renderDirectory: directory.url, client: ServiceHTTPClient(),
+                                          logger: testLogger)
         let receiver = WebhookReceiver(database: database, providers: providers,
                                        replicateSignature: ReplicateSigningKey(fixed: StandardWebhookSignature(secret: secret)!),
                                        callbacks: callbacks, recorder: recorder, logger: testLogger)
@@ -45,15 +48,18 @@ struct WebhookHarness: Sendable {
                                      deadlineAt: now.addingTimeInterval(7200)).insert(db)
             }
         }
-        return WebhookHarness(directoryURL: directory.url, database: database, secret: secret, callbacks: callbacks, receiver: receiver)
+        return WebhookHarness(directoryURL: directory.url, database: database, secret: secret, callbacks: callbacks, receiver: receiver,
+                              commits: commits)
     }
 
     func remove() { try? FileManager.default.removeItem(at: directoryURL) }
 
     /// Serves the bridge's routes while `body` runs with their base URL.
     func serve(_ body: @Sendable (URL) async throws -> Void) async throws {
-        try await withLoopbackServer(WebhookRoutes.router(receiver: receiver)) { port in
-            try await body(URL(string: "http://127.0.0.1:\(port)")!)
+        try await withRunningServices([commits]) {
+            try await withLoopbackServer(WebhookRoutes.router(receiver: receiver)) { port in
+                try await body(URL(string: "http://127.0.0.1:\(port)")!)
+            }
         }
     }
 

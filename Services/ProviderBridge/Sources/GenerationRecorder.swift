@@ -9,11 +9,13 @@ import Shared
 /// first, into the render folder, and handed on as a file.
 struct GenerationRecorder: Sendable {
     let database: ServiceDatabase
+    /// Webhooks arrive in bursts: their writes share transactions (one fsync per batch).
+    let commits: GroupCommit<Recorded>
     let renderDirectory: URL
     let client: ServiceHTTPClient
     let logger: Logger
 
-    enum Recorded: Equatable {
+    enum Recorded: Equatable, Sendable {
         /// This answer ended the job.
         case finished
         /// Still running at the provider.
@@ -22,50 +24,78 @@ struct GenerationRecorder: Sendable {
         case alreadyFinal
         /// No such job.
         case unknown
+        /// This webhook (by its id) was recorded before; nothing changed.
+        case duplicate
     }
 
-    /// Records `progress` for `jobID`. `receipt`, when given, is written in the same transaction
-    /// (a webhook's dedupe row). `countCheck` adds one to the job's status GETs.
+    /// Which job an answer is about, found inside the recording transaction.
+    struct JobMatch: Sendable {
+        var jobID: String
+        /// The provider's prediction id to adopt when the job is still pending (a signed webhook
+        /// that overtook the create call's answer).
+        var adoptPredictionID: String?
+    }
+
+    /// Records `progress` for `jobID`. `countCheck` adds one to the job's status GETs.
     @discardableResult
-    func record(_ progress: ProviderProgress, jobID: String, provider: any VideoProvider, receipt: WebhookReceiptRecord? = nil,
-                countCheck: Bool = false, adoptPredictionID: String? = nil) async throws -> Recorded {
+    func record(_ progress: ProviderProgress, jobID: String, provider: any VideoProvider, countCheck: Bool = false) async throws -> Recorded {
         var result: GenerationResult?
-        switch progress {
-        case .running:
-            result = nil
-        case .succeeded(let outputURL?):
+        if case .succeeded(let outputURL?) = progress {
             result = try await fetchIfNeeded(outputURL, jobID: jobID, provider: provider)
-        case .succeeded(nil):
-            result = .failed(RoomReelError(.outputUnavailable, "\(provider.name) reported success but gave no video"), stage: "generation")
-        case .failed(let error):
-            result = .failed(error, stage: "generation")
+        } else {
+            result = Self.result(of: progress, provider: provider)
         }
-        let now = Date()
         let ending = result
-        return try await database.pool.write { db -> Recorded in
-            if let receipt { try receipt.insert(db) }
-            guard var prediction = try PredictionRecord.fetchOne(db, key: jobID) else { return .unknown }
-            if countCheck {
-                prediction.statusChecks += 1
-            }
-            guard !prediction.status.isTerminal else {
-                if countCheck { try prediction.update(db) }
-                return .alreadyFinal
-            }
-            if let adoptPredictionID, prediction.status == .pending {
-                // A signed webhook overtook the create call's answer: its prediction id is the provider's word.
-                try prediction.markSubmitted(predictionID: adoptPredictionID, nextCheckAt: nil, now: now, in: db)
-            }
-            guard let ending else {
-                if case .running(let status) = progress { prediction.providerStatus = status }
-                prediction.updatedAt = now
-                try prediction.update(db)
-                return .running
-            }
-            if case .running = progress {} else { prediction.providerStatus = nil }
-            try prediction.finish(ending, now: now, in: db)
-            return .finished
+        return try await commits.write { db in
+            try Self.apply(progress, ending, to: JobMatch(jobID: jobID), countCheck: countCheck, now: Date(), in: db)
         }
+    }
+
+    /// Records a signed webhook: in one transaction (shared with the other webhooks of the moment),
+    /// the receipt is checked and written, the job found by `locate`, and the answer applied.
+    func recordWebhook(_ progress: ProviderProgress, receipt: WebhookReceiptRecord, provider: any VideoProvider,
+                       locate: @escaping @Sendable (Database) throws -> JobMatch?) async throws -> Recorded {
+        let ending = Self.result(of: progress, provider: provider)
+        return try await commits.write { db in
+            if try WebhookReceiptRecord.exists(db, key: receipt.webhookID) { return .duplicate }
+            guard let match = try locate(db) else { return .unknown }
+            try receipt.insert(db)
+            return try Self.apply(progress, ending, to: match, countCheck: false, now: Date(), in: db)
+        }
+    }
+
+    /// The generation's end a provider's answer means, when it means one (outputs needing a download aside).
+    private static func result(of progress: ProviderProgress, provider: any VideoProvider) -> GenerationResult? {
+        switch progress {
+        case .running: nil
+        case .succeeded(let outputURL?): .generated(outputURL: outputURL, posterURL: nil)
+        case .succeeded(nil): .failed(RoomReelError(.outputUnavailable, "\(provider.name) reported success but gave no video"), stage: "generation")
+        case .failed(let error): .failed(error, stage: "generation")
+        }
+    }
+
+    private static func apply(_ progress: ProviderProgress, _ ending: GenerationResult?, to match: JobMatch, countCheck: Bool, now: Date,
+                              in db: Database) throws -> Recorded {
+        guard var prediction = try PredictionRecord.fetchOne(db, key: match.jobID) else { return .unknown }
+        if countCheck {
+            prediction.statusChecks += 1
+        }
+        guard !prediction.status.isTerminal else {
+            if countCheck { try prediction.update(db) }
+            return .alreadyFinal
+        }
+        if let adopt = match.adoptPredictionID, prediction.status == .pending {
+            try prediction.markSubmitted(predictionID: adopt, nextCheckAt: nil, now: now, in: db)
+        }
+        guard let ending else {
+            if case .running(let status) = progress { prediction.providerStatus = status }
+            prediction.updatedAt = now
+            try prediction.update(db)
+            return .running
+        }
+        prediction.providerStatus = nil
+        try prediction.finish(ending, now: now, in: db)
+        return .finished
     }
 
     /// The output URL storage-uploader should fetch: as given, or a local file when the provider's

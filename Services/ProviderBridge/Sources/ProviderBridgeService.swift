@@ -27,7 +27,8 @@ public func buildProviderBridgeServices(config: ProviderBridgeConfiguration,
     let callbacks = CallbackURLs(
         key: try CallbackURLs.loadKey(configured: config.callbackSecret, dataDirectory: config.common.dataDirectory),
         publicBaseURL: { [configured = config.publicURL] in configured ?? URL(string: "http://127.0.0.1:\(boundPort.withLock { $0 })")! })
-    let recorder = GenerationRecorder(database: database, renderDirectory: config.renderDirectory, client: client, logger: logger)
+    let commits = GroupCommit<GenerationRecorder.Recorded>(database: database)
+    let recorder = GenerationRecorder(database: database, commits: commits, renderDirectory: config.renderDirectory, client: client, logger: logger)
     let receiver = WebhookReceiver(
         database: database, providers: providers,
         replicateSignature: try replicateSignature(config.providers, provider: providers["replicate"] as? ReplicateProvider, logger: logger),
@@ -52,9 +53,10 @@ public func buildProviderBridgeServices(config: ProviderBridgeConfiguration,
             await onListening(port)
         },
         logger: logger)
-    // Shutdown runs in reverse: the consumer stops taking jobs first, the relay (which still publishes
+    // Shutdown runs in reverse: the consumer stops taking jobs first, then the listener and the
+    // scheduler, then the group commit that records for both, and the relay (which still publishes
     // what the others just recorded) and producer last.
-    return [parts.producer, parts.relay, worker, scheduler, listener] + (parts.consumer.map { [$0] } ?? [])
+    return [parts.producer, parts.relay, worker, commits, scheduler, listener] + (parts.consumer.map { [$0] } ?? [])
 }
 
 /// The Replicate webhook verifier: from `REPLICATE_WEBHOOK_SECRET`, else from Replicate's default

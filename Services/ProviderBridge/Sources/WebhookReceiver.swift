@@ -50,20 +50,15 @@ struct WebhookReceiver: Sendable {
         } catch {
             return count("replicate", Answer(status: 400, code: "WEBHOOK_BODY_INVALID", message: "the body is not a prediction: \(error)"))
         }
+        let receipt = WebhookReceiptRecord(webhookID: webhookID, provider: "replicate", predictionID: parsed.predictionID, receivedAt: now())
         do {
-            let seen = try await database.pool.read { db in try WebhookReceiptRecord.exists(db, key: webhookID) }
-            if seen { return count("replicate", .ok("DUPLICATE", "webhook \(webhookID) was already handled")) }
-            guard let jobID = try await job(forPrediction: parsed.predictionID, provider: "replicate", hint: jobHint) else {
-                logger.warning("Webhook for a prediction the bridge does not know", metadata: ["prediction_id": "\(parsed.predictionID)"])
-                return count("replicate", .ok("UNKNOWN_PREDICTION", "no job has prediction \(parsed.predictionID)"))
+            let recorded = try await recorder.recordWebhook(parsed.progress, receipt: receipt, provider: provider) { db in
+                try Self.job(forPrediction: parsed.predictionID, provider: "replicate", hint: jobHint, in: db)
             }
-            let receipt = WebhookReceiptRecord(webhookID: webhookID, provider: "replicate", predictionID: parsed.predictionID, receivedAt: now())
-            let recorded = try await recorder.record(parsed.progress, jobID: jobID, provider: provider, receipt: receipt,
-                                                     adoptPredictionID: parsed.predictionID)
-            return count("replicate", Self.answer(for: recorded, jobID: jobID))
-        } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_PRIMARYKEY {
-            // The same webhook-id delivered twice at once: the other delivery won.
-            return count("replicate", .ok("DUPLICATE", "webhook \(webhookID) was already handled"))
+            if recorded == .unknown {
+                logger.warning("Webhook for a prediction the bridge does not know", metadata: ["prediction_id": "\(parsed.predictionID)"])
+            }
+            return count("replicate", Self.answer(for: recorded, jobID: jobHint ?? parsed.predictionID))
         } catch {
             logger.error("Could not record a Replicate webhook", metadata: ["error": "\(error)"])
             return count("replicate", Answer(status: 503, code: "TRY_AGAIN", message: "could not record the webhook; send it again"))
@@ -127,16 +122,15 @@ struct WebhookReceiver: Sendable {
 
     /// The job a prediction belongs to: by its recorded prediction id, or the URL's job hint when
     /// that job is still waiting for the create call's answer (the webhook overtook it).
-    private func job(forPrediction predictionID: String, provider: String, hint: String?) async throws -> String? {
-        try await database.pool.read { db in
-            if let jobID = try String.fetchOne(db, sql: "SELECT job_id FROM predictions WHERE prediction_id = ? AND provider = ?",
-                                               arguments: [predictionID, provider]) {
-                return jobID
-            }
-            guard let hint, let pending = try PredictionRecord.fetchOne(db, key: hint), pending.provider == provider,
-                  pending.status == .pending else { return nil }
-            return pending.jobID
+    private static func job(forPrediction predictionID: String, provider: String, hint: String?,
+                            in db: Database) throws -> GenerationRecorder.JobMatch? {
+        if let jobID = try String.fetchOne(db, sql: "SELECT job_id FROM predictions WHERE prediction_id = ? AND provider = ?",
+                                           arguments: [predictionID, provider]) {
+            return GenerationRecorder.JobMatch(jobID: jobID)
         }
+        guard let hint, let pending = try PredictionRecord.fetchOne(db, key: hint), pending.provider == provider,
+              pending.status == .pending else { return nil }
+        return GenerationRecorder.JobMatch(jobID: pending.jobID, adoptPredictionID: predictionID)
     }
 
     /// Kling's stored ids carry the endpoint (`image2video/<task>`); callbacks name the bare task.
@@ -149,7 +143,8 @@ struct WebhookReceiver: Sendable {
         case .finished: .ok("RECORDED", "job \(jobID) ended")
         case .running: .ok("RUNNING", "noted")
         case .alreadyFinal: .ok("ALREADY_FINAL", "job \(jobID) had already ended")
-        case .unknown: .ok("UNKNOWN_PREDICTION", "no such job")
+        case .unknown: .ok("UNKNOWN_PREDICTION", "no job has this prediction")
+        case .duplicate: .ok("DUPLICATE", "this webhook was already handled")
         }
     }
 

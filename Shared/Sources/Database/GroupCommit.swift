@@ -1,16 +1,17 @@
 import GRDB
 import ServiceLifecycle
-import Shared
 import Synchronization
 
 /// Commits the writes of concurrent requests together: `run()` takes everything queued since its
 /// last commit and commits it in one transaction, so a burst of job submissions costs one fsync per
 /// batch instead of one each (group commit). Each write runs in its own savepoint: one that throws is
 /// rolled back alone and its caller gets the error; the others commit. A caller returns only once its
-/// write is durable. It is a `Service` in api-ingress's group, after the HTTP server in shutdown order,
-/// so requests in flight still commit; writes queued after it stops fail with `CancellationError`.
-final class GroupCommit<Result: Sendable>: Service, Sendable {
-    typealias Write = @Sendable (Database) throws -> Result
+/// write is durable. It is a `Service` in its service's group, after the HTTP server in shutdown
+/// order, so requests in flight still commit; writes queued after it stops fail with `CancellationError`.
+/// api-ingress commits job submissions through one, provider-bridge the providers' webhooks.
+public final class GroupCommit<Result: Sendable>: Service, Sendable {
+    /// One caller's write, run inside the batch's transaction in a savepoint of its own.
+    public typealias Write = @Sendable (Database) throws -> Result
 
     private struct Pending {
         let write: Write
@@ -29,14 +30,14 @@ final class GroupCommit<Result: Sendable>: Service, Sendable {
     /// The most writes one transaction takes.
     private let maximumBatch: Int
 
-    init(database: ServiceDatabase, maximumBatch: Int = 256) {
+    public init(database: ServiceDatabase, maximumBatch: Int = 256) {
         self.database = database
         self.maximumBatch = maximumBatch
         (wakeups, wake) = AsyncStream.makeStream(bufferingPolicy: .bufferingNewest(1))
     }
 
     /// Queues `write` for the next commit and returns its result once that commit is durable.
-    func write(_ write: @escaping Write) async throws -> Result {
+    public func write(_ write: @escaping Write) async throws -> Result {
         let outcome = await withCheckedContinuation { continuation in
             let accepted = state.withLock { state in
                 guard !state.stopped else { return false }
@@ -48,7 +49,7 @@ final class GroupCommit<Result: Sendable>: Service, Sendable {
         return try outcome.get()
     }
 
-    func run() async {
+    public func run() async {
         for await _ in wakeups.cancelOnGracefulShutdown() {
             await drain()
         }

@@ -1,0 +1,160 @@
+import Foundation
+import GRDB
+import Logging
+import ProviderBridge
+import ServiceLifecycle
+import Shared
+
+// Verified Replicate webhooks handled per second by provider-bridge, and the time from a webhook's
+// recording to its `video.generated` reaching a Kafka consumer.
+//
+//   webhook-benchmark <webhooks> <seconds> <connections> <lua script>
+//
+// Runs the bridge's real services in this process against an embedded librdkafka mock cluster, seeds
+// <webhooks> submitted Replicate jobs in its SQLite file, signs one webhook per job the Standard
+// Webhooks way, and replays them with wrk (2 threads, <connections> connections) for <seconds>.
+// Prints a Markdown report.
+
+let arguments = CommandLine.arguments
+guard arguments.count == 5, let count = Int(arguments[1]), let seconds = Int(arguments[2]), let connections = Int(arguments[3]) else {
+    FileHandle.standardError.write(Data("usage: webhook-benchmark <webhooks> <seconds> <connections> <replay.lua>\n".utf8))
+    exit(2)
+}
+let script = arguments[4]
+
+var logger = Logger(label: "webhook-benchmark")
+logger.logLevel = .error
+let directory = FileManager.default.temporaryDirectory.appendingPathComponent("roomreel-webhook-bench-\(UUID().uuidString)")
+try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+defer { try? FileManager.default.removeItem(at: directory) }
+
+let cluster = try KafkaMockCluster(brokers: 1, topics: EventType.allTopics, partitions: 12)
+let common = CommonConfiguration(kafkaBrokers: cluster.bootstrapServers, dataDirectory: directory, logLevel: .error)
+let secret = StandardWebhookSignature.generateSecret()
+let config = try ProviderBridgeConfiguration(
+    common: common, providers: ProviderSettings(replicateToken: "bench", replicateWebhookSecret: secret,
+                                                baseURLs: ["replicate": URL(string: "http://127.0.0.1:9")!]),
+    reconcileAfter: .seconds(86_400), schedulerTick: .seconds(1))
+let (listening, listeningContinuation) = AsyncStream<Int>.makeStream()
+let services = try buildProviderBridgeServices(config: config, onListening: { port in listeningContinuation.yield(port) })
+
+// Jobs waiting for their webhook, as the consumer and scheduler would have left them.
+let total = count + 1
+let database = try DatabaseQueue(path: common.databasePath(service: providerBridgeServiceName))
+let far = Date().addingTimeInterval(86_400)
+try await database.write { db in
+    let statement = try db.makeStatement(sql: """
+        INSERT INTO predictions (job_id, workspace_id, provider, model_id, prediction_id, status, routed, created_at, updated_at,
+                                 submit_attempts, status_checks, next_check_at, deadline_at)
+        VALUES (?, ?, 'replicate', 'wan2.1-i2v-720p', ?, 'submitted', ?, ?, ?, 1, 0, ?, ?)
+        """)
+    let now = Date()
+    for index in 0..<total {
+        try statement.execute(arguments: ["bench-\(index)", "ws-\(index % 64)", "pred-\(index)", Data("{}".utf8), now, now, far, far])
+    }
+}
+
+// One signed webhook per job, in wrk's replay file; job 0 is the warm-up.
+let signer = StandardWebhookSignature(secret: secret)!
+let timestamp = Int64(Date().timeIntervalSince1970)
+func webhook(_ index: Int) -> (id: String, signature: String, body: String) {
+    let body = #"{"id":"pred-\#(index)","status":"succeeded","output":"https://replicate.delivery/bench/\#(index).mp4","error":null}"#
+    let id = "msg_bench_\(index)"
+    return (id, signer.signature(id: id, timestamp: timestamp, body: Array(body.utf8)), body)
+}
+let replayFile = directory.appendingPathComponent("webhooks.tsv")
+var lines = ""
+lines.reserveCapacity(count * 300)
+for index in 1..<total {
+    let message = webhook(index)
+    lines += "\(message.id)\t\(timestamp)\t\(message.signature)\tbench-\(index)\t\(message.body)\n"
+}
+try lines.write(to: replayFile, atomically: true, encoding: .utf8)
+
+/// Nearest-rank percentile of sorted values.
+func percentile(_ sorted: [Double], _ p: Double) -> Double {
+    guard !sorted.isEmpty else { return .nan }
+    return sorted[min(sorted.count - 1, max(0, Int((p / 100 * Double(sorted.count)).rounded(.up)) - 1))]
+}
+
+let group = ServiceGroup(configuration: .init(services: services, logger: logger))
+try await withThrowingTaskGroup(of: Void.self) { tasks in
+    tasks.addTask { try await group.run() }
+    var ports = listening.makeAsyncIterator()
+    guard let port = await ports.next() else { throw CancellationError() }
+    let base = URL(string: "http://127.0.0.1:\(port)")!
+
+    // A reader of video.generated, ready (partitions assigned) before the run: the warm-up's event proves it.
+    let consumer = try KafkaConsumer(brokers: cluster.bootstrapServers, groupID: "bench-reader", clientID: "bench-reader",
+                                     topics: [EventType.videoGenerated.topic], extraProperties: ["fetch.wait.max.ms": "5"])
+    let warm = webhook(0)
+    let answer = try await ServiceHTTPClient().send(
+        "POST", URL(string: "\(base.absoluteString)/webhooks/replicate?job=bench-0")!,
+        headers: [("webhook-id", warm.id), ("webhook-timestamp", "\(timestamp)"), ("webhook-signature", warm.signature)],
+        body: Array(warm.body.utf8))
+    guard answer.status == 200 else { fatalError("warm-up webhook answered \(answer.status): \(String(decoding: answer.body, as: UTF8.self))") }
+    var warmedUp = false
+    while !warmedUp { warmedUp = !(await consumer.poll(maximum: 10, timeoutMilliseconds: 100).messages.isEmpty) }
+
+    // Latency of each video.generated: when the reader got it, less the envelope's time (stamped when
+    // the webhook was recorded).
+    let reader = Task { () -> [Double] in
+        var latencies: [Double] = []
+        latencies.reserveCapacity(count)
+        let decoder = JSONDecoder()
+        struct Stamp: Decodable { var time: String }
+        let idleLimit = 50
+        var idle = 0
+        while idle < idleLimit {
+            let polled = await consumer.poll(maximum: 1000, timeoutMilliseconds: 100).messages
+            let now = Date()
+            idle = polled.isEmpty ? idle + 1 : 0
+            for message in polled {
+                guard let stamp = try? decoder.decode(Stamp.self, from: Data(message.value)),
+                      let sent = EventCoding.parse(stamp.time) else { continue }
+                latencies.append(now.timeIntervalSince(sent) * 1000)
+            }
+            if Task.isCancelled { break }
+        }
+        return latencies
+    }
+
+    let started = Date()
+    let wrk = Process()
+    wrk.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    wrk.arguments = ["wrk", "-t2", "-c\(connections)", "-d\(seconds)s", "--latency", "-s", script,
+                     "\(base.absoluteString)/webhooks/replicate", "--", replayFile.path, "2"]
+    let output = Pipe()
+    wrk.standardOutput = output
+    try wrk.run()
+    let wrkText = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    while wrk.isRunning { try await Task.sleep(for: .milliseconds(20)) }
+    let elapsed = Date().timeIntervalSince(started)
+
+    let recorded = try await database.read { db in
+        try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM predictions WHERE status = 'succeeded'") ?? 0
+    } - 1
+    let latencies = await reader.value.sorted()
+    func field(_ name: String) -> String {
+        wrkText.split(separator: "\n").first { $0.trimmingCharacters(in: .whitespaces).hasPrefix(name) }
+            .map { $0.trimmingCharacters(in: .whitespaces).dropFirst(name.count).trimmingCharacters(in: .whitespaces) } ?? "?"
+    }
+    print("""
+    | measure | value |
+    |---|---|
+    | webhooks verified and answered (wrk, every request signature-checked) | \(field("Requests/sec:")) /s |
+    | distinct webhooks recorded (job ended, events in the outbox) | \(recorded) in \(String(format: "%.1f", elapsed)) s = **\(Int(Double(recorded) / elapsed)) /s** |
+    | HTTP latency (wrk) p50 / p90 / p99 | \(field("50%")) / \(field("90%")) / **\(field("99%"))** |
+    | webhook recorded → `video.generated` at a consumer, p50 / p99 / max (\(latencies.count) events) | \(String(format: "%.1f", percentile(latencies, 50))) ms / **\(String(format: "%.1f", percentile(latencies, 99))) ms** / \(String(format: "%.1f", latencies.last ?? .nan)) ms |
+
+    <details><summary>wrk output</summary>
+
+    ```
+    \(wrkText.trimmingCharacters(in: .whitespacesAndNewlines))
+    ```
+    </details>
+    """)
+    await group.triggerGracefulShutdown()
+    try await tasks.next()
+    tasks.cancelAll()
+}
