@@ -119,17 +119,29 @@ try await withThrowingTaskGroup(of: Void.self) { tasks in
         return latencies
     }
 
+    let backlog = Task {
+        var samples: [Int] = []
+        while !Task.isCancelled {
+            samples.append((try? await database.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM outbox") ?? 0 }) ?? -1)
+            try? await Task.sleep(for: .seconds(1))
+        }
+        return samples
+    }
     let started = Date()
     let wrk = Process()
     wrk.executableURL = URL(fileURLWithPath: "/usr/bin/env")
     wrk.arguments = ["wrk", "-t2", "-c\(connections)", "-d\(seconds)s", "--latency", "-s", script,
                      "\(base.absoluteString)/webhooks/replicate", "--", replayFile.path, "2"]
-    let output = Pipe()
-    wrk.standardOutput = output
+    // wrk writes to a file: reading a pipe would block one of the two cooperative threads for the run.
+    let wrkOutput = directory.appendingPathComponent("wrk.txt")
+    FileManager.default.createFile(atPath: wrkOutput.path, contents: nil)
+    wrk.standardOutput = try FileHandle(forWritingTo: wrkOutput)
     try wrk.run()
-    let wrkText = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
     while wrk.isRunning { try await Task.sleep(for: .milliseconds(20)) }
+    let wrkText = try String(contentsOf: wrkOutput, encoding: .utf8)
     let elapsed = Date().timeIntervalSince(started)
+    backlog.cancel()
+    FileHandle.standardError.write(Data("outbox backlog each second: \(await backlog.value)\n".utf8))
 
     let recorded = try await database.read { db in
         try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM predictions WHERE status = 'succeeded'") ?? 0

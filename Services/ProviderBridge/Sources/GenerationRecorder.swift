@@ -51,17 +51,67 @@ struct GenerationRecorder: Sendable {
         }
     }
 
-    /// Records a signed webhook: in one transaction (shared with the other webhooks of the moment),
-    /// the receipt is checked and written, the job found by `locate`, and the answer applied.
-    func recordWebhook(_ progress: ProviderProgress, receipt: WebhookReceiptRecord, provider: any VideoProvider,
+    /// Records a signed webhook about `predictionID`: in one transaction (shared with the other
+    /// webhooks of the moment), the receipt is checked and written, the job found, and the answer
+    /// applied. The common case, a terminal answer for a submitted job, takes a few cached statements;
+    /// anything else (a pending job found by `locate`, an answer that is not terminal) the general path.
+    func recordWebhook(_ progress: ProviderProgress, predictionID: String, receipt: WebhookReceiptRecord, provider: any VideoProvider,
                        locate: @escaping @Sendable (Database) throws -> JobMatch?) async throws -> Recorded {
         let ending = Self.result(of: progress, provider: provider)
+        let providerName = provider.name
         return try await commits.write { db in
-            if try WebhookReceiptRecord.exists(db, key: receipt.webhookID) { return .duplicate }
+            if try Self.receiptExists(receipt.webhookID, in: db) { return .duplicate }
+            if let ending, let identity = try Self.submitted(predictionID: predictionID, provider: providerName, in: db) {
+                try Self.insert(receipt, in: db)
+                try Self.endSubmitted(identity, ending, now: Date(), in: db)
+                return .finished
+            }
             guard let match = try locate(db) else { return .unknown }
-            try receipt.insert(db)
+            try Self.insert(receipt, in: db)
             return try Self.apply(progress, ending, to: match, countCheck: false, now: Date(), in: db)
         }
+    }
+
+    /// The identity of the submitted job with `predictionID`, read with one cached statement; nil
+    /// when there is none (unknown, pending or ended).
+    private static func submitted(predictionID: String, provider: String, in db: Database) throws -> PredictionIdentity? {
+        guard let row = try Row.fetchOne(db.cachedStatement(sql: """
+            SELECT job_id, workspace_id, model_id, routed FROM predictions WHERE prediction_id = ? AND provider = ? AND status = 'submitted'
+            """), arguments: [predictionID, provider]) else { return nil }
+        return PredictionIdentity(jobID: row[0], workspaceID: row[1], provider: provider, modelID: row[2], predictionID: predictionID,
+                                  routed: row[3])
+    }
+
+    private static func receiptExists(_ webhookID: String, in db: Database) throws -> Bool {
+        try Bool.fetchOne(db.cachedStatement(sql: "SELECT 1 FROM webhook_receipts WHERE webhook_id = ?"), arguments: [webhookID]) ?? false
+    }
+
+    private static func insert(_ receipt: WebhookReceiptRecord, in db: Database) throws {
+        try db.cachedStatement(sql: "INSERT INTO webhook_receipts (webhook_id, provider, prediction_id, received_at) VALUES (?, ?, ?, ?)")
+            .execute(arguments: [receipt.webhookID, receipt.provider, receipt.predictionID, receipt.receivedAt])
+    }
+
+    /// Ends a submitted job (found in this transaction) and queues its events.
+    private static func endSubmitted(_ identity: PredictionIdentity, _ ending: GenerationResult, now: Date, in db: Database) throws {
+        let status: PredictionRecord.Status
+        var outputURL: String?
+        var errorCode: String?
+        var errorMessage: String?
+        switch ending {
+        case .generated(let url, _):
+            status = .succeeded
+            outputURL = url
+        case .failed(let error, _):
+            status = .failed
+            errorCode = error.code.rawValue
+            errorMessage = error.message
+        }
+        try db.cachedStatement(sql: """
+            UPDATE predictions SET status = ?, output_url = ?, error_code = ?, error_message = ?, provider_status = NULL,
+                                   next_check_at = NULL, updated_at = ?
+            WHERE job_id = ? AND status = 'submitted'
+            """).execute(arguments: [status.rawValue, outputURL, errorCode, errorMessage, now, identity.jobID])
+        for event in try identity.endingEvents(ending) { try Outbox.enqueue(event, in: db) }
     }
 
     /// The generation's end a provider's answer means, when it means one (outputs needing a download aside).

@@ -35,34 +35,28 @@ extension PredictionRecord {
     @discardableResult
     mutating func finish(_ result: GenerationResult, now: Date, in db: Database) throws -> Bool {
         guard !status.isTerminal else { return false }
+        let events = try endingEvents(result)
         updatedAt = now
         nextCheckAt = nil
+        providerStatus = nil
         switch result {
-        case .generated(let outputURL, let posterURL):
+        case .generated(let outputURL, _):
             status = .succeeded
             self.outputURL = outputURL
-            try Outbox.enqueue(EventEnvelope(
-                source: "provider-bridge", subject: jobID, workspaceID: workspaceID,
-                data: VideoGenerated(provider: provider, predictionID: predictionID, outputURL: outputURL,
-                                     destinationPrefix: try? decodedRouted().request.destinationPrefix, posterURL: posterURL)), in: db)
-            try Outbox.enqueue(EventEnvelope(
-                source: "provider-bridge", subject: jobID, workspaceID: workspaceID,
-                data: ProviderOutcome.success(provider: provider, modelID: modelID)), in: db)
-        case .failed(let error, let stage):
+        case .failed(let error, _):
             status = .failed
             errorCode = error.code.rawValue
             errorMessage = error.message
-            try Outbox.enqueue(EventEnvelope(
-                source: "provider-bridge", subject: jobID, workspaceID: workspaceID,
-                data: VideoFailed(stage: stage, code: error.code, message: error.message)), in: db)
-            // The routers' circuit breakers count this against the provider (they ignore refusals
-            // of content and bad input).
-            try Outbox.enqueue(EventEnvelope(
-                source: "provider-bridge", subject: jobID, workspaceID: workspaceID,
-                data: ProviderOutcome.failure(provider: provider, modelID: modelID, error: error)), in: db)
         }
         try update(db)
+        for event in events { try Outbox.enqueue(event, in: db) }
         return true
+    }
+
+    /// The events that announce `result`, encoded.
+    func endingEvents(_ result: GenerationResult) throws -> [EncodedEvent] {
+        try PredictionIdentity(jobID: jobID, workspaceID: workspaceID, provider: provider, modelID: modelID, predictionID: predictionID,
+                               routed: routed).endingEvents(result)
     }
 
     /// A call to the provider failed in a way its health depends on (credentials refused) while the
@@ -71,5 +65,53 @@ extension PredictionRecord {
         try Outbox.enqueue(EventEnvelope(
             source: "provider-bridge", subject: jobID, workspaceID: workspaceID,
             data: ProviderOutcome.failure(provider: provider, modelID: modelID, error: error)), in: db)
+    }
+}
+
+/// What the events about a prediction name: enough to announce its end without the whole record
+/// (the webhook path reads just these columns).
+struct PredictionIdentity {
+    var jobID: String
+    var workspaceID: String
+    var provider: String
+    var modelID: String
+    var predictionID: String
+    /// The routed job's JSON, read only for its destination prefix.
+    var routed: Data
+
+    /// `video.generated` or `video.failed`, then `provider.outcome`.
+    func endingEvents(_ result: GenerationResult) throws -> [EncodedEvent] {
+        let outcome: ProviderOutcome
+        let announcement: EncodedEvent
+        switch result {
+        case .generated(let outputURL, let posterURL):
+            let generated = VideoGenerated(provider: provider, predictionID: predictionID, outputURL: outputURL,
+                                           destinationPrefix: Self.destinationPrefix(in: routed), posterURL: posterURL)
+            announcement = try event(.videoGenerated, generated)
+            outcome = .success(provider: provider, modelID: modelID)
+        case .failed(let error, let stage):
+            announcement = try event(.videoFailed, VideoFailed(stage: stage, code: error.code, message: error.message))
+            // The routers' circuit breakers count this against the provider (they ignore refusals
+            // of content and bad input).
+            outcome = .failure(provider: provider, modelID: modelID, error: error)
+        }
+        return [announcement, try event(.providerOutcome, outcome)]
+    }
+
+    private func event(_ type: EventType, _ payload: some Encodable) throws -> EncodedEvent {
+        EncodedEvent(type: type, source: "provider-bridge", subject: jobID, workspaceID: workspaceID,
+                     data: Array(try EventCoding.encoder.encode(payload)))
+    }
+
+    /// `request.destination_prefix` of the routed job, decoded alone.
+    private static func destinationPrefix(in routed: Data) -> String? {
+        struct Routed: Decodable {
+            struct Request: Decodable {
+                var destinationPrefix: String?
+                enum CodingKeys: String, CodingKey { case destinationPrefix = "destination_prefix" }
+            }
+            var request: Request?
+        }
+        return (try? JSONDecoder().decode(Routed.self, from: routed))?.request?.destinationPrefix
     }
 }

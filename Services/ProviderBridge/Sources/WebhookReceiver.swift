@@ -52,7 +52,8 @@ struct WebhookReceiver: Sendable {
         }
         let receipt = WebhookReceiptRecord(webhookID: webhookID, provider: "replicate", predictionID: parsed.predictionID, receivedAt: now())
         do {
-            let recorded = try await recorder.recordWebhook(parsed.progress, receipt: receipt, provider: provider) { db in
+            let recorded = try await recorder.recordWebhook(parsed.progress, predictionID: parsed.predictionID, receipt: receipt,
+                                                            provider: provider) { db in
                 try Self.job(forPrediction: parsed.predictionID, provider: "replicate", hint: jobHint, in: db)
             }
             if recorded == .unknown {

@@ -44,11 +44,20 @@ enum WebhookRoutes {
                                         message: "webhook bodies are limited to \(WebhookReceiver.maximumBodyBytes) bytes"))
     }
 
+    /// `{"message": …, "status": CODE}` for a 2xx, `{"error": {"code", "message"}}` otherwise; written
+    /// directly, as every webhook gets one.
     private static func response(_ answer: WebhookReceiver.Answer) -> Response {
-        let body = (try? JSONSerialization.data(withJSONObject: answer.status < 300
-                ? ["status": answer.code, "message": answer.message]
-                : ["error": ["code": answer.code, "message": answer.message]], options: [.sortedKeys])) ?? Data()
+        var fields = JSONObjectWriter(capacity: 128)
+        if answer.status < 300 {
+            fields.string("message", answer.message)
+            fields.string("status", answer.code)
+        } else {
+            var error = JSONObjectWriter(capacity: 128)
+            error.string("code", answer.code)
+            error.string("message", answer.message)
+            fields.raw("error", error.finish())
+        }
         return Response(status: .init(code: answer.status), headers: [.contentType: "application/json"],
-                        body: .init(byteBuffer: ByteBuffer(bytes: body)))
+                        body: .init(byteBuffer: ByteBuffer(bytes: fields.finish())))
     }
 }

@@ -12,7 +12,7 @@ public struct OutboxRelay: Service {
     let logger: Logger
     let batchSize: Int
 
-    public init(database: ServiceDatabase, producer: KafkaProducer, logger: Logger, batchSize: Int = 200) {
+    public init(database: ServiceDatabase, producer: KafkaProducer, logger: Logger, batchSize: Int = 1000) {
         self.database = database
         self.producer = producer
         self.logger = logger
