@@ -27,28 +27,43 @@ public struct OutboxRelay: Service {
         }
     }
 
-    /// Publishes until the outbox is empty, retrying with backoff while Kafka is unreachable.
+    /// Publishes until the outbox is empty, retrying with backoff while Kafka is unreachable. A
+    /// published batch is deleted while the next one is read and sent (at most one delete in flight),
+    /// so publishing never waits behind the service's own writes for the single writer connection. A
+    /// crash before a delete commits republishes those rows; consumers' inboxes drop the repeats.
     private func drain() async {
-        var backoff = Duration.milliseconds(100)
-        while !Task.isCancelled && !Task.isShuttingDownGracefully {
-            do {
-                let batch = try await database.pool.read { [batchSize] db in
-                    try OutboxRecord.order(Column("sequence")).limit(batchSize).fetchAll(db)
+        await withTaskGroup(of: Void.self) { deletions in
+            var backoff = Duration.milliseconds(100)
+            // The last sequence published in this drain: later reads skip rows whose delete is in flight.
+            var published: Int64 = 0
+            while !Task.isCancelled && !Task.isShuttingDownGracefully {
+                do {
+                    let batch = try await database.pool.read { [batchSize, published] db in
+                        try OutboxRecord.filter(Column("sequence") > published).order(Column("sequence")).limit(batchSize).fetchAll(db)
+                    }
+                    guard let last = batch.last?.sequence else { break }
+                    try await producer.send(batch.map {
+                        OutgoingKafkaMessage(topic: $0.topic, key: $0.key, value: Array($0.payload))
+                    })
+                    published = last
+                    await deletions.next()
+                    deletions.addTask { [database, logger] in
+                        do {
+                            _ = try await database.pool.write { db in try OutboxRecord.filter(Column("sequence") <= last).deleteAll(db) }
+                        } catch {
+                            // Left in place, the rows go out again on the next drain: a duplicate, never a loss.
+                            logger.warning("Could not delete relayed outbox rows", metadata: ["error": "\(error)"])
+                        }
+                    }
+                    logger.debug("Relayed outbox events", metadata: ["count": "\(batch.count)"])
+                    backoff = .milliseconds(100)
+                } catch {
+                    logger.warning("Outbox relay failed; will retry", metadata: ["error": "\(error)", "retry_in": "\(backoff)"])
+                    try? await Task.sleep(for: backoff)
+                    backoff = min(backoff * 2, .seconds(5))
                 }
-                guard let last = batch.last?.sequence else { return }
-                try await producer.send(batch.map {
-                    OutgoingKafkaMessage(topic: $0.topic, key: $0.key, value: Array($0.payload))
-                })
-                _ = try await database.pool.write { db in
-                    try OutboxRecord.filter(Column("sequence") <= last).deleteAll(db)
-                }
-                logger.debug("Relayed outbox events", metadata: ["count": "\(batch.count)"])
-                backoff = .milliseconds(100)
-            } catch {
-                logger.warning("Outbox relay failed; will retry", metadata: ["error": "\(error)", "retry_in": "\(backoff)"])
-                try? await Task.sleep(for: backoff)
-                backoff = min(backoff * 2, .seconds(5))
             }
+            await deletions.waitForAll()
         }
     }
 }

@@ -25,6 +25,8 @@ public final class KafkaConsumer: Sendable {
             "enable.auto.offset.store": "false",
             "auto.offset.reset": "earliest",
             "enable.partition.eof": "false",
+            // Fetch requests go out at once rather than wait on the broker's delayed ACK (Nagle).
+            "socket.nagle.disable": "true",
         ]
         properties.merge(extraProperties) { $1 }
         let conf = try KafkaClientConfig.make(properties)
