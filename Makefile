@@ -8,7 +8,7 @@ APT_PACKAGES := librdkafka-dev libsqlite3-dev libcurl4-openssl-dev ffmpeg pkg-co
 TOOLS_VENV := .build-tools/venv
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test deps tools build bench-render bench-router bench-ledger bench-ingress bench-upload clean
+.PHONY: run test deps tools build bench-render bench-router bench-ledger bench-ingress bench-upload bench-webhooks clean
 
 ## Install the Debian packages that are missing (only those), with apt.
 deps:
@@ -56,6 +56,11 @@ bench-router: deps
 bench-ingress: deps
 	@command -v wrk >/dev/null || { $(SUDO) apt-get update -q && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q --no-install-recommends wrk; }
 	bash Benchmarks/ingress/run.sh
+
+## Verified provider webhooks per second and webhook → video.generated latency, with wrk (release build).
+bench-webhooks: deps
+	@command -v wrk >/dev/null || { $(SUDO) apt-get update -q && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q --no-install-recommends wrk; }
+	bash Benchmarks/webhooks/run.sh
 
 ## Uploads of 50 MB and 500 MB files to moto: RoomReel's S3 uploader against `aws s3 cp` (release build).
 bench-upload: tools

@@ -119,14 +119,6 @@ try await withThrowingTaskGroup(of: Void.self) { tasks in
         return latencies
     }
 
-    let backlog = Task {
-        var samples: [Int] = []
-        while !Task.isCancelled {
-            samples.append((try? await database.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM outbox") ?? 0 }) ?? -1)
-            try? await Task.sleep(for: .seconds(1))
-        }
-        return samples
-    }
     let started = Date()
     let wrk = Process()
     wrk.executableURL = URL(fileURLWithPath: "/usr/bin/env")
@@ -140,8 +132,6 @@ try await withThrowingTaskGroup(of: Void.self) { tasks in
     while wrk.isRunning { try await Task.sleep(for: .milliseconds(20)) }
     let wrkText = try String(contentsOf: wrkOutput, encoding: .utf8)
     let elapsed = Date().timeIntervalSince(started)
-    backlog.cancel()
-    FileHandle.standardError.write(Data("outbox backlog each second: \(await backlog.value)\n".utf8))
 
     let recorded = try await database.read { db in
         try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM predictions WHERE status = 'succeeded'") ?? 0

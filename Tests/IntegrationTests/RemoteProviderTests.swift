@@ -27,11 +27,13 @@ struct RemoteProviderTests {
         let simulator = ProviderSimulator(configuration: .init(webhookSecret: secret, workDirectory: directory.url.appendingPathComponent("sim")))
         try await withRunningServices([simulator]) {
             let base = await simulator.baseURL().absoluteString
+            // Reconciliation comes after 20 s: long enough that a webhook beats it even while the rest of
+            // the suite loads both cores, so "never polled" holds; the lost-webhook cases wait for it.
             let environment = [
                 "REPLICATE_API_TOKEN": "r8_sim", "REPLICATE_WEBHOOK_SECRET": secret, "KLING_ACCESS_KEY": "sim-access", "KLING_SECRET_KEY": "sim-secret",
                 "GOOGLE_API_KEY": "sim-google", "LUMA_API_KEY": "sim-luma", "RUNWAYML_API_SECRET": "sim-runway",
                 "REPLICATE_BASE_URL": base, "KLING_BASE_URL": base, "GOOGLE_VEO_BASE_URL": base, "LUMA_BASE_URL": base, "RUNWAY_BASE_URL": base,
-                "UPLOAD_FETCH_ALLOW": "127.0.0.1/32", "BRIDGE_RECONCILE_AFTER_SECONDS": "6", "GENERATION_TIMEOUT_SECONDS": "20",
+                "UPLOAD_FETCH_ALLOW": "127.0.0.1/32", "BRIDGE_RECONCILE_AFTER_SECONDS": "20", "GENERATION_TIMEOUT_SECONDS": "30",
                 "BRIDGE_POLL_INTERVAL_MS": "300", "BRIDGE_RETRY_BASE_MS": "200", "BILLING_BOOTSTRAP_GRANTS": "\(Pipeline.workspace):100000",
             ]
             try await Pipeline.with(environment: environment) { pipeline in
