@@ -4,6 +4,8 @@ SWIFT ?= swift
 PORT ?= 8080
 DATA_DIR ?= ./data
 SAMPLE ?= Samples/living-room.jpg
+# env: remote providers from their credentials; sim: every remote model through an embedded provider-sim.
+PROVIDERS ?= env
 APT_PACKAGES := librdkafka-dev libsqlite3-dev libcurl4-openssl-dev ffmpeg pkg-config docker-compose time python3 python3-venv
 TOOLS_VENV := .build-tools/venv
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
@@ -34,7 +36,7 @@ build: deps
 ## Start all five services in one process on port $(PORT), submit the sample photo, print the video.
 run: deps
 	$(SWIFT) build --product roomreel
-	$(SWIFT) run --skip-build roomreel dev --port $(PORT) --data-dir $(DATA_DIR) --submit-sample $(SAMPLE)
+	$(SWIFT) run --skip-build roomreel dev --port $(PORT) --data-dir $(DATA_DIR) --submit-sample $(SAMPLE) --providers $(PROVIDERS)
 
 ## Every test: unit tests and the multi-process integration tests.
 test: build tools
