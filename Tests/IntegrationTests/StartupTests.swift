@@ -25,4 +25,27 @@ struct StartupTests {
         #expect(try await malformed.exit().status == 1)
         #expect(malformed.output.contains("LOG_LEVEL") && malformed.output.contains("chatty"), "\(malformed.output)")
     }
+
+    @Test("provider-bridge refuses a bad webhook secret or provider URL; provider-sim a bad fault list, naming the variable",
+          arguments: [
+              ("provider-bridge", "REPLICATE_WEBHOOK_SECRET", "not-a-secret"),
+              ("provider-bridge", "KLING_BASE_URL", "ftp://kling"),
+              ("provider-bridge", "BRIDGE_HTTP_PORT", "99999"),
+              ("provider-sim", "PROVIDER_SIM_FAULTS", "{\"lose_webhooks\": \"sometimes\"}"),
+          ])
+    func badProviderSettings(executable: String, variable: String, value: String) async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        var environment = ProcessInfo.processInfo.environment
+        environment["KAFKA_BROKERS"] = "127.0.0.1:1"
+        environment["ROOMREEL_DATA_DIR"] = directory.url.path
+        environment["PROVIDER_SIM_DIR"] = directory.url.path
+        environment["PROVIDER_SIM_PORT"] = "0"
+        environment[variable] = value
+        let process = try ServiceProcess(executable: BuiltProducts.executable(executable), environment: environment,
+                                         logDirectory: directory.url, name: executable)
+        let exit = try await process.exit()
+        #expect(exit.status == 1 && !exit.bySignal)
+        #expect(process.output.contains(variable), "\(process.output)")
+    }
 }

@@ -266,11 +266,3 @@ struct PredictionScheduler: Service {
 private final class JobsInFlight: Sendable {
     let jobs = Mutex<Set<String>>([])
 }
-
-extension Duration {
-    /// The duration in seconds, with fractions.
-    var seconds: Double {
-        let parts = components
-        return Double(parts.seconds) + Double(parts.attoseconds) / 1e18
-    }
-}
