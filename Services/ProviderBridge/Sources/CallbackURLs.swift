@@ -42,7 +42,7 @@ struct CallbackURLs: Sendable {
         switch channel {
         case .signedWebhook: return URL(string: "\(base)/webhooks/\(provider)?job=\(job)")
         case .tokenCallback: return URL(string: "\(base)/webhooks/\(provider)/\(job)/\(token(jobID: jobID))")
-        case .polling: return nil
+        case .polling, .inProcess: return nil
         }
     }
 

@@ -19,7 +19,8 @@ public func buildProviderBridgeServices(config: ProviderBridgeConfiguration,
     let database = try ServiceDatabase(path: config.common.databasePath(service: providerBridgeServiceName),
                                        migrations: PredictionRecord.registerMigrations)
     let client = ServiceHTTPClient()
-    let providers = config.providers.clients(client: client)
+    var providers = config.providers.clients(client: client)
+    providers[LocalRenderer.providerName] = LocalProvider()
     let rules = SchedulingRules(catalog: config.catalog, defaultTimeLimit: config.defaultTimeLimit, reconcileAfter: config.reconcileAfter,
                                 pollInterval: config.pollInterval, submitAttempts: config.submitAttempts, retryBaseDelay: config.retryBaseDelay)
     // With port 0 the real port is known only once the listener runs; callback URLs use it.
@@ -35,7 +36,7 @@ public func buildProviderBridgeServices(config: ProviderBridgeConfiguration,
         callbacks: callbacks, recorder: recorder, logger: logger)
 
     let parts = try EventServiceParts(name: providerBridgeServiceName, common: config.common, database: database,
-                                      handler: SubmissionHandler(providers: Set(providers.keys), rules: rules, logger: logger), logger: logger)
+                                      handler: SubmissionHandler(channels: providers.mapValues(\.completion), rules: rules, logger: logger), logger: logger)
     let worker = LocalRenderWorker(
         database: database, renderer: LocalRenderer(ffmpegPath: config.ffmpegPath),
         storage: LocalBlobStore(root: config.common.storageDirectory),

@@ -4,12 +4,14 @@ import LocalRender
 import Logging
 import Shared
 
-/// Takes each debited job and records it for its provider, in the inbox's transaction. A local job is
-/// `submitted` at once (with `video.submitted`) for the render worker; a remote one is `pending`, due
-/// now, for the scheduler, which makes the create call outside any transaction. A job whose provider
-/// has no credentials here fails clearly.
+/// Takes each debited job and records it for its provider, in the inbox's transaction. A job its
+/// provider makes in process (the local renderer) is `submitted` at once (with `video.submitted`) for
+/// the render worker, due again only at its time limit; a remote one is `pending`, due now, for the
+/// scheduler, which makes the create call outside any transaction. A job whose provider has no
+/// credentials here fails clearly.
 struct SubmissionHandler: EventHandler {
-    let providers: Set<String>
+    /// Each configured provider's completion channel, by name.
+    let channels: [String: CompletionChannel]
     let rules: SchedulingRules
     let logger: Logger
 
@@ -19,8 +21,7 @@ struct SubmissionHandler: EventHandler {
         let debited = try event.decode(CreditsDebited.self)
         let routed = debited.data.routed
         let job = routed.request
-        let isLocal = routed.provider == LocalRenderer.providerName
-        guard isLocal || providers.contains(routed.provider) else {
+        guard let channel = channels[routed.provider] else {
             try await event.inbox.commit { db in
                 try Outbox.enqueue(EventEnvelope(
                     source: "provider-bridge", subject: job.jobID, workspaceID: job.workspaceID,
@@ -29,23 +30,25 @@ struct SubmissionHandler: EventHandler {
             }
             return
         }
+        let isLocal = channel == .inProcess
         let routedJSON = try EventCoding.encoder.encode(routed)
         let inserted = try await event.inbox.commit { db -> Bool in
             guard try PredictionRecord.fetchOne(db, key: job.jobID) == nil else { return false }
             let now = Date()
+            let deadline = rules.deadline(modelID: routed.modelID, from: now)
             var prediction = PredictionRecord(
                 jobID: job.jobID, workspaceID: job.workspaceID, provider: routed.provider, modelID: routed.modelID,
-                predictionID: isLocal ? "local-\(job.jobID)" : PredictionRecord.placeholderID(jobID: job.jobID),
+                predictionID: isLocal ? LocalProvider.predictionID(jobID: job.jobID) : PredictionRecord.placeholderID(jobID: job.jobID),
                 status: isLocal ? .submitted : .pending, routed: routedJSON,
-                outputURL: nil, errorCode: nil, errorMessage: nil, createdAt: now, updatedAt: now)
+                outputURL: nil, errorCode: nil, errorMessage: nil, createdAt: now, updatedAt: now, deadlineAt: deadline)
             if isLocal {
+                prediction.nextCheckAt = deadline
                 try prediction.insert(db)
                 try Outbox.enqueue(EventEnvelope(
                     source: "provider-bridge", subject: job.jobID, workspaceID: job.workspaceID,
                     data: VideoSubmitted(provider: prediction.provider, predictionID: prediction.predictionID)), in: db)
             } else {
                 prediction.nextCheckAt = now
-                prediction.deadlineAt = rules.deadline(modelID: routed.modelID, from: now)
                 try prediction.insert(db)
             }
             return true

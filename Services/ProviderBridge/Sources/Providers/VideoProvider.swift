@@ -9,6 +9,9 @@ enum CompletionChannel: Sendable, Equatable {
     case tokenCallback
     /// No webhook at all (Veo, Runway): the bridge polls with backoff.
     case polling
+    /// The bridge makes the video itself (the local renderer's worker): nothing to call back or
+    /// poll; only the time limit applies.
+    case inProcess
 }
 
 /// One job as a provider client needs it.

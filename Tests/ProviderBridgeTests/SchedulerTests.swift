@@ -1,0 +1,92 @@
+import Foundation
+import GRDB
+import Hummingbird
+import Synchronization
+@testable import ProviderBridge
+import Shared
+import TestSupport
+import Testing
+
+/// The scheduler's single steps on a real SQLite file: a rate-limited create waits as long as the
+/// provider asked, a job past its limit fails with `GENERATION_TIMEOUT` (the local renderer's too).
+@Suite("Prediction scheduler steps")
+struct SchedulerTests {
+    private func scheduler(_ harness: WebhookHarness, providers: [String: any VideoProvider]) throws -> PredictionScheduler {
+        let rules = SchedulingRules(catalog: try ModelCatalog.bundled(), defaultTimeLimit: .seconds(600), reconcileAfter: nil,
+                                    pollInterval: .seconds(5), submitAttempts: 3, retryBaseDelay: .milliseconds(100))
+        let recorder = GenerationRecorder(database: harness.database, commits: harness.commits, renderDirectory: harness.directoryURL,
+                                          client: ServiceHTTPClient(), logger: testLogger)
+        return PredictionScheduler(database: harness.database, providers: providers, rules: rules, callbacks: harness.callbacks,
+                                   inputs: LocalBlobStore(root: harness.directoryURL), recorder: recorder, tick: .milliseconds(50),
+                                   logger: testLogger)
+    }
+
+    private func insert(_ harness: WebhookHarness, job: String, provider: String, status: PredictionRecord.Status,
+                        deadline: Date) throws -> PredictionRecord {
+        let routed = VideoRouted(
+            request: VideoJobSpec(jobID: job, workspaceID: "ws", videoType: nil, model: "m", cameraMotion: nil, prompt: "p", style: nil,
+                                  aspectRatio: .landscape, durationSeconds: 5),
+            inputImageKeys: [], modelID: "wan2.1-i2v-720p", provider: provider, credits: 1)
+        let now = Date()
+        let record = PredictionRecord(
+            jobID: job, workspaceID: "ws", provider: provider, modelID: "wan2.1-i2v-720p",
+            predictionID: status == .pending ? PredictionRecord.placeholderID(jobID: job) : "local-\(job)", status: status,
+            routed: try EventCoding.encoder.encode(routed), outputURL: nil, errorCode: nil, errorMessage: nil, createdAt: now.addingTimeInterval(-700),
+            updatedAt: now, nextCheckAt: now, deadlineAt: deadline)
+        try harness.database.pool.write { db in try record.insert(db) }
+        return record
+    }
+
+    private func row(_ harness: WebhookHarness, _ job: String) throws -> PredictionRecord? {
+        try harness.database.pool.read { db in try PredictionRecord.fetchOne(db, key: job) }
+    }
+
+    @Test("a 429 on create waits the provider's Retry-After, then the job is created")
+    func retryAfterHonoured() async throws {
+        let harness = try WebhookHarness.make()
+        defer { harness.remove() }
+        let captured = CapturedRequests()
+        let answers = Mutex(0)
+        let router = captured.router { _ in
+            let count = answers.withLock { value -> Int in value += 1; return value }
+            return count == 1 ? (.tooManyRequests, [("Retry-After", "7")], #"{"detail":"throttled"}"#)
+                : (.created, [], #"{"id":"p-created","status":"starting"}"#)
+        }
+        try await withRunningServices([harness.commits]) {
+            try await withLoopbackServer(router) { port in
+                let replicate = ReplicateProvider(baseURL: URL(string: "http://127.0.0.1:\(port)")!, token: "t")
+                let scheduler = try scheduler(harness, providers: ["replicate": replicate])
+                let pending = try insert(harness, job: "job-429", provider: "replicate", status: .pending, deadline: Date().addingTimeInterval(600))
+                let before = Date()
+                await scheduler.work(on: pending)
+                let waiting = try #require(try row(harness, "job-429"))
+                #expect(waiting.status == .pending)
+                #expect(waiting.submitAttempts == 1)
+                let wait = (waiting.nextCheckAt ?? .distantPast).timeIntervalSince(before)
+                #expect(wait >= 7 && wait < 9, "waited \(wait) s")
+                await scheduler.work(on: waiting)
+                let created = try #require(try row(harness, "job-429"))
+                #expect(created.status == .submitted)
+                #expect(created.predictionID == "p-created")
+                #expect(try harness.state(job: "job-429").outbox == 1, "video.submitted")
+            }
+        }
+    }
+
+    @Test("a job past its time limit fails with GENERATION_TIMEOUT, the local renderer's too")
+    func timeouts() async throws {
+        let harness = try WebhookHarness.make()
+        defer { harness.remove() }
+        try await withRunningServices([harness.commits]) {
+            let scheduler = try scheduler(harness, providers: ["local": LocalProvider(),
+                                                               "replicate": ReplicateProvider(baseURL: URL(string: "http://127.0.0.1:9")!, token: "t")])
+            for (job, provider, status) in [("job-local", "local", PredictionRecord.Status.submitted), ("job-remote", "replicate", .pending)] {
+                let overdue = try insert(harness, job: job, provider: provider, status: status, deadline: Date().addingTimeInterval(-1))
+                await scheduler.work(on: overdue)
+                let ended = try #require(try row(harness, job))
+                #expect(ended.status == .failed)
+                #expect(ended.errorCode == "GENERATION_TIMEOUT")
+            }
+        }
+    }
+}
