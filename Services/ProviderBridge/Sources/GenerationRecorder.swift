@@ -60,14 +60,13 @@ struct GenerationRecorder: Sendable {
         let ending = Self.result(of: progress, provider: provider)
         let providerName = provider.name
         return try await commits.write { db in
-            if try Self.receiptExists(receipt.webhookID, in: db) { return .duplicate }
+            // The receipt first: a webhook-id seen before inserts nothing, and nothing else happens.
+            guard try Self.insertReceipt(receipt, in: db) else { return .duplicate }
             if let ending, let identity = try Self.submitted(predictionID: predictionID, provider: providerName, in: db) {
-                try Self.insert(receipt, in: db)
                 try Self.endSubmitted(identity, ending, now: Date(), in: db)
                 return .finished
             }
             guard let match = try locate(db) else { return .unknown }
-            try Self.insert(receipt, in: db)
             return try Self.apply(progress, ending, to: match, countCheck: false, now: Date(), in: db)
         }
     }
@@ -82,13 +81,11 @@ struct GenerationRecorder: Sendable {
                                   routed: row[3])
     }
 
-    private static func receiptExists(_ webhookID: String, in db: Database) throws -> Bool {
-        try Bool.fetchOne(db.cachedStatement(sql: "SELECT 1 FROM webhook_receipts WHERE webhook_id = ?"), arguments: [webhookID]) ?? false
-    }
-
-    private static func insert(_ receipt: WebhookReceiptRecord, in db: Database) throws {
-        try db.cachedStatement(sql: "INSERT INTO webhook_receipts (webhook_id, provider, prediction_id, received_at) VALUES (?, ?, ?, ?)")
+    /// Records the receipt; false when its webhook-id was recorded before.
+    private static func insertReceipt(_ receipt: WebhookReceiptRecord, in db: Database) throws -> Bool {
+        try db.cachedStatement(sql: "INSERT OR IGNORE INTO webhook_receipts (webhook_id, provider, prediction_id, received_at) VALUES (?, ?, ?, ?)")
             .execute(arguments: [receipt.webhookID, receipt.provider, receipt.predictionID, receipt.receivedAt])
+        return db.changesCount == 1
     }
 
     /// Ends a submitted job (found in this transaction) and queues its events.

@@ -85,10 +85,20 @@ struct PredictionIdentity {
         let announcement: EncodedEvent
         switch result {
         case .generated(let outputURL, let posterURL):
-            let generated = VideoGenerated(provider: provider, predictionID: predictionID, outputURL: outputURL,
-                                           destinationPrefix: Self.destinationPrefix(in: routed), posterURL: posterURL)
-            announcement = try event(.videoGenerated, generated)
-            outcome = .success(provider: provider, modelID: modelID)
+            // Every finished generation passes here: both payloads are written directly, key by key in
+            // the encoder's sorted order (`FastEventTests` holds them to the encoder's bytes).
+            var generated = JSONObjectWriter(capacity: 256)
+            if let prefix = Self.destinationPrefix(in: routed) { generated.string("destination_prefix", prefix) }
+            generated.string("output_url", outputURL)
+            if let posterURL { generated.string("poster_url", posterURL) }
+            generated.string("prediction_id", predictionID)
+            generated.string("provider", provider)
+            var success = JSONObjectWriter(capacity: 96)
+            success.string("model_id", modelID)
+            success.string("provider", provider)
+            success.raw("succeeded", "true".utf8)
+            return [EncodedEvent(type: .videoGenerated, source: "provider-bridge", subject: jobID, workspaceID: workspaceID, data: generated.finish()),
+                    EncodedEvent(type: .providerOutcome, source: "provider-bridge", subject: jobID, workspaceID: workspaceID, data: success.finish())]
         case .failed(let error, let stage):
             announcement = try event(.videoFailed, VideoFailed(stage: stage, code: error.code, message: error.message))
             // The routers' circuit breakers count this against the provider (they ignore refusals
@@ -103,8 +113,9 @@ struct PredictionIdentity {
                      data: Array(try EventCoding.encoder.encode(payload)))
     }
 
-    /// `request.destination_prefix` of the routed job, decoded alone.
+    /// `request.destination_prefix` of the routed job, decoded alone (and only when the JSON names one).
     private static func destinationPrefix(in routed: Data) -> String? {
+        guard routed.range(of: Data("\"destination_prefix\"".utf8)) != nil else { return nil }
         struct Routed: Decodable {
             struct Request: Decodable {
                 var destinationPrefix: String?
