@@ -75,9 +75,9 @@ struct IdempotencySweepTests {
                                       responseBody: Data("{}".utf8), createdAt: now.addingTimeInterval(-age)).insert(db)
             }
         }
-        let sweeper = IdempotencyKeySweeper(database: database, logger: testLogger)
-        #expect(try await sweeper.sweep(now: now) == 1)
-        #expect(try await sweeper.sweep(now: now) == 0)
+        let sweeper = IdempotencyRecord.sweeper(database: database, logger: testLogger)
+        #expect(try await sweeper.sweepOnce(now: now) == 1)
+        #expect(try await sweeper.sweepOnce(now: now) == 0)
         let left = try await database.pool.read { db in try String.fetchAll(db, sql: "SELECT key FROM idempotency_keys") }
         #expect(left == ["young"])
     }

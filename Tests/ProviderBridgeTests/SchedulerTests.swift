@@ -90,3 +90,23 @@ struct SchedulerTests {
         }
     }
 }
+
+@Suite("Webhook receipts expire")
+struct WebhookReceiptSweepTests {
+    @Test("receipts older than a day are deleted; younger ones stay")
+    func sweep() async throws {
+        let harness = try WebhookHarness.make()
+        defer { harness.remove() }
+        let now = Date()
+        try await harness.database.pool.write { db in
+            for (id, age) in [("msg_old", 25.0 * 3600), ("msg_young", 3600.0)] {
+                try WebhookReceiptRecord(webhookID: id, provider: "replicate", predictionID: "p1", receivedAt: now.addingTimeInterval(-age)).insert(db)
+            }
+        }
+        let sweeper = WebhookReceiptRecord.sweeper(database: harness.database, logger: testLogger)
+        #expect(try await sweeper.sweepOnce(now: now) == 1)
+        #expect(try await sweeper.sweepOnce(now: now) == 0)
+        let left = try await harness.database.pool.read { db in try String.fetchAll(db, sql: "SELECT webhook_id FROM webhook_receipts") }
+        #expect(left == ["msg_young"])
+    }
+}

@@ -1,5 +1,7 @@
 import Foundation
 import GRDB
+import Logging
+import Shared
 
 /// The first answer to a `POST /v1/videos` sent with an `Idempotency-Key`, kept 24 hours: the same
 /// key and request again get this answer and create nothing; the same key with another request is
@@ -53,8 +55,15 @@ struct IdempotencyRecord: Codable, Sendable, FetchableRecord, PersistableRecord 
         return record
     }
 
-    /// Forgets keys older than the lifetime (`IdempotencyKeySweeper` calls it every few minutes).
-    static func purgeExpired(now: Date, in db: Database) throws {
+    /// Forgets keys older than the lifetime; returns how many went.
+    static func purgeExpired(now: Date, in db: Database) throws -> Int {
         try filter(Column("created_at") < now.addingTimeInterval(-lifetime)).deleteAll(db)
+    }
+
+    /// The service that forgets expired keys every ten minutes (an expired key is also replaced on reuse).
+    static func sweeper(database: ServiceDatabase, logger: Logger) -> PeriodicSweeper {
+        PeriodicSweeper(name: "idempotency keys", logger: logger) { now in
+            try await database.pool.write { db in try purgeExpired(now: now, in: db) }
+        }
     }
 }

@@ -52,7 +52,7 @@ public func buildApplication(config: IngressConfiguration) throws -> some Applic
     return Application(
         router: router,
         configuration: .init(address: .hostname(config.host, port: config.port), serverName: apiIngressServiceName),
-        services: parts.services + [dispatcher, commits, IdempotencyKeySweeper(database: database, logger: logger)],
+        services: parts.services + [dispatcher, commits, IdempotencyRecord.sweeper(database: database, logger: logger)],
         onServerRunning: { [onServerRunning = config.onServerRunning] channel in
             let port = channel.localAddress?.port ?? config.port
             boundPort.withLock { $0 = port }

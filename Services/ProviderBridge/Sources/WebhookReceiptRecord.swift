@@ -1,5 +1,7 @@
 import Foundation
 import GRDB
+import Logging
+import Shared
 
 /// A signed webhook already acted on, by its `webhook-id`: providers retry with the same id, so a
 /// second delivery finds its receipt and changes nothing. Written in the transaction that applies
@@ -29,9 +31,19 @@ struct WebhookReceiptRecord: Codable, FetchableRecord, PersistableRecord {
         try db.create(index: "webhook_receipts_by_time", on: databaseTableName, columns: ["received_at"])
     }
 
-    /// Receipts older than the signature tolerance can go after a day: a replay that old fails the
-    /// timestamp check before it gets here.
-    static func purge(before date: Date, in db: Database) throws {
-        try filter(Column("received_at") < date).deleteAll(db)
+    /// How long a receipt is kept: far past the 5-minute signature tolerance, so that a replay old
+    /// enough to have lost its receipt fails the timestamp check instead.
+    static let lifetime: TimeInterval = 24 * 3600
+
+    /// Deletes receipts past their lifetime; returns how many went.
+    static func purgeExpired(now: Date, in db: Database) throws -> Int {
+        try filter(Column("received_at") < now.addingTimeInterval(-lifetime)).deleteAll(db)
+    }
+
+    /// The service that deletes old receipts every ten minutes.
+    static func sweeper(database: ServiceDatabase, logger: Logger) -> PeriodicSweeper {
+        PeriodicSweeper(name: "webhook receipts", logger: logger) { now in
+            try await database.pool.write { db in try purgeExpired(now: now, in: db) }
+        }
     }
 }
