@@ -195,6 +195,22 @@ struct ProviderClientTests {
         #expect(rules.deadline(modelID: "veo3", from: start) == Date(timeIntervalSince1970: 600), "the default")
     }
 
+    @Test("the prompt carries the client's words, then the video type's and the style's")
+    func promptFolding() {
+        let spec = VideoJobSpec(jobID: "j", workspaceID: "w", videoType: .walkthrough, model: nil, cameraMotion: nil,
+                                prompt: "  sunlit loft  ", style: "scandinavian", aspectRatio: .landscape, durationSeconds: 5)
+        let text = ProviderPrompt.text(for: spec)
+        #expect(text.hasPrefix("sunlit loft. "))
+        #expect(text.contains("walkthrough"))
+        #expect(text.hasSuffix("scandinavian interior design style"))
+        var bare = spec
+        bare.prompt = nil
+        bare.style = nil
+        bare.videoType = .cameraMotion
+        bare.cameraMotion = .zoomIn
+        #expect(ProviderPrompt.text(for: bare) == "Camera move: zoom in")
+    }
+
     static func kind(_ error: ProviderCallError) -> String {
         switch error {
         case .rateLimited: "rateLimited"
