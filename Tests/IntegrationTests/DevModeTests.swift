@@ -29,20 +29,8 @@ struct DevModeTests {
                                               ("duration", "3")],
                                      file: (name: "image", filename: "room.jpg", contentType: "image/jpeg",
                                             data: try Data(contentsOf: BuiltProducts.samplePhoto)))
-            var request = URLRequest(url: URL(string: "\(base)/v1/videos")!)
-            request.httpMethod = "POST"
-            request.setValue("Bearer \(key)", forHTTPHeaderField: "Authorization")
-            request.setValue(form.contentType, forHTTPHeaderField: "Content-Type")
-            let (body, _) = try await URLSession.shared.upload(for: request, from: form.data)
-            let id = try #require((try JSONSerialization.jsonObject(with: body) as? [String: Any])?["id"] as? String)
-
-            let job = try await eventually("the dev job to finish") { () -> [String: Any]? in
-                var poll = URLRequest(url: URL(string: "\(base)/v1/videos/\(id)")!)
-                poll.setValue("Bearer \(key)", forHTTPHeaderField: "Authorization")
-                let (data, _) = try await URLSession.shared.data(for: poll)
-                let json = try JSONSerialization.jsonObject(with: data) as? [String: Any]
-                return ["completed", "failed"].contains(json?["status"] as? String) ? json : nil
-            }
+            let id = try await Self.submit(form, base: base, key: key)
+            let job = try await Self.finishedJob(id, base: base, key: key)
             #expect(job["status"] as? String == "completed", "\(job)")
             let video = try ProbedVideo(data.appendingPathComponent("storage/generation-videos/\(id).mp4"))
             #expect(abs(video.durationSeconds - 3) <= 0.2)
@@ -74,20 +62,8 @@ struct DevModeTests {
                 let form = MultipartBody(fields: [("model", model), ("duration", "5"), ("prompt", "a bright living room")],
                                          file: (name: "image", filename: "room.jpg", contentType: "image/jpeg",
                                                 data: try Data(contentsOf: BuiltProducts.samplePhoto)))
-                var request = URLRequest(url: URL(string: "\(base)/v1/videos")!)
-                request.httpMethod = "POST"
-                request.setValue("Bearer \(key)", forHTTPHeaderField: "Authorization")
-                request.setValue(form.contentType, forHTTPHeaderField: "Content-Type")
-                let (body, _) = try await URLSession.shared.upload(for: request, from: form.data)
-                let id = try #require((try JSONSerialization.jsonObject(with: body) as? [String: Any])?["id"] as? String,
-                                      "\(String(decoding: body, as: UTF8.self))")
-                let job = try await eventually("the \(model) job to finish") { () -> [String: Any]? in
-                    var poll = URLRequest(url: URL(string: "\(base)/v1/videos/\(id)")!)
-                    poll.setValue("Bearer \(key)", forHTTPHeaderField: "Authorization")
-                    let (data, _) = try await URLSession.shared.data(for: poll)
-                    let json = try JSONSerialization.jsonObject(with: data) as? [String: Any]
-                    return ["completed", "failed"].contains(json?["status"] as? String) ? json : nil
-                }
+                let id = try await Self.submit(form, base: base, key: key)
+                let job = try await Self.finishedJob(id, base: base, key: key)
                 #expect(job["status"] as? String == "completed", "\(job)")
                 #expect(job["provider"] as? String == provider)
                 #expect(job["provider_prediction_id"] as? String != nil)
@@ -100,5 +76,27 @@ struct DevModeTests {
             throw error
         }
         #expect(await dev.stop(), "roomreel dev did not shut down gracefully on SIGTERM")
+    }
+
+    /// `POST /v1/videos` with `form`; the new job's id.
+    private static func submit(_ form: MultipartBody, base: String, key: String) async throws -> String {
+        var request = URLRequest(url: URL(string: "\(base)/v1/videos")!)
+        request.httpMethod = "POST"
+        request.setValue("Bearer \(key)", forHTTPHeaderField: "Authorization")
+        request.setValue(form.contentType, forHTTPHeaderField: "Content-Type")
+        let (body, _) = try await URLSession.shared.upload(for: request, from: form.data)
+        return try #require((try JSONSerialization.jsonObject(with: body) as? [String: Any])?["id"] as? String,
+                            "\(String(decoding: body, as: UTF8.self))")
+    }
+
+    /// The job once it is completed or failed.
+    private static func finishedJob(_ id: String, base: String, key: String) async throws -> [String: Any] {
+        try await eventually("job \(id) to finish") { () -> [String: Any]? in
+            var poll = URLRequest(url: URL(string: "\(base)/v1/videos/\(id)")!)
+            poll.setValue("Bearer \(key)", forHTTPHeaderField: "Authorization")
+            let (data, _) = try await URLSession.shared.data(for: poll)
+            let json = try JSONSerialization.jsonObject(with: data) as? [String: Any]
+            return ["completed", "failed"].contains(json?["status"] as? String) ? json : nil
+        }
     }
 }

@@ -60,64 +60,50 @@ struct RemoteProviderTests {
         #expect(simulator.stats.outputReads["200", default: 0] >= 5)
 
         // Faults, one at a time.
-        var faults = SimulatorFaults()
-        faults.duplicateWebhooks = true
         let sentBefore = simulator.stats.webhooksSent["replicate", default: 0]
-        _ = try await run(Scenario(name: "duplicate webhooks", model: "wan2.1-i2v-720p", duration: 5, faults: faults), pipeline, simulator)
+        _ = try await run(Scenario(name: "duplicate webhooks", model: "wan2.1-i2v-720p", duration: 5,
+                                   faults: .with { $0.duplicateWebhooks = true }), pipeline, simulator)
         try await eventually("both deliveries", timeout: .seconds(10)) {
             simulator.stats.webhooksSent["replicate", default: 0] >= sentBefore + 2 ? true : nil
         }
 
-        faults = SimulatorFaults()
-        faults.loseWebhooks = true
-        let lost = try await run(Scenario(name: "lost webhook", model: "wan2.1-i2v-720p", duration: 5, faults: faults), pipeline, simulator)
+        let lost = try await run(Scenario(name: "lost webhook", model: "wan2.1-i2v-720p", duration: 5,
+                                          faults: .with { $0.loseWebhooks = true }), pipeline, simulator)
         #expect(try statusChecks(job: lost, pipeline) >= 1, "reconciliation found the result")
 
-        faults = SimulatorFaults()
-        faults.webhookDelayMilliseconds = 2000
-        _ = try await run(Scenario(name: "late webhook", model: "kling-v3.0", duration: 5, faults: faults), pipeline, simulator)
+        _ = try await run(Scenario(name: "late webhook", model: "kling-v3.0", duration: 5,
+                                   faults: .with { $0.webhookDelayMilliseconds = 2000 }), pipeline, simulator)
 
-        faults = SimulatorFaults()
-        faults.outOfOrderWebhooks = true
-        let reordered = try await run(Scenario(name: "out of order", model: "wan2.1-i2v-720p", duration: 5, faults: faults), pipeline, simulator)
-        let sentAfterStale = simulator.stats.webhooksSent["replicate", default: 0]
-        try await eventually("the stale webhook", timeout: .seconds(10)) {
-            simulator.stats.webhooksSent["replicate", default: 0] >= sentAfterStale ? true : nil
+        let sentBeforeReorder = simulator.stats.webhooksSent["replicate", default: 0]
+        let reordered = try await run(Scenario(name: "out of order", model: "wan2.1-i2v-720p", duration: 5,
+                                               faults: .with { $0.outOfOrderWebhooks = true }), pipeline, simulator)
+        try await eventually("the terminal and the stale webhook", timeout: .seconds(10)) {
+            simulator.stats.webhooksSent["replicate", default: 0] >= sentBeforeReorder + 2 ? true : nil
         }
         #expect(try await pipeline.finishedJob(reordered)["status"] as? String == "completed", "a terminal state never goes back")
 
-        faults = SimulatorFaults()
-        faults.badSignatures = true
-        let forged = try await run(Scenario(name: "bad signatures", model: "wan2.1-i2v-720p", duration: 5, faults: faults), pipeline, simulator)
+        let forged = try await run(Scenario(name: "bad signatures", model: "wan2.1-i2v-720p", duration: 5,
+                                            faults: .with { $0.badSignatures = true }), pipeline, simulator)
         #expect(try statusChecks(job: forged, pipeline) >= 1, "badly signed webhooks were refused; reconciliation ended the job")
 
-        faults = SimulatorFaults()
-        faults.rateLimitedCreates = 2
-        _ = try await run(Scenario(name: "429 on create", model: "wan2.1-i2v-720p", duration: 5, faults: faults), pipeline, simulator)
-        faults = SimulatorFaults()
-        faults.failedCreates = 2
-        _ = try await run(Scenario(name: "503 on create", model: "runway-gen4-turbo", duration: 5, faults: faults), pipeline, simulator)
+        _ = try await run(Scenario(name: "429 on create", model: "wan2.1-i2v-720p", duration: 5,
+                                   faults: .with { $0.rateLimitedCreates = 2 }), pipeline, simulator)
+        _ = try await run(Scenario(name: "503 on create", model: "runway-gen4-turbo", duration: 5,
+                                   faults: .with { $0.failedCreates = 2 }), pipeline, simulator)
 
-        faults = SimulatorFaults()
-        faults.succeedWithoutOutput = true
-        _ = try await run(Scenario(name: "succeeded with no output", model: "wan2.1-i2v-720p", duration: 5, faults: faults,
+        _ = try await run(Scenario(name: "succeeded with no output", model: "wan2.1-i2v-720p", duration: 5,
+                                   faults: .with { $0.succeedWithoutOutput = true },
                                    status: "failed", errorCode: "OUTPUT_UNAVAILABLE"), pipeline, simulator)
-        faults = SimulatorFaults()
-        faults.outputLifetimeMilliseconds = 0
-        _ = try await run(Scenario(name: "expired output", model: "luma-ray3", duration: 5, faults: faults,
+        _ = try await run(Scenario(name: "expired output", model: "luma-ray3", duration: 5,
+                                   faults: .with { $0.outputLifetimeMilliseconds = 0 },
                                    status: "failed", errorCode: "OUTPUT_UNAVAILABLE"), pipeline, simulator)
-        faults = SimulatorFaults()
-        faults.moderate = true
-        _ = try await run(Scenario(name: "moderation", model: "veo3-fast", duration: 8, faults: faults,
+        _ = try await run(Scenario(name: "moderation", model: "veo3-fast", duration: 8, faults: .with { $0.moderate = true },
                                    status: "failed", errorCode: "CONTENT_REJECTED"), pipeline, simulator)
-        faults = SimulatorFaults()
-        faults.neverFinish = true
-        _ = try await run(Scenario(name: "never finishes", model: "kling-v3.0", duration: 5, faults: faults,
+        _ = try await run(Scenario(name: "never finishes", model: "kling-v3.0", duration: 5, faults: .with { $0.neverFinish = true },
                                    status: "failed", errorCode: "GENERATION_TIMEOUT"), pipeline, simulator)
         // Last: a refused credential opens the provider's circuit breaker.
-        faults = SimulatorFaults()
-        faults.rejectCredentials = true
-        _ = try await run(Scenario(name: "credentials refused", model: "luma-ray3", duration: 5, faults: faults,
+        _ = try await run(Scenario(name: "credentials refused", model: "luma-ray3", duration: 5,
+                                   faults: .with { $0.rejectCredentials = true },
                                    status: "failed", errorCode: "PROVIDER_AUTH_FAILED"), pipeline, simulator)
     }
 

@@ -40,9 +40,7 @@ struct CallbackTokenTests {
 
     @Test("a wrong, another job's, or truncated token is refused; an unknown provider is not found; nothing changes")
     func badTokens() async throws {
-        var faults = SimulatorFaults()
-        faults.neverFinish = true
-        try await withKlingTask(faults: faults) { harness, base, simulator, task in
+        try await withKlingTask(faults: .with { $0.neverFinish = true }) { harness, base, simulator, task in
             let job = WebhookHarness.klingJob
             let body = Self.klingBody(task: task, status: "succeed")
             let token = harness.callbacks.token(jobID: job)
@@ -63,9 +61,7 @@ struct CallbackTokenTests {
 
     @Test("a forged 'succeed' with the right token is checked with one GET, and the task's word wins")
     func forgedSuccessNotConfirmed() async throws {
-        var faults = SimulatorFaults()
-        faults.neverFinish = true
-        try await withKlingTask(faults: faults) { harness, base, simulator, task in
+        try await withKlingTask(faults: .with { $0.neverFinish = true }) { harness, base, simulator, task in
             let job = WebhookHarness.klingJob
             let token = harness.callbacks.token(jobID: job)
             let answer = try await post(base, "/webhooks/kling/\(job)/\(token)", Self.klingBody(task: task, status: "succeed"))

@@ -28,12 +28,17 @@ struct S3StorageTests {
         return try #require(FileDigest.sha256(path: file.path)).hexEncoded
     }
 
-    func withMoto(_ body: (MotoServer, TemporaryDirectory) async throws -> Void) async throws {
+    /// Runs `body` with a client of a fresh `videos` bucket on a moto server of its own; with
+    /// `smallParts`, anything over 5 MiB goes up in 5 MiB parts.
+    func withBucket(smallParts: Bool = false, _ body: (S3Client, TemporaryDirectory) async throws -> Void) async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let moto = try await MotoServer.start()
         do {
-            try await body(moto, directory)
+            let client = S3Client(settings: smallParts ? moto.settings(bucket: "videos", multipartThreshold: 5 << 20, partSize: 5 << 20)
+                                                       : moto.settings(bucket: "videos"))
+            try await client.createBucket()
+            try await body(client, directory)
             await moto.stop()
         } catch {
             await moto.stop()
@@ -43,9 +48,7 @@ struct S3StorageTests {
 
     @Test("a small video goes up in one PUT with its checksum, and a presigned URL fetches the same bytes")
     func singlePut() async throws {
-        try await withMoto { moto, directory in
-            let client = S3Client(settings: moto.settings(bucket: "videos"))
-            try await client.createBucket()
+        try await withBucket { client, directory in
             let file = try Self.makeFile(bytes: 300_000, in: directory)
             let key = "acme/generation-videos/job 1$.mp4"
             let outcome = try await S3Uploader(client: client).upload(file: file.path, key: key, contentType: "video/mp4",
@@ -61,9 +64,7 @@ struct S3StorageTests {
 
     @Test("a large video goes up in parts and arrives whole")
     func multipart() async throws {
-        try await withMoto { moto, directory in
-            let client = S3Client(settings: moto.settings(bucket: "videos", multipartThreshold: 5 << 20, partSize: 5 << 20))
-            try await client.createBucket()
+        try await withBucket(smallParts: true) { client, directory in
             let size = 12 << 20
             let file = try Self.makeFile(bytes: size, in: directory)
             let outcome = try await S3Uploader(client: client).upload(file: file.path, key: "generation-videos/big.mp4",
@@ -76,9 +77,7 @@ struct S3StorageTests {
 
     @Test("a part whose connection breaks half-way is sent again on its own")
     func partRetried() async throws {
-        try await withMoto { moto, directory in
-            let client = S3Client(settings: moto.settings(bucket: "videos", multipartThreshold: 5 << 20, partSize: 5 << 20))
-            try await client.createBucket()
+        try await withBucket(smallParts: true) { client, directory in
             let size = 11 << 20
             let file = try Self.makeFile(bytes: size, in: directory)
             let uploader = S3Uploader(client: client, partFaults: [2: 1])
@@ -91,9 +90,7 @@ struct S3StorageTests {
 
     @Test("a part that keeps failing aborts the upload and leaves no parts behind")
     func abortLeavesNothing() async throws {
-        try await withMoto { moto, directory in
-            let client = S3Client(settings: moto.settings(bucket: "videos", multipartThreshold: 5 << 20, partSize: 5 << 20))
-            try await client.createBucket()
+        try await withBucket(smallParts: true) { client, directory in
             let size = 16 << 20
             let file = try Self.makeFile(bytes: size, in: directory)
             let uploader = S3Uploader(client: client, partFaults: [3: 99])
@@ -108,9 +105,7 @@ struct S3StorageTests {
 
     @Test("the same bytes at the same key are not uploaded twice; other bytes replace them")
     func noSecondUpload() async throws {
-        try await withMoto { moto, directory in
-            let client = S3Client(settings: moto.settings(bucket: "videos"))
-            try await client.createBucket()
+        try await withBucket { client, directory in
             let file = try Self.makeFile(bytes: 50_000, in: directory)
             let uploader = S3Uploader(client: client)
             let key = "generation-videos/once.mp4"
@@ -123,9 +118,7 @@ struct S3StorageTests {
 
     @Test("an object that is not the bytes and digest expected fails the upload's check")
     func digestMismatchCaught() async throws {
-        try await withMoto { moto, directory in
-            let client = S3Client(settings: moto.settings(bucket: "videos"))
-            try await client.createBucket()
+        try await withBucket { client, directory in
             let file = try Self.makeFile(bytes: 1_000, in: directory)
             let other = try Self.makeFile(bytes: 1_001, in: directory)
             // Told the file is another one (its size and digest): the HEAD check after the upload sees

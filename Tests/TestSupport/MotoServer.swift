@@ -53,7 +53,7 @@ public final class MotoServer: @unchecked Sendable {
     }
 
     private init() throws {
-        let port = try Self.freePort()
+        let port = try FreePort.pick()
         endpoint = URL(string: "http://127.0.0.1:\(port)")!
         process = Process()
         process.executableURL = URL(fileURLWithPath: try PythonTools.path("moto_server"))
@@ -80,21 +80,5 @@ public final class MotoServer: @unchecked Sendable {
     public func settings(bucket: String, multipartThreshold: Int64 = 16 << 20, partSize: Int64 = 8 << 20) -> S3Settings {
         S3Settings(endpoint: endpoint, bucket: bucket, credentials: AWSCredentials(accessKeyID: "test", secretAccessKey: "test-secret"),
                    multipartThreshold: multipartThreshold, partSize: partSize)
-    }
-
-    /// A loopback port nothing listens on now (the kernel's pick for a socket bound to port 0).
-    private static func freePort() throws -> Int {
-        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(descriptor) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = 0
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) { pointer in
-            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, length) == 0 && getsockname(descriptor, $0, &length) == 0 }
-        }
-        guard bound else { throw PythonTools.Missing(description: "no free loopback port") }
-        return Int(UInt16(bigEndian: address.sin_port))
     }
 }

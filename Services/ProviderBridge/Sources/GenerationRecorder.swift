@@ -63,7 +63,7 @@ struct GenerationRecorder: Sendable {
             // The receipt first: a webhook-id seen before inserts nothing, and nothing else happens.
             guard try Self.insertReceipt(receipt, in: db) else { return .duplicate }
             if let ending, let identity = try Self.submitted(predictionID: predictionID, provider: providerName, in: db) {
-                try Self.endSubmitted(identity, ending, now: Date(), in: db)
+                try PredictionRecord.finishSubmitted(identity, ending, now: Date(), in: db)
                 return .finished
             }
             guard let match = try locate(db) else { return .unknown }
@@ -86,29 +86,6 @@ struct GenerationRecorder: Sendable {
         try db.cachedStatement(sql: "INSERT OR IGNORE INTO webhook_receipts (webhook_id, provider, prediction_id, received_at) VALUES (?, ?, ?, ?)")
             .execute(arguments: [receipt.webhookID, receipt.provider, receipt.predictionID, receipt.receivedAt])
         return db.changesCount == 1
-    }
-
-    /// Ends a submitted job (found in this transaction) and queues its events.
-    private static func endSubmitted(_ identity: PredictionIdentity, _ ending: GenerationResult, now: Date, in db: Database) throws {
-        let status: PredictionRecord.Status
-        var outputURL: String?
-        var errorCode: String?
-        var errorMessage: String?
-        switch ending {
-        case .generated(let url, _):
-            status = .succeeded
-            outputURL = url
-        case .failed(let error, _):
-            status = .failed
-            errorCode = error.code.rawValue
-            errorMessage = error.message
-        }
-        try db.cachedStatement(sql: """
-            UPDATE predictions SET status = ?, output_url = ?, error_code = ?, error_message = ?, provider_status = NULL,
-                                   next_check_at = NULL, updated_at = ?
-            WHERE job_id = ? AND status = 'submitted'
-            """).execute(arguments: [status.rawValue, outputURL, errorCode, errorMessage, now, identity.jobID])
-        for event in try identity.endingEvents(ending) { try Outbox.enqueue(event, in: db) }
     }
 
     /// The generation's end a provider's answer means, when it means one (outputs needing a download aside).

@@ -6,6 +6,14 @@ import Shared
 enum GenerationResult: Sendable, Equatable {
     case generated(outputURL: String, posterURL: String?)
     case failed(RoomReelError, stage: String)
+
+    /// What the prediction's row holds once this result ends it.
+    var terminalColumns: (status: PredictionRecord.Status, outputURL: String?, errorCode: String?, errorMessage: String?) {
+        switch self {
+        case .generated(let outputURL, _): (.succeeded, outputURL, nil, nil)
+        case .failed(let error, _): (.failed, nil, error.code.rawValue, error.message)
+        }
+    }
 }
 
 /// The prediction's moves between states, each with the events it announces, written in the caller's
@@ -36,21 +44,29 @@ extension PredictionRecord {
     mutating func finish(_ result: GenerationResult, now: Date, in db: Database) throws -> Bool {
         guard !status.isTerminal else { return false }
         let events = try endingEvents(result)
+        let columns = result.terminalColumns
         updatedAt = now
         nextCheckAt = nil
         providerStatus = nil
-        switch result {
-        case .generated(let outputURL, _):
-            status = .succeeded
-            self.outputURL = outputURL
-        case .failed(let error, _):
-            status = .failed
-            errorCode = error.code.rawValue
-            errorMessage = error.message
-        }
+        status = columns.status
+        outputURL = columns.outputURL ?? outputURL
+        errorCode = columns.errorCode ?? errorCode
+        errorMessage = columns.errorMessage ?? errorMessage
         try update(db)
         for event in events { try Outbox.enqueue(event, in: db) }
         return true
+    }
+
+    /// `finish` for the webhook path's common case, a job read as `submitted` in this transaction:
+    /// the same columns and events, with one cached statement instead of a record round trip.
+    static func finishSubmitted(_ identity: PredictionIdentity, _ result: GenerationResult, now: Date, in db: Database) throws {
+        let columns = result.terminalColumns
+        try db.cachedStatement(sql: """
+            UPDATE predictions SET status = ?, output_url = ?, error_code = ?, error_message = ?, provider_status = NULL,
+                                   next_check_at = NULL, updated_at = ?
+            WHERE job_id = ? AND status = 'submitted'
+            """).execute(arguments: [columns.status.rawValue, columns.outputURL, columns.errorCode, columns.errorMessage, now, identity.jobID])
+        for event in try identity.endingEvents(result) { try Outbox.enqueue(event, in: db) }
     }
 
     /// The events that announce `result`, encoded.

@@ -44,11 +44,16 @@ struct SimulatedTask: Sendable {
         case (.runway, .running): "RUNNING"
         case (.runway, .succeeded): "SUCCEEDED"
         case (.runway, .failed): "FAILED"
-        case (.veo, _): state == .queued || state == .running ? "running" : "done"
+        case (.veo, _): isFinished ? "done" : "running"
         }
     }
 
-    var isFinished: Bool { state == .succeeded || { if case .failed = state { true } else { false } }() }
+    var isFinished: Bool {
+        switch state {
+        case .queued, .running: false
+        case .succeeded, .failed: true
+        }
+    }
 }
 
 /// What the simulator has been asked, for tests and `GET /_sim/stats`.

@@ -28,6 +28,13 @@ public struct SimulatorFaults: Codable, Sendable, Equatable {
 
     public init() {}
 
+    /// Well-behaved but for what `change` sets: `.with { $0.loseWebhooks = true }`.
+    public static func with(_ change: (inout SimulatorFaults) -> Void) -> SimulatorFaults {
+        var faults = SimulatorFaults()
+        change(&faults)
+        return faults
+    }
+
     enum CodingKeys: String, CodingKey {
         case duplicateWebhooks = "duplicate_webhooks"
         case loseWebhooks = "lose_webhooks"

@@ -11,44 +11,28 @@ struct SimulatorRoutes: Sendable {
         let router = Router(context: BasicRequestContext.self)
         // Replicate
         router.post("/v1/models/:owner/:name/predictions") { request, _ in try await replicateCreate(request) }
-        router.get("/v1/predictions/:id") { request, context in
-            try authorized(request, .replicate) ?? status(context.parameters.get("id") ?? "", .replicate)
-        }
-        router.post("/v1/predictions/:id/cancel") { request, context in
-            try authorized(request, .replicate) ?? cancel(context.parameters.get("id") ?? "", .replicate)
-        }
+        taskRoute(router, .get, "/v1/predictions/:id", .replicate, status)
+        taskRoute(router, .post, "/v1/predictions/:id/cancel", .replicate, cancel)
         router.get("/v1/webhooks/default/secret") { request, _ in
             try authorized(request, .replicate) ?? json(["key": simulator.configuration.webhookSecret])
         }
         // Kling
         router.post("/v1/videos/:kind") { request, context in try await klingCreate(request, kind: context.parameters.get("kind") ?? "") }
-        router.get("/v1/videos/:kind/:id") { request, context in
-            try authorized(request, .kling) ?? status(context.parameters.get("id") ?? "", .kling)
-        }
+        taskRoute(router, .get, "/v1/videos/:kind/:id", .kling, status)
         // Veo (Gemini API)
         router.post("/v1beta/models/:model") { request, context in try await veoCreate(request, action: context.parameters.get("model") ?? "") }
-        router.get("/v1beta/models/:model/operations/:id") { request, context in
-            try authorized(request, .veo) ?? status(context.parameters.get("id") ?? "", .veo)
-        }
+        taskRoute(router, .get, "/v1beta/models/:model/operations/:id", .veo, status)
         router.get("/v1beta/files/:id") { request, context in
             try authorized(request, .veo) ?? output(String((context.parameters.get("id") ?? "").split(separator: ":").first ?? ""))
         }
         // Luma
         router.post("/dream-machine/v1/generations") { request, _ in try await lumaCreate(request) }
-        router.get("/dream-machine/v1/generations/:id") { request, context in
-            try authorized(request, .luma) ?? status(context.parameters.get("id") ?? "", .luma)
-        }
-        router.delete("/dream-machine/v1/generations/:id") { request, context in
-            try authorized(request, .luma) ?? cancel(context.parameters.get("id") ?? "", .luma)
-        }
+        taskRoute(router, .get, "/dream-machine/v1/generations/:id", .luma, status)
+        taskRoute(router, .delete, "/dream-machine/v1/generations/:id", .luma, cancel)
         // Runway
         router.post("/v1/image_to_video") { request, _ in try await runwayCreate(request) }
-        router.get("/v1/tasks/:id") { request, context in
-            try authorized(request, .runway) ?? status(context.parameters.get("id") ?? "", .runway)
-        }
-        router.delete("/v1/tasks/:id") { request, context in
-            try authorized(request, .runway) ?? cancel(context.parameters.get("id") ?? "", .runway)
-        }
+        taskRoute(router, .get, "/v1/tasks/:id", .runway, status)
+        taskRoute(router, .delete, "/v1/tasks/:id", .runway, cancel)
         // Outputs and control
         router.get("/files/:name") { _, context in
             output(String((context.parameters.get("name") ?? "").split(separator: ".").first ?? ""))
@@ -63,6 +47,14 @@ struct SimulatorRoutes: Sendable {
                      body: .init(byteBuffer: ByteBuffer(bytes: (try? JSONEncoder().encode(simulator.stats)) ?? Data())))
         }
         return router
+    }
+
+    /// A route about the task named by `:id`: the API's credentials check, then `answer`.
+    private func taskRoute(_ router: Router<BasicRequestContext>, _ method: HTTPRequest.Method, _ path: String, _ api: SimulatedAPI,
+                           _ answer: @escaping @Sendable (String, SimulatedAPI) -> Response) {
+        router.on(RouterPath(path), method: method) { request, context in
+            try authorized(request, api) ?? answer(context.parameters.get("id") ?? "", api)
+        }
     }
 
     // MARK: creates

@@ -79,6 +79,26 @@ final class CurlTransfer: @unchecked Sendable {
         return try result.get()
     }
 
+    /// Runs `request` with its body streamed into `file` (created or truncated) and synced; the file
+    /// is removed when the transfer fails or the answer is not a 2xx.
+    static func download(_ request: CurlRequest, to file: URL) async throws(OutboundFetchError) -> CurlAnswer {
+        guard FileManager.default.createFile(atPath: file.path, contents: nil), let handle = try? FileHandle(forWritingTo: file) else {
+            throw .transport("cannot write \(file.path)")
+        }
+        let answer: CurlAnswer
+        do {
+            answer = try await perform(request, sink: .file(handle))
+        } catch {
+            try? handle.close()
+            try? FileManager.default.removeItem(at: file)
+            throw error
+        }
+        try? handle.synchronize()
+        try? handle.close()
+        if !(200..<300).contains(answer.status) { try? FileManager.default.removeItem(at: file) }
+        return answer
+    }
+
     private init(request: CurlRequest, sink: Sink) {
         _ = Self.globalInit
         self.request = request

@@ -70,19 +70,8 @@ public struct OutboundFetcher: Sendable {
     /// Streams the body of `url` into `file` (created or truncated), hashing it on the way (no second
     /// read for the digest); on failure the file is removed.
     public func download(_ url: URL, to file: URL) async throws(OutboundFetchError) -> FetchedResource {
-        guard FileManager.default.createFile(atPath: file.path, contents: nil), let handle = try? FileHandle(forWritingTo: file) else {
-            throw .transport("cannot write \(file.path)")
-        }
-        do {
-            let fetched = try await perform(request(url), sink: .file(handle))
-            try? handle.synchronize()
-            try? handle.close()
-            return fetched
-        } catch {
-            try? handle.close()
-            try? FileManager.default.removeItem(at: file)
-            throw error
-        }
+        try Self.checkScheme(url)
+        return try Self.resource(try await CurlTransfer.download(request(url), to: file))
     }
 
     /// The body of `url` in memory (for small things: a photo, within `maximumBytes`).
@@ -112,10 +101,18 @@ public struct OutboundFetcher: Sendable {
     }
 
     private func perform(_ request: CurlRequest, sink: CurlTransfer.Sink) async throws(OutboundFetchError) -> FetchedResource {
-        guard let scheme = request.url.scheme?.lowercased(), scheme == "http" || scheme == "https" else {
-            throw .unsupportedScheme(request.url.absoluteString)
+        try Self.checkScheme(request.url)
+        return try Self.resource(try await CurlTransfer.perform(request, sink: sink))
+    }
+
+    private static func checkScheme(_ url: URL) throws(OutboundFetchError) {
+        guard let scheme = url.scheme?.lowercased(), scheme == "http" || scheme == "https" else {
+            throw .unsupportedScheme(url.absoluteString)
         }
-        let answer = try await CurlTransfer.perform(request, sink: sink)
+    }
+
+    /// A 2xx answer as the caller sees it; anything else is an `httpStatus` failure.
+    private static func resource(_ answer: CurlAnswer) throws(OutboundFetchError) -> FetchedResource {
         guard (200..<300).contains(answer.status) else { throw .httpStatus(answer.status) }
         return FetchedResource(status: answer.status, bytes: answer.bodyBytes, contentType: answer.contentType, finalURL: answer.finalURL,
                                sha256: answer.bodySHA256)

@@ -45,11 +45,20 @@ public struct ServiceHTTPClient: Sendable {
     /// Sends one request. Throws only when no answer came (connection refused, timed out, too large).
     public func send(_ method: String, _ url: URL, headers: [(name: String, value: String)] = [],
                      body: [UInt8]? = nil) async throws(OutboundFetchError) -> HTTPAnswer {
+        try await send(method, url, headers: headers, content: body.map { .bytes($0) } ?? .none)
+    }
+
+    /// Sends one request whose body may be a range of a file, read as it is sent (object-storage
+    /// uploads). `breakUploadAfter` drops the connection after that many body bytes: how tests make an
+    /// upload fail half-way against a real server.
+    func send(_ method: String, _ url: URL, headers: [(name: String, value: String)], content: HTTPRequestBody,
+              breakUploadAfter: Int64? = nil) async throws(OutboundFetchError) -> HTTPAnswer {
         var request = CurlRequest(url: url, maximumBytes: maximumAnswerBytes, timeout: timeout, connectTimeout: connectTimeout)
         request.method = method
         request.headers = headers.map { "\($0.name): \($0.value)" }
         request.followRedirects = false
-        if let body { request.body = .bytes(body) }
+        request.body = content
+        request.breakUploadAfter = breakUploadAfter
         let buffer = CurlTransfer.Buffer()
         let answer = try await CurlTransfer.perform(request, sink: .memory(buffer))
         return HTTPAnswer(status: answer.status, headers: answer.headers, body: buffer.data)
@@ -65,21 +74,8 @@ public struct ServiceHTTPClient: Sendable {
     /// storage links) and returns the status; on a non-2xx answer the file is removed.
     public func download(_ url: URL, headers: [(name: String, value: String)] = [], to file: URL,
                          maximumBytes: Int64 = 2 << 30) async throws(OutboundFetchError) -> Int {
-        guard FileManager.default.createFile(atPath: file.path, contents: nil), let handle = try? FileHandle(forWritingTo: file) else {
-            throw .transport("cannot write \(file.path)")
-        }
         var request = CurlRequest(url: url, maximumBytes: maximumBytes, timeout: .seconds(600), connectTimeout: connectTimeout)
         request.headers = headers.map { "\($0.name): \($0.value)" }
-        do {
-            let answer = try await CurlTransfer.perform(request, sink: .file(handle))
-            try? handle.synchronize()
-            try? handle.close()
-            if !(200..<300).contains(answer.status) { try? FileManager.default.removeItem(at: file) }
-            return answer.status
-        } catch {
-            try? handle.close()
-            try? FileManager.default.removeItem(at: file)
-            throw error
-        }
+        return try await CurlTransfer.download(request, to: file).status
     }
 }

@@ -50,12 +50,12 @@ public struct S3UploadedPart: Sendable, Equatable {
 public struct S3Client: Sendable {
     public let settings: S3Settings
     private let signer: AWSSignatureV4
-    private let timeout: Duration
+    private let http: ServiceHTTPClient
 
     public init(settings: S3Settings, timeout: Duration = .seconds(300)) {
         self.settings = settings
         signer = AWSSignatureV4(credentials: settings.credentials, region: settings.region)
-        self.timeout = timeout
+        http = ServiceHTTPClient(timeout: timeout, connectTimeout: .seconds(10), maximumAnswerBytes: 4 << 20)
     }
 
     // MARK: Buckets and objects
@@ -202,20 +202,14 @@ public struct S3Client: Sendable {
         guard let url = URL(string: "\(location.scheme)://\(location.host)\(AWSSignatureV4.encodePath(location.path))\(queryText)") else {
             throw .transport(.transport("cannot form a URL for key \(key ?? "")"))
         }
-        var request = CurlRequest(url: url, maximumBytes: 4 << 20, timeout: timeout, connectTimeout: .seconds(10))
-        request.method = method
-        request.headers = (signed + [("authorization", authorization)]).map { "\($0.0): \($0.1)" }
-        request.body = body
-        request.followRedirects = false
-        request.breakUploadAfter = breakAfter
-        let buffer = CurlTransfer.Buffer()
-        let answer: CurlAnswer
+        let answer: HTTPAnswer
         do {
-            answer = try await CurlTransfer.perform(request, sink: .memory(buffer))
+            answer = try await http.send(method, url, headers: (signed + [("authorization", authorization)]).map { (name: $0.0, value: $0.1) },
+                                         content: body, breakUploadAfter: breakAfter)
         } catch {
             throw .transport(error)
         }
-        let text = String(decoding: buffer.data, as: UTF8.self)
+        let text = String(decoding: answer.body, as: UTF8.self)
         guard (200..<300).contains(answer.status) else {
             let code = S3XML.values("Code", in: text).first ?? (answer.status == 404 ? "NotFound" : "HTTP\(answer.status)")
             throw .service(status: answer.status, code: code, message: S3XML.values("Message", in: text).first ?? "")
