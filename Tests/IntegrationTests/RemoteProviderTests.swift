@@ -63,7 +63,7 @@ struct RemoteProviderTests {
         let sentBefore = simulator.stats.webhooksSent["replicate", default: 0]
         _ = try await run(Scenario(name: "duplicate webhooks", model: "wan2.1-i2v-720p", duration: 5,
                                    faults: .with { $0.duplicateWebhooks = true }), pipeline, simulator)
-        try await eventually("both deliveries", timeout: .seconds(10)) {
+        try await eventually("both deliveries", timeout: .seconds(60)) {
             simulator.stats.webhooksSent["replicate", default: 0] >= sentBefore + 2 ? true : nil
         }
 
@@ -77,7 +77,7 @@ struct RemoteProviderTests {
         let sentBeforeReorder = simulator.stats.webhooksSent["replicate", default: 0]
         let reordered = try await run(Scenario(name: "out of order", model: "wan2.1-i2v-720p", duration: 5,
                                                faults: .with { $0.outOfOrderWebhooks = true }), pipeline, simulator)
-        try await eventually("the terminal and the stale webhook", timeout: .seconds(10)) {
+        try await eventually("the terminal and the stale webhook", timeout: .seconds(60)) {
             simulator.stats.webhooksSent["replicate", default: 0] >= sentBeforeReorder + 2 ? true : nil
         }
         #expect(try await pipeline.finishedJob(reordered)["status"] as? String == "completed", "a terminal state never goes back")

@@ -130,12 +130,15 @@ struct OutboundFetcherTests {
             let directory = try TemporaryDirectory()
             defer { directory.remove() }
             let file = directory.url.appendingPathComponent("big.bin")
-            let small = OutboundFetcher(policy: Self.loopbackAllowed, maximumBytes: 100_000, timeout: .seconds(2))
+            // Generous time for the answers that come at once (the suite shares two cores with renders);
+            // a short limit only where running out of time is the point.
+            let small = OutboundFetcher(policy: Self.loopbackAllowed, maximumBytes: 100_000, timeout: .seconds(30))
+            let impatient = OutboundFetcher(policy: Self.loopbackAllowed, maximumBytes: 100_000, timeout: .seconds(2))
             await #expect(throws: OutboundFetchError.tooLarge(limit: 100_000)) {
                 _ = try await small.download(URL(string: "http://127.0.0.1:\(port)/big")!, to: file)
             }
             #expect(!FileManager.default.fileExists(atPath: file.path))
-            await #expect(throws: OutboundFetchError.timedOut) { _ = try await small.fetch(URL(string: "http://127.0.0.1:\(port)/slow")!) }
+            await #expect(throws: OutboundFetchError.timedOut) { _ = try await impatient.fetch(URL(string: "http://127.0.0.1:\(port)/slow")!) }
             await #expect(throws: OutboundFetchError.httpStatus(404)) { _ = try await small.fetch(URL(string: "http://127.0.0.1:\(port)/missing")!) }
             await #expect(throws: OutboundFetchError.unsupportedScheme("ftp://127.0.0.1/x")) { _ = try await small.fetch(URL(string: "ftp://127.0.0.1/x")!) }
         }
