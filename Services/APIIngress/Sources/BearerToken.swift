@@ -1,9 +1,20 @@
 import Hummingbird
 
 extension Request {
-    /// The token of an `Authorization: Bearer <token>` header, trimmed; nil without one.
+    /// The token of an `Authorization: Bearer <token>` header (the scheme in any case), without the
+    /// spaces or tabs around it; nil without one. Read on every API request, so byte by byte rather
+    /// than through Foundation's string trimming.
     var bearerToken: String? {
-        guard let header = headers[.authorization], header.lowercased().hasPrefix("bearer ") else { return nil }
-        return String(header.dropFirst("bearer ".count)).trimmingCharacters(in: .whitespaces)
+        guard let header = headers[.authorization] else { return nil }
+        let bytes = Array(header.utf8)
+        let scheme = Array("bearer ".utf8)
+        guard bytes.count > scheme.count,
+              zip(bytes, scheme).allSatisfy({ byte, expected in byte == expected || (expected != UInt8(ascii: " ") && byte | 0x20 == expected) })
+        else { return nil }
+        let isBlank = { (byte: UInt8) in byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") }
+        guard let start = bytes[scheme.count...].firstIndex(where: { !isBlank($0) }),
+              let end = bytes.lastIndex(where: { !isBlank($0) })
+        else { return "" }
+        return String(decoding: bytes[start...end], as: UTF8.self)
     }
 }

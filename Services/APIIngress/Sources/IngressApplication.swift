@@ -105,11 +105,13 @@ func buildRouter(config: IngressConfiguration, database: ServiceDatabase, health
     let api = router.group("v1").add(middleware: APIKeyAuthenticator(database: database, jwt: config.jwtSecret.map { HS256JWT(secret: Data($0.utf8)) }))
     ModelRoutes(routing: config.routing, health: health).register(on: api)
     let policy = OutboundAddressPolicy(allowed: config.fetchAllowed)
+    let recentJobs = RecentJobs()
+    database.pool.add(transactionObserver: recentJobs, extent: .databaseLifetime)
     VideoRoutes(database: database, completions: completions, commits: commits, verifiedPhotos: VerifiedPhotos(), webhookPolicy: policy, storage: storage, routing: config.routing, health: health,
                 imageCheck: InputImageCheck(ffmpegPath: config.ffmpegPath),
                 imageFetcher: OutboundFetcher(policy: policy, maximumBytes: Int64(InputImageCheck.maximumBytes), timeout: .seconds(20)),
                 maxUploadBytes: config.maxUploadBytes, publicBaseURL: publicBaseURL,
-                videoLinks: VideoLinks(storage: config.common.storage)).register(on: api)
+                videoLinks: VideoLinks(storage: config.common.storage), recentJobs: recentJobs).register(on: api)
     WorkspaceRoutes(database: database).register(on: api)
     return router
 }

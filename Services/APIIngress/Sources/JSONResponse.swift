@@ -12,6 +12,10 @@ enum JSONResponse {
         Response(status: status, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }
 
+    static func make(bytes: [UInt8], status: HTTPResponse.Status) -> Response {
+        Response(status: status, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
+    }
+
     /// The events' encoder: sorted keys, unescaped slashes, times as ISO 8601 with milliseconds written
     /// by calendar arithmetic (Foundation's ISO 8601 formatter cost more than the rest of a read).
     static func encode(_ value: some Encodable) throws -> Data {

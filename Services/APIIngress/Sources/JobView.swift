@@ -48,6 +48,43 @@ struct JobView: Encodable {
         case updatedAt = "updated_at"
     }
 
+    /// The same bytes `JSONResponse.encode(self)` writes (sorted keys, nil fields left out), written
+    /// member by member: this is the body of every status poll, where the generic encoder cost as
+    /// much as the rest of the request.
+    var json: [UInt8] {
+        var object = JSONObjectWriter(capacity: 512)
+        object.string("aspect_ratio", aspectRatio)
+        object.string("created_at", EventCoding.format(createdAt))
+        object.integer("credits", credits)
+        if let creditsDebited { object.integer("credits_debited", creditsDebited) }
+        object.number("duration_seconds", durationSeconds)
+        if let error {
+            var failure = JSONObjectWriter(capacity: 128 + error.message.utf8.count)
+            failure.string("code", error.code)
+            var details = JSONObjectWriter(capacity: 64)
+            for (key, value) in error.details.sorted(by: { $0.key < $1.key }) { details.integer(key, value) }
+            failure.raw("details", details.finish())
+            failure.string("message", error.message)
+            object.raw("error", failure.finish())
+        }
+        if let estimatedSeconds { object.integer("estimated_seconds", Int64(estimatedSeconds)) }
+        object.string("id", id)
+        var links = JSONObjectWriter(capacity: 96)
+        links.string("self", self.links.`self`)
+        object.raw("links", links.finish())
+        if let model { object.string("model", model) }
+        if let posterURL { object.string("poster_url", posterURL) }
+        if let provider { object.string("provider", provider) }
+        if let providerPredictionID { object.string("provider_prediction_id", providerPredictionID) }
+        object.string("stage", stage)
+        object.string("status", status)
+        object.string("updated_at", EventCoding.format(updatedAt))
+        if let videoBytes { object.integer("video_bytes", videoBytes) }
+        if let videoURL { object.string("video_url", videoURL) }
+        object.string("workspace_id", workspaceID)
+        return object.finish()
+    }
+
     init(_ job: JobRecord, publicBaseURL: String, videoLinks: VideoLinks, estimatedSeconds: Int? = nil) {
         id = job.id
         workspaceID = job.workspaceID

@@ -23,6 +23,8 @@ struct VideoRoutes {
     let maxUploadBytes: Int
     let publicBaseURL: @Sendable () -> String
     let videoLinks: VideoLinks
+    /// Jobs polled recently, kept true by watching the database's commits.
+    let recentJobs: RecentJobs
 
     static let maxPromptLength = 2000
     static let maxReelImages = 10
@@ -127,7 +129,7 @@ struct VideoRoutes {
         let event = EventEnvelope(source: "api-ingress", subject: jobID, workspaceID: workspaceID,
                                   data: VideoRequested(request: spec, inputImageKeys: imageKeys))
         let view = JobView(job, publicBaseURL: publicBaseURL(), videoLinks: videoLinks, estimatedSeconds: decision.model.typicalLatencySeconds)
-        let accepted = try JSONResponse.encode(view)
+        let accepted = Data(view.json)
         let creation = try await commits.write { db -> JobCreation in
             if let idempotencyKey {
                 // Checked again under the write lock: of two racing requests with one key, one creates.
@@ -278,11 +280,22 @@ struct VideoRoutes {
     @Sendable func show(_ request: Request, context: IngressRequestContext) async throws -> Response {
         let workspaceID = try context.requireWorkspace()
         let id = try context.parameters.require("id")
-        let job = try await database.pool.read { db in
-            try JobRecord.fetchOne(db.cachedStatement(sql: "SELECT * FROM jobs WHERE id = ? AND workspace_id = ?"), arguments: [id, workspaceID])
+        let job = try await recentJob(id: id)
+        guard let job, job.workspaceID == workspaceID else { throw APIError(.notFound, "video job '\(id)' not found") }
+        return JSONResponse.make(bytes: JobView(job, publicBaseURL: publicBaseURL(), videoLinks: videoLinks).json, status: .ok)
+    }
+
+    /// The job from the cache of recent polls, or read and remembered.
+    func recentJob(id: String) async throws -> JobRecord? {
+        if let job = recentJobs.job(id: id) { return job }
+        let generation = recentJobs.generation
+        let read = try await database.pool.read { db -> (job: JobRecord, rowID: Int64)? in
+            guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT rowid, * FROM jobs WHERE id = ?"), arguments: [id]) else { return nil }
+            return (try JobRecord(row: row), row["rowid"])
         }
-        guard let job else { throw APIError(.notFound, "video job '\(id)' not found") }
-        return try JSONResponse.make(JobView(job, publicBaseURL: publicBaseURL(), videoLinks: videoLinks), status: .ok)
+        guard let read else { return nil }
+        recentJobs.remember(read.job, rowID: read.rowID, readAt: generation)
+        return read.job
     }
 
     /// `GET /v1/videos?status=&cursor=&limit=`: the workspace's jobs, newest first, a page at a time.

@@ -76,6 +76,20 @@ public struct JSONObjectWriter {
         bytes.append(contentsOf: String(value).utf8)
     }
 
+    /// Writes `key` with a number as `JSONEncoder` writes a `Double`: the shortest form that reads
+    /// back the same, without a trailing `.0` (`3`, `2.5`). Non-finite values are not JSON; they are
+    /// written as `null`.
+    public mutating func number(_ key: String, _ value: Double) {
+        writeKey(key)
+        guard value.isFinite else {
+            bytes.append(contentsOf: "null".utf8)
+            return
+        }
+        var text = value.description
+        if text.hasSuffix(".0") { text.removeLast(2) }
+        bytes.append(contentsOf: text.utf8)
+    }
+
     /// Closes the object and returns its bytes.
     public consuming func finish() -> [UInt8] {
         bytes.append(UInt8(ascii: "}"))
