@@ -105,6 +105,11 @@ var targets: [Target] = [
         path: "Benchmarks/WebhookBenchmark"
     ),
     .executableTarget(
+        name: "photo-server",
+        dependencies: [.product(name: "Hummingbird", package: "hummingbird")],
+        path: "Benchmarks/PhotoServer"
+    ),
+    .executableTarget(
         name: "upload-benchmark",
         dependencies: ["Shared"],
         path: "Benchmarks/UploadBenchmark"
@@ -185,6 +190,7 @@ let package = Package(
         + [.executable(name: "roomreel", targets: ["roomreel"]), .executable(name: "provider-sim", targets: ["provider-sim"]), .executable(name: "router-benchmark", targets: ["router-benchmark"]),
            .executable(name: "ledger-benchmark", targets: ["ledger-benchmark"]),
            .executable(name: "upload-benchmark", targets: ["upload-benchmark"]),
+           .executable(name: "photo-server", targets: ["photo-server"]),
            .executable(name: "webhook-benchmark", targets: ["webhook-benchmark"])],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.0"),

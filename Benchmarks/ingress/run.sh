@@ -9,6 +9,7 @@ SECONDS_PER_RUN=${1:-20}
 CONNECTIONS=${2:-32}
 swift build -c release --product api-ingress >&2
 swift build -c release --product roomreel >&2
+swift build -c release --product photo-server >&2
 WORK=$(mktemp -d)
 PIDS=()
 cleanup() { for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$WORK"; }
@@ -16,7 +17,7 @@ trap cleanup EXIT
 
 .build/release/roomreel kafka-mock --brokers 1 > "$WORK/kafka.out" 2>"$WORK/kafka.err" & PIDS+=($!)
 until BROKERS=$(grep -m1 '^127.0.0.1:' "$WORK/kafka.out" 2>/dev/null); do sleep 0.2; done
-python3 Benchmarks/ingress/photo_server.py Samples/living-room.jpg > "$WORK/photo.out" & PIDS+=($!)
+.build/release/photo-server Samples/living-room.jpg > "$WORK/photo.out" 2>/dev/null & PIDS+=($!)
 until PHOTO_PORT=$(head -1 "$WORK/photo.out" 2>/dev/null) && [ -n "$PHOTO_PORT" ]; do sleep 0.2; done
 
 KEY="rr_bench_$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')"
@@ -45,7 +46,7 @@ field() { echo "$1" | awk -v k="$2" '$1 == k {print $2}'; }
   echo "# api-ingress benchmark — $(date -u +%Y-%m-%d)"
   echo
   echo "Machine: $(nproc) cores; release build; wrk $(wrk -v 2>&1 | head -1 | awk '{print $2}') with 2 threads and $CONNECTIONS connections, ${SECONDS_PER_RUN} s per run;"
-  echo "api-ingress, the librdkafka mock cluster (1 broker) and the photo server on the same machine. Command: \`bash Benchmarks/ingress/run.sh $SECONDS_PER_RUN $CONNECTIONS\`"
+  echo "api-ingress, the librdkafka mock cluster (1 broker) and the photo server (\`photo-server\`, Hummingbird) on the same machine. Command: \`bash Benchmarks/ingress/run.sh $SECONDS_PER_RUN $CONNECTIONS\`"
   echo
   echo "## POST /v1/videos (JSON, image_url to a loopback file server; fetch, header and decode checks, photo stored, job + outbox committed, synchronous=FULL)"
   echo

@@ -141,3 +141,33 @@ struct BearerTokenTests {
         #expect(Self.token(nil) == nil)
     }
 }
+
+@Suite("The accepted job's insert")
+struct JobInsertTests {
+    @Test("a job inserted by the hand-written statement reads back as the same job, and its row equals the record insert's")
+    func sameAsRecordInsert() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let database = try openIngressDatabase(path: directory.url.appendingPathComponent("ingress.sqlite").path)
+        for (index, (original, _)) in StatusReadTests.variedJobs.enumerated() {
+            var fast = original
+            fast.id = "fast-\(index)"
+            var generic = original
+            generic.id = "generic-\(index)"
+            try database.pool.write { db in
+                try fast.insertNew(db)
+                try generic.insert(db)
+            }
+            let (readFast, fastRow, genericRow) = try database.pool.read { db in
+                (try JobRecord.fetchOne(db, key: fast.id), try Row.fetchOne(db, sql: "SELECT * FROM jobs WHERE id = ?", arguments: [fast.id]),
+                 try Row.fetchOne(db, sql: "SELECT * FROM jobs WHERE id = ?", arguments: [generic.id]))
+            }
+            #expect(String(describing: readFast) == String(describing: Optional(fast)))
+            var fastColumns = try #require(fastRow).map { "\($0.0)=\($0.1)" }
+            var genericColumns = try #require(genericRow).map { "\($0.0)=\($0.1)" }
+            fastColumns.removeFirst()
+            genericColumns.removeFirst()
+            #expect(fastColumns == genericColumns)
+        }
+    }
+}

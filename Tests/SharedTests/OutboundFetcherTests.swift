@@ -105,6 +105,21 @@ struct OutboundFetcherTests {
         }
     }
 
+    @Test("a kept-alive connection is never lent across address rules: after the operator's client and an allow-listed fetch talked to loopback, a fetch under the default rules is still refused")
+    func reusedConnectionsKeepTheRules() async throws {
+        try await withTestServer { port in
+            let url = URL(string: "http://127.0.0.1:\(port)/photo")!
+            for _ in 0..<3 {
+                let configured = try await ServiceHTTPClient().send("GET", url)
+                #expect(configured.status == 200)
+                let allowed = try await OutboundFetcher(policy: Self.loopbackAllowed, maximumBytes: 1 << 20).fetch(url)
+                #expect(allowed.0.status == 200)
+                let why = await Self.refusal { try await OutboundFetcher(maximumBytes: 1 << 20).fetch(url) }
+                #expect(why?.contains("loopback") == true)
+            }
+        }
+    }
+
     @Test("redirects are checked like the first hop: private, metadata and other loopback targets are refused; other schemes and long chains too")
     func redirects() async throws {
         try await withTestServer { port in

@@ -139,7 +139,7 @@ struct VideoRoutes {
                 try IdempotencyRecord(workspaceID: workspaceID, key: idempotencyKey, requestFingerprint: fingerprint, jobID: jobID,
                                       responseStatus: Int(HTTPResponse.Status.accepted.code), responseBody: accepted, createdAt: now).insert(db)
             }
-            try job.insert(db)
+            try job.insertNew(db)
             try Outbox.enqueue(event, in: db)
             return .created
         }

@@ -29,6 +29,15 @@ struct CurlRequest {
     /// Drops the connection after this many body bytes were sent: how tests make an upload fail
     /// half-way against a real server.
     var breakUploadAfter: Int64?
+
+    /// Which pooled handles (and so which open connections) this transfer may reuse: those opened
+    /// under the same address rules. Nil (a fresh handle, never pooled) when the transfer pins names
+    /// to addresses, which would stay in the handle's DNS cache, or is meant to break its connection.
+    var connectionClass: String? {
+        guard resolveOverrides.isEmpty, breakUploadAfter == nil else { return nil }
+        guard let policy else { return "configured" }
+        return "checked:" + policy.allowed.map(\.description).joined(separator: ",")
+    }
 }
 
 /// What came back, whatever the status.
@@ -60,7 +69,7 @@ final class CurlTransfer: @unchecked Sendable {
 
     let request: CurlRequest
     let sink: Sink
-    private let handle: UnsafeMutableRawPointer?
+    private let easy: CurlEasyHandle?
     private var received: Int64 = 0
     private var exceeded = false
     private var refusal: String?
@@ -70,13 +79,13 @@ final class CurlTransfer: @unchecked Sendable {
     private var headerLines: [(name: String, value: String)] = []
     private var bodyHasher = SHA256()
 
-    /// Runs `request` on a thread of its own (libcurl blocks), off the cooperative pool.
+    /// The threads transfers run on (libcurl blocks), off the cooperative pool.
+    private static let workers = BlockingWorkers(name: "roomreel-http")
+
+    /// Runs `request` on one of the transfer threads.
     static func perform(_ request: CurlRequest, sink: Sink) async throws(OutboundFetchError) -> CurlAnswer {
         let transfer = CurlTransfer(request: request, sink: sink)
-        let result: Result<CurlAnswer, OutboundFetchError> = await withCheckedContinuation { continuation in
-            _ = BlockingThread(name: "roomreel-http") { continuation.resume(returning: transfer.run()) }
-        }
-        return try result.get()
+        return try await workers.run { transfer.run() }.get()
     }
 
     /// Runs `request` with its body streamed into `file` (created or truncated) and synced; the file
@@ -103,16 +112,18 @@ final class CurlTransfer: @unchecked Sendable {
         _ = Self.globalInit
         self.request = request
         self.sink = sink
-        handle = curl_easy_init()
+        easy = request.connectionClass.map { CurlHandlePool.shared.take($0) } ?? CurlEasyHandle()
     }
 
     deinit {
-        if let handle { curl_easy_cleanup(handle) }
         if uploadFile >= 0 { close(uploadFile) }
     }
 
     private func run() -> Result<CurlAnswer, OutboundFetchError> {
-        guard let curl = handle else { return .failure(.transport("libcurl could not start a transfer")) }
+        guard let easy else { return .failure(.transport("libcurl could not start a transfer")) }
+        let curl = easy.pointer
+        // Declared first, so it runs last: the handle goes back only once nothing here touches it.
+        defer { if let connectionClass = request.connectionClass { CurlHandlePool.shared.giveBack(easy, connectionClass: connectionClass) } }
         let context = Unmanaged.passUnretained(self).toOpaque()
         var resolve: UnsafeMutablePointer<curl_slist>?
         for entry in request.resolveOverrides { resolve = curl_slist_append(resolve, entry) }
@@ -246,14 +257,19 @@ final class CurlTransfer: @unchecked Sendable {
 
     /// libcurl's header callback: keeps the final answer's fields (a new status line, after a
     /// redirect or a 100 Continue, starts them afresh).
+    /// Works on the bytes (every answer has a dozen lines, and Foundation's trimming showed in profiles).
     private func headerLine(_ raw: UnsafeRawBufferPointer) {
-        let line = String(decoding: raw, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-        if line.hasPrefix("HTTP/") {
+        let isBlank = { (byte: UInt8) in byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") || byte == UInt8(ascii: "\r") || byte == UInt8(ascii: "\n") }
+        guard let first = raw.firstIndex(where: { !isBlank($0) }), let last = raw.lastIndex(where: { !isBlank($0) }) else { return }
+        let line = raw[first...last]
+        if line.starts(with: "HTTP/".utf8) {
             headerLines.removeAll()
             return
         }
-        guard let colon = line.firstIndex(of: ":") else { return }
-        headerLines.append((line[..<colon].lowercased(), line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)))
+        guard let colon = line.firstIndex(of: UInt8(ascii: ":")) else { return }
+        let name = String(decoding: line[..<colon], as: UTF8.self).lowercased()
+        let valueStart = line[(colon + 1)...].firstIndex(where: { !isBlank($0) }) ?? line.endIndex
+        headerLines.append((name, String(decoding: line[valueStart...], as: UTF8.self)))
     }
 
     /// libcurl's write callback: counts and stores the body; returning less than given aborts.

@@ -45,8 +45,8 @@ public struct FetchedResource: Sendable, Equatable {
 /// safely: http and https only (redirects too), at most `maximumRedirects` redirects, every address
 /// connected to checked by `OutboundAddressPolicy` (after DNS, on every redirect: libcurl's
 /// open-socket callback sees the real address), no proxy from the environment, the body streamed and
-/// cut off at `maximumBytes`, and overall and connect time limits. Each transfer runs on its own
-/// thread, off the cooperative pool.
+/// cut off at `maximumBytes`, and overall and connect time limits. Transfers run on reused threads off
+/// the cooperative pool, and reuse connections opened earlier under the same address rules.
 public struct OutboundFetcher: Sendable {
     public var policy: OutboundAddressPolicy
     public var maximumBytes: Int64
