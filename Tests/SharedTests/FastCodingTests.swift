@@ -126,6 +126,32 @@ struct FastCodingTests {
         }
     }
 
+    @Test("a video.requested written by hand is byte for byte the envelope the encoder writes, for sparse and full specs and awkward strings")
+    func videoRequested() throws {
+        for (round, text) in Self.awkwardStrings.enumerated() {
+            var spec = sampleSpec(jobID: "job/\(text)", workspaceID: "ws \(text)")
+            if round % 2 == 1 {
+                spec.model = "kling-v3.0"
+                spec.prompt = "a room \(text)"
+                spec.style = text
+                spec.destinationPrefix = "team/\(text)"
+                spec.resolution = Resolution.allCases[round % Resolution.allCases.count]
+                spec.framesPerSecond = 24 + round
+                spec.focus = FocusPoint(x: 0.25 + Double(round) / 100, y: 1.0 / 3)
+                spec.reveal = RevealStyle.allCases[round % RevealStyle.allCases.count]
+                spec.fallback = round % 4 == 1
+                spec.videoType = VideoType.allCases[round % VideoType.allCases.count]
+                spec.cameraMotion = nil
+                spec.durationSeconds = [2.5, 7.25, 10, 0.1][round % 4]
+            }
+            let payload = VideoRequested(request: spec, inputImageKeys: (0..<(round % 3)).map { "inputs/\($0)/\(text).jpg" })
+            let expected = EventEnvelope(source: "api-ingress", subject: spec.jobID, workspaceID: spec.workspaceID, data: payload)
+            let written = EncodedEvent(id: expected.id, type: .videoRequested, source: "api-ingress", subject: spec.jobID,
+                                       workspaceID: spec.workspaceID, time: expected.time, data: payload.json)
+            #expect(String(decoding: written.bytes, as: UTF8.self) == String(decoding: try expected.encoded(), as: UTF8.self))
+        }
+    }
+
     @Test("an EncodedEvent is byte for byte the envelope EventEnvelope.encoded() writes, and decodes to it")
     func encodedEvent() throws {
         for (round, text) in Self.awkwardStrings.enumerated() {

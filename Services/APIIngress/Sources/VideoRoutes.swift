@@ -126,8 +126,8 @@ struct VideoRoutes {
             aspectRatio: spec.aspectRatio.rawValue, prompt: spec.prompt, provider: decision.model.provider,
             predictionID: nil, videoKey: nil, videoBytes: nil, posterKey: nil, errorCode: nil, errorMessage: nil, errorDetails: nil,
             webhookURL: webhookURL?.absoluteString, createdAt: now, updatedAt: now)
-        let event = EventEnvelope(source: "api-ingress", subject: jobID, workspaceID: workspaceID,
-                                  data: VideoRequested(request: spec, inputImageKeys: imageKeys))
+        let event = EncodedEvent(type: .videoRequested, source: apiIngressServiceName, subject: jobID, workspaceID: workspaceID,
+                                 data: VideoRequested(request: spec, inputImageKeys: imageKeys).json)
         let view = JobView(job, publicBaseURL: publicBaseURL(), videoLinks: videoLinks, estimatedSeconds: decision.model.typicalLatencySeconds)
         let accepted = Data(view.json)
         let creation = try await commits.write { db -> JobCreation in

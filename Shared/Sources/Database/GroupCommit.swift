@@ -4,8 +4,10 @@ import Synchronization
 
 /// Commits the writes of concurrent requests together: `run()` takes everything queued since its
 /// last commit and commits it in one transaction, so a burst of job submissions costs one fsync per
-/// batch instead of one each (group commit). Each write runs in its own savepoint: one that throws is
-/// rolled back alone and its caller gets the error; the others commit. A caller returns only once its
+/// batch instead of one each (group commit). A write that throws is rolled back alone and its caller
+/// gets the error; the others commit. (A batch first runs without savepoints, the common case; if a
+/// write throws, the batch is rolled back and run again with a savepoint per write. So a write may run
+/// twice: it must touch nothing but the database.) A caller returns only once its
 /// write is durable. It is a `Service` in its service's group, after the HTTP server in shutdown
 /// order, so requests in flight still commit; writes queued after it stops fail with `CancellationError`.
 /// api-ingress commits job submissions through one, provider-bridge the providers' webhooks.
@@ -35,6 +37,9 @@ public final class GroupCommit<Result: Sendable>: Service, Sendable {
         self.maximumBatch = maximumBatch
         (wakeups, wake) = AsyncStream.makeStream(bufferingPolicy: .bufferingNewest(1))
     }
+
+    /// Writes waiting for the next commit.
+    public var queuedWrites: Int { state.withLock { $0.queue.count } }
 
     /// Queues `write` for the next commit and returns its result once that commit is durable.
     public func write(_ write: @escaping Write) async throws -> Result {
@@ -73,24 +78,33 @@ public final class GroupCommit<Result: Sendable>: Service, Sendable {
             let writes = batch.map(\.write)
             let results: [Swift.Result<Result, any Error>]
             do {
-                results = try await database.pool.write { db in
-                    writes.map { write in
-                        var result: Swift.Result<Result, any Error> = .failure(CancellationError())
-                        do {
-                            try db.inSavepoint {
-                                result = .success(try write(db))
-                                return .commit
-                            }
-                        } catch {
-                            result = .failure(error)
-                        }
-                        return result
-                    }
-                }
+                results = try await database.pool.write { db in try writes.map { write in .success(try write(db)) } }
             } catch {
-                results = Array(repeating: .failure(error), count: batch.count)
+                results = await writeOneByOne(writes)
             }
             for (pending, result) in zip(batch, results) { pending.continuation.resume(returning: result) }
+        }
+    }
+
+    /// The batch again, each write in a savepoint of its own, after one of them threw.
+    private func writeOneByOne(_ writes: [Write]) async -> [Swift.Result<Result, any Error>] {
+        do {
+            return try await database.pool.write { db in
+                writes.map { write in
+                    var result: Swift.Result<Result, any Error> = .failure(CancellationError())
+                    do {
+                        try db.inSavepoint {
+                            result = .success(try write(db))
+                            return .commit
+                        }
+                    } catch {
+                        result = .failure(error)
+                    }
+                    return result
+                }
+            }
+        } catch {
+            return Array(repeating: .failure(error), count: writes.count)
         }
     }
 }

@@ -90,6 +90,23 @@ public struct JSONObjectWriter {
         bytes.append(contentsOf: text.utf8)
     }
 
+    /// Writes `key` with `true` or `false`.
+    public mutating func boolean(_ key: String, _ value: Bool) {
+        writeKey(key)
+        bytes.append(contentsOf: (value ? "true" : "false").utf8)
+    }
+
+    /// Writes `key` with an array of strings.
+    public mutating func strings(_ key: String, _ values: [String]) {
+        writeKey(key)
+        bytes.append(UInt8(ascii: "["))
+        for (index, value) in values.enumerated() {
+            if index > 0 { bytes.append(UInt8(ascii: ",")) }
+            JSONText.appendString(value, to: &bytes, escapingSlashes: false)
+        }
+        bytes.append(UInt8(ascii: "]"))
+    }
+
     /// Closes the object and returns its bytes.
     public consuming func finish() -> [UInt8] {
         bytes.append(UInt8(ascii: "}"))

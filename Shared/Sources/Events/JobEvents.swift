@@ -16,6 +16,16 @@ public struct VideoRequested: EventPayload {
         case request
         case inputImageKeys = "input_image_keys"
     }
+
+    /// The payload as `EventCoding.encoder` writes it, written member by member: every accepted job
+    /// produces one, and the generic encoder was a visible part of `POST /v1/videos`. Wrap it with
+    /// `EncodedEvent`.
+    public var json: [UInt8] {
+        var payload = JSONObjectWriter(capacity: 512)
+        payload.strings("input_image_keys", inputImageKeys)
+        payload.raw("request", request.json)
+        return payload.finish()
+    }
 }
 
 /// model-router chose a model and priced the job.

@@ -48,6 +48,32 @@ public struct VideoJobSpec: Codable, Sendable, Equatable {
         self.fallback = fallback
     }
 
+    /// The spec as `EventCoding.encoder` writes it (sorted keys, nil fields left out), member by member.
+    public var json: [UInt8] {
+        var spec = JSONObjectWriter(capacity: 384)
+        spec.string("aspect_ratio", aspectRatio.rawValue)
+        if let cameraMotion { spec.string("camera_motion", cameraMotion.rawValue) }
+        if let destinationPrefix { spec.string("destination_prefix", destinationPrefix) }
+        spec.number("duration_seconds", durationSeconds)
+        if let fallback { spec.boolean("fallback", fallback) }
+        if let focus {
+            var point = JSONObjectWriter(capacity: 48)
+            point.number("x", focus.x)
+            point.number("y", focus.y)
+            spec.raw("focus", point.finish())
+        }
+        if let framesPerSecond { spec.integer("fps", Int64(framesPerSecond)) }
+        spec.string("job_id", jobID)
+        if let model { spec.string("model", model) }
+        if let prompt { spec.string("prompt", prompt) }
+        if let resolution { spec.string("resolution", resolution.rawValue) }
+        if let reveal { spec.string("reveal", reveal.rawValue) }
+        if let style { spec.string("style", style) }
+        if let videoType { spec.string("video_type", videoType.rawValue) }
+        spec.string("workspace_id", workspaceID)
+        return spec.finish()
+    }
+
     enum CodingKeys: String, CodingKey {
         case model, prompt, style, resolution, focus, reveal, fallback
         case framesPerSecond = "fps"
