@@ -42,6 +42,10 @@ static inline CURLcode rr_curl_getinfo_string(CURL *handle, CURLINFO info, char 
     return curl_easy_getinfo(handle, info, value);
 }
 
+static inline CURLcode rr_curl_getinfo_off(CURL *handle, CURLINFO info, curl_off_t *value) {
+    return curl_easy_getinfo(handle, info, value);
+}
+
 typedef size_t (*rr_curl_read_callback)(char *buffer, size_t size, size_t count, void *context);
 static inline CURLcode rr_curl_setopt_read_function(CURL *handle, rr_curl_read_callback callback) {
     return curl_easy_setopt(handle, CURLOPT_READFUNCTION, callback);

@@ -171,3 +171,26 @@ struct JobInsertTests {
         }
     }
 }
+
+@Suite("Job ids")
+struct JobIDTests {
+    @Test("job ids are lower-case version 7 UUIDs that carry their millisecond, sort by it, and do not repeat")
+    func versionSeven() throws {
+        var ids: [String] = []
+        for step in 0..<2_000 {
+            ids.append(JobID.make(now: Date(timeIntervalSince1970: Double(1_795_000_000_500 + step / 10) / 1000)))
+        }
+        #expect(Set(ids).count == ids.count)
+        for id in ids {
+            let uuid = try #require(UUID(uuidString: id))
+            #expect(id == uuid.uuidString.lowercased())
+            let bytes = withUnsafeBytes(of: uuid.uuid) { Array($0) }
+            #expect(bytes[6] >> 4 == 7 && bytes[8] >> 6 == 0b10)
+        }
+        let first = try #require(UUID(uuidString: ids[0]))
+        let milliseconds = withUnsafeBytes(of: first.uuid) { $0.prefix(6).reduce(UInt64(0)) { $0 << 8 | UInt64($1) } }
+        #expect(milliseconds == 1_795_000_000_500)
+        // Ids of later milliseconds sort after earlier ones.
+        for (earlier, later) in zip(ids, ids.dropFirst(10)) { #expect(earlier < later) }
+    }
+}

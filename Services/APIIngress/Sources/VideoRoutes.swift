@@ -68,7 +68,7 @@ struct VideoRoutes {
             }
         }
         let webhookURL = try form.text("webhook_url").map { try Self.checkedWebhookURL($0, policy: webhookPolicy) }
-        let jobID = UUID().uuidString.lowercased()
+        let jobID = JobID.make()
         let videoType = try form.text("video_type").map { try Self.parse(VideoType.self, $0, field: "video_type") }
         let defaultRatio: AspectRatio = videoType == .socialReel ? .portrait : .landscape
         let spec = VideoJobSpec(
@@ -262,7 +262,7 @@ struct VideoRoutes {
             return bytes
         case .url(let url):
             do {
-                return Array(try await imageFetcher.fetch(url).1)
+                return try await imageFetcher.fetch(url).1
             } catch {
                 switch error {
                 case .refusedAddress, .unsupportedScheme:

@@ -8,6 +8,8 @@ public final class ServiceDatabase: Sendable {
     public let pool: DatabasePool
     /// Where the file lives.
     public let path: String
+    /// Pages in the write-ahead log past which a commit checkpoints it itself (64 MiB of 4 KiB pages).
+    public static let fallbackCheckpointPages = 16_384
 
     /// Opens (creating if needed) the database at `path` and applies every pending migration.
     public init(path: String, migrations: (inout DatabaseMigrator) -> Void) throws {
@@ -18,6 +20,11 @@ public final class ServiceDatabase: Sendable {
         configuration.prepareDatabase { db in
             // FULL: a commit survives power loss, not just a process crash: ledger rows are money.
             try db.execute(sql: "PRAGMA synchronous = FULL")
+            // `WALCheckpointer` checkpoints in the background; SQLite's own (in the committing
+            // writer) only past this many pages, should that service not run.
+            try db.execute(sql: "PRAGMA wal_autocheckpoint = \(Self.fallbackCheckpointPages)")
+            // The log file shrinks back to this after a checkpoint rewinds it.
+            try db.execute(sql: "PRAGMA journal_size_limit = \(64 << 20)")
         }
         pool = try DatabasePool(path: path, configuration: configuration)
         self.path = path

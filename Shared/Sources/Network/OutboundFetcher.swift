@@ -75,10 +75,10 @@ public struct OutboundFetcher: Sendable {
     }
 
     /// The body of `url` in memory (for small things: a photo, within `maximumBytes`).
-    public func fetch(_ url: URL) async throws(OutboundFetchError) -> (FetchedResource, Data) {
+    public func fetch(_ url: URL) async throws(OutboundFetchError) -> (FetchedResource, [UInt8]) {
         let buffer = CurlTransfer.Buffer()
         let fetched = try await perform(request(url), sink: .memory(buffer))
-        return (fetched, buffer.data)
+        return (fetched, buffer.bytes)
     }
 
     /// POSTs `body` to `url` with `headers` (name, value), never following a redirect (a 3xx is an
@@ -92,7 +92,7 @@ public struct OutboundFetcher: Sendable {
         post.headers = headers.map { "\($0.name): \($0.value)" }
         post.followRedirects = false
         let fetched = try await perform(post, sink: .memory(buffer))
-        return (fetched, buffer.data)
+        return (fetched, Data(buffer.bytes))
     }
 
     private func request(_ url: URL) -> CurlRequest {

@@ -61,7 +61,7 @@ public struct ServiceHTTPClient: Sendable {
         request.breakUploadAfter = breakUploadAfter
         let buffer = CurlTransfer.Buffer()
         let answer = try await CurlTransfer.perform(request, sink: .memory(buffer))
-        return HTTPAnswer(status: answer.status, headers: answer.headers, body: buffer.data)
+        return HTTPAnswer(status: answer.status, headers: answer.headers, body: Data(buffer.bytes))
     }
 
     /// Sends `json` (already encoded) with `Content-Type: application/json`.

@@ -1,9 +1,11 @@
 import Logging
 import ServiceLifecycle
 
-/// The three long-running parts every event-driven service has: a Kafka producer, the outbox relay that
-/// feeds it, and the consumer that feeds the service's handler.
+/// The long-running parts every event-driven service has: a Kafka producer, the outbox relay that
+/// feeds it, the consumer that feeds the service's handler, and the checkpointer of its database's
+/// write-ahead log.
 public struct EventServiceParts: Sendable {
+    public let checkpointer: WALCheckpointer
     public let producer: KafkaProducer
     public let relay: OutboxRelay
     public let consumer: EventConsumerService?
@@ -11,6 +13,7 @@ public struct EventServiceParts: Sendable {
     /// Builds the parts for the service `name` (also its consumer group and client id).
     /// Pass `handler: nil` for a service that only produces.
     public init(name: String, common: CommonConfiguration, database: ServiceDatabase, handler: (any EventHandler)?, logger: Logger) throws {
+        checkpointer = WALCheckpointer(database: database, logger: logger)
         producer = try KafkaProducer(brokers: common.kafkaBrokers, clientID: name, logger: logger)
         relay = OutboxRelay(database: database, producer: producer, logger: logger)
         consumer = try handler.map {
@@ -18,9 +21,9 @@ public struct EventServiceParts: Sendable {
         }
     }
 
-    /// In `ServiceGroup` order: a group shuts down in reverse, so the consumer stops first and the
-    /// producer flushes last.
+    /// In `ServiceGroup` order: a group shuts down in reverse, so the consumer stops first, the
+    /// producer flushes after the relay, and the log's last checkpoint comes after every write.
     public var services: [any Service] {
-        [producer, relay] + (consumer.map { [$0] } ?? [])
+        [checkpointer, producer, relay] + (consumer.map { [$0] } ?? [])
     }
 }
