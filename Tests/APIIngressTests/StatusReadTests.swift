@@ -194,3 +194,14 @@ struct JobIDTests {
         for (earlier, later) in zip(ids, ids.dropFirst(10)) { #expect(earlier < later) }
     }
 }
+
+@Suite("Form text")
+struct FormTextTests {
+    @Test("text fields lose white space (Unicode too) at either end and keep it inside", arguments: [
+        ("", ""), ("zoom_in", "zoom_in"), ("  zoom_in", "zoom_in"), ("zoom_in\n", "zoom_in"), ("\t a room \u{00A0}", "a room"),
+        ("\u{2003}modern\u{3000}", "modern"), ("a  b", "a  b"), (" ", ""),
+    ])
+    func trimmed(_ text: String, expected: String) {
+        #expect(VideoSubmission.trimmed(text) == expected)
+    }
+}

@@ -102,12 +102,13 @@ struct VideoRoutes {
         for photo in checked {
             let digest = SHA256.hash(data: photo.bytes).hexEncoded
             let key = "inputs/\(digest).\(photo.header.format.fileExtension)"
-            let file = try storage.fileURL(for: key)
-            if verifiedPhotos.contains(digest), FileManager.default.fileExists(atPath: file.path) {
+            let path = try storage.filePath(for: key)
+            if verifiedPhotos.contains(digest), FileManager.default.fileExists(atPath: path) {
                 imageKeys.append(key)
                 continue
             }
-            if !FileManager.default.fileExists(atPath: file.path) { try storage.write(photo.bytes, to: key) }
+            let file = URL(fileURLWithPath: path)
+            if !FileManager.default.fileExists(atPath: path) { try storage.write(photo.bytes, to: key) }
             do {
                 try await imageCheck.checkDecodes(file, field: photo.field)
             } catch {

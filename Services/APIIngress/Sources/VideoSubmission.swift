@@ -118,7 +118,7 @@ struct VideoSubmission {
 
     private static func scalarText(_ value: Any, field: String) throws -> String {
         switch value {
-        case let text as String: return text.trimmingCharacters(in: .whitespacesAndNewlines)
+        case let text as String: return trimmed(text)
         // JSONSerialization gives booleans as NSNumber too; their Objective-C type is "c".
         case let number as NSNumber where String(cString: number.objCType) == "c": return number.boolValue ? "true" : "false"
         case let number as NSNumber: return number.stringValue
@@ -128,6 +128,15 @@ struct VideoSubmission {
 
     private static func string(_ value: Any, field: String) throws -> String {
         guard let text = value as? String else { throw APIError(.invalidRequest, "'\(field)' must be a string") }
+        return trimmed(text)
+    }
+
+    /// `text` without white space at either end. Most fields have none, and checking the two ends
+    /// costs far less than Foundation's trimming, which showed in profiles of `POST /v1/videos`.
+    static func trimmed(_ text: String) -> String {
+        guard let first = text.unicodeScalars.first, let last = text.unicodeScalars.last,
+              first.properties.isWhitespace || last.properties.isWhitespace
+        else { return text }
         return text.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 

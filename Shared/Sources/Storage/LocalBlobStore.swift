@@ -12,12 +12,23 @@ public struct LocalBlobStore: Sendable {
 
     /// The file that holds `key`. Keys are validated so none escapes the root.
     public func fileURL(for key: String) throws -> URL {
+        URL(fileURLWithPath: try filePath(for: key))
+    }
+
+    /// The path of the file that holds `key`, validated like `fileURL(for:)`: for the hot paths that
+    /// only test whether an object exists (building URLs cost more than the test).
+    public func filePath(for key: String) throws -> String {
         let components = key.split(separator: "/", omittingEmptySubsequences: false)
         guard !key.isEmpty, !key.hasPrefix("/"),
               components.allSatisfy({ !$0.isEmpty && $0 != "." && $0 != ".." }) else {
             throw RoomReelError(.invalidRequest, "invalid storage key '\(key)'")
         }
-        return root.appendingPathComponent(key)
+        return rootPath + "/" + key
+    }
+
+    private var rootPath: String {
+        let path = root.path
+        return path.hasSuffix("/") ? String(path.dropLast()) : path
     }
 
     /// Stores `bytes` at `key`, replacing any object there.
