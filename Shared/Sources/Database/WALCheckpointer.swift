@@ -13,14 +13,14 @@ import ServiceLifecycle
 /// whenever the log has grown past `thresholdBytes`, looked at every `interval`. Pages rewritten many
 /// times in between (index leaves, the outbox) are copied once. `ServiceDatabase` keeps SQLite's own
 /// checkpoint for a log past `ServiceDatabase.fallbackCheckpointPages`, for a process that runs without
-/// this service.
+/// this service (every service's group has it through `EventServiceParts`).
 public struct WALCheckpointer: Service {
     let database: ServiceDatabase
     let interval: Duration
     let thresholdBytes: Int64
     let logger: Logger
 
-    public init(database: ServiceDatabase, interval: Duration = .milliseconds(200), thresholdBytes: Int64 = 16 << 20, logger: Logger) {
+    public init(database: ServiceDatabase, interval: Duration = .milliseconds(50), thresholdBytes: Int64 = 4 << 20, logger: Logger) {
         self.database = database
         self.interval = interval
         self.thresholdBytes = thresholdBytes
