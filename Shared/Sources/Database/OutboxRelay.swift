@@ -5,7 +5,7 @@ import ServiceLifecycle
 
 /// Publishes outbox rows to Kafka in insertion order and deletes each batch once the cluster has
 /// acknowledged it. A crash between publish and delete republishes the batch; consumers' inboxes drop
-/// the duplicates. Woken by every change to the outbox table, and drains what is left at start-up.
+/// the duplicates. Woken by every commit that changes the outbox table, and drains what is left at start-up.
 public struct OutboxRelay: Service {
     let database: ServiceDatabase
     let producer: KafkaProducer
@@ -20,9 +20,14 @@ public struct OutboxRelay: Service {
     }
 
     public func run() async throws {
-        let pending = ValueObservation.tracking { db in try OutboxRecord.fetchCount(db) }
-        for try await count in pending.values(in: database.pool, bufferingPolicy: .bufferingNewest(1)).cancelOnGracefulShutdown()
-        where count > 0 {
+        // Told of every commit that touches the outbox, without a query per commit (a value
+        // observation re-counted the table after each one): a drain reads whatever is there.
+        let (commits, commitSeen) = AsyncThrowingStream<Void, any Error>.makeStream(bufferingPolicy: .bufferingNewest(1))
+        let observation = DatabaseRegionObservation(tracking: Table(OutboxRecord.databaseTableName))
+            .start(in: database.pool, onError: { commitSeen.finish(throwing: $0) }, onChange: { _ in commitSeen.yield() })
+        defer { observation.cancel() }
+        commitSeen.yield()  // rows left from before a restart
+        for try await _ in commits.cancelOnGracefulShutdown() {
             await drain()
         }
     }
