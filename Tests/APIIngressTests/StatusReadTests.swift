@@ -1,7 +1,6 @@
 @testable import APIIngress
 import Foundation
 import GRDB
-import Hummingbird
 import Shared
 import TestSupport
 import Testing
@@ -118,90 +117,5 @@ struct StatusReadTests {
             #expect(cache.count <= 3)
         }
         #expect(cache.job(id: "job-9") != nil)
-    }
-}
-
-@Suite("The bearer credential")
-struct BearerTokenTests {
-    static func token(_ authorization: String?) -> String? {
-        var head = HTTPRequest(method: .get, scheme: "http", authority: "localhost", path: "/v1/videos")
-        if let authorization { head.headerFields[.authorization] = authorization }
-        return Request(head: head, body: .init(buffer: ByteBuffer())).bearerToken
-    }
-
-    @Test("the scheme is matched in any case and the token is trimmed of spaces and tabs; other schemes are no bearer token")
-    func parsing() {
-        #expect(Self.token("Bearer rr_abc") == "rr_abc")
-        #expect(Self.token("bEaReR    rr_abc \t") == "rr_abc")
-        #expect(Self.token("BEARER a.b.c") == "a.b.c")
-        #expect(Self.token("Bearer  ") == nil)  // HTTP drops the trailing spaces: the field is just "Bearer"
-        #expect(Self.token("Bearer") == nil)
-        #expect(Self.token("Bearerrr_abc") == nil)
-        #expect(Self.token("Basic cnI6YWJj") == nil)
-        #expect(Self.token(nil) == nil)
-    }
-}
-
-@Suite("The accepted job's insert")
-struct JobInsertTests {
-    @Test("a job inserted by the hand-written statement reads back as the same job, and its row equals the record insert's")
-    func sameAsRecordInsert() throws {
-        let directory = try TemporaryDirectory()
-        defer { directory.remove() }
-        let database = try openIngressDatabase(path: directory.url.appendingPathComponent("ingress.sqlite").path)
-        for (index, (original, _)) in StatusReadTests.variedJobs.enumerated() {
-            var fast = original
-            fast.id = "fast-\(index)"
-            var generic = original
-            generic.id = "generic-\(index)"
-            try database.pool.write { db in
-                try fast.insertNew(db)
-                try generic.insert(db)
-            }
-            let (readFast, fastRow, genericRow) = try database.pool.read { db in
-                (try JobRecord.fetchOne(db, key: fast.id), try Row.fetchOne(db, sql: "SELECT * FROM jobs WHERE id = ?", arguments: [fast.id]),
-                 try Row.fetchOne(db, sql: "SELECT * FROM jobs WHERE id = ?", arguments: [generic.id]))
-            }
-            #expect(String(describing: readFast) == String(describing: Optional(fast)))
-            var fastColumns = try #require(fastRow).map { "\($0.0)=\($0.1)" }
-            var genericColumns = try #require(genericRow).map { "\($0.0)=\($0.1)" }
-            fastColumns.removeFirst()
-            genericColumns.removeFirst()
-            #expect(fastColumns == genericColumns)
-        }
-    }
-}
-
-@Suite("Job ids")
-struct JobIDTests {
-    @Test("job ids are lower-case version 7 UUIDs that carry their millisecond, sort by it, and do not repeat")
-    func versionSeven() throws {
-        var ids: [String] = []
-        for step in 0..<2_000 {
-            ids.append(JobID.make(now: Date(timeIntervalSince1970: Double(1_795_000_000_500 + step / 10) / 1000)))
-        }
-        #expect(Set(ids).count == ids.count)
-        for id in ids {
-            let uuid = try #require(UUID(uuidString: id))
-            #expect(id == uuid.uuidString.lowercased())
-            let bytes = withUnsafeBytes(of: uuid.uuid) { Array($0) }
-            #expect(bytes[6] >> 4 == 7 && bytes[8] >> 6 == 0b10)
-        }
-        let first = try #require(UUID(uuidString: ids[0]))
-        let milliseconds = withUnsafeBytes(of: first.uuid) { $0.prefix(6).reduce(UInt64(0)) { $0 << 8 | UInt64($1) } }
-        #expect(milliseconds == 1_795_000_000_500)
-        // Ids of later milliseconds sort after earlier ones.
-        for (earlier, later) in zip(ids, ids.dropFirst(10)) { #expect(earlier < later) }
-    }
-}
-
-@Suite("Form text")
-struct FormTextTests {
-    @Test("text fields lose white space (Unicode too) at either end and keep it inside", arguments: [
-        ("", ""), ("zoom_in", "zoom_in"), ("  zoom_in", "zoom_in"), ("zoom_in\n", "zoom_in"), ("\t a room \u{00A0}", "a room"),
-        ("\u{2003}modern\u{3000}", "modern"), ("a  b", "a  b"), (" ", ""),
-    ])
-    func trimmed(_ text: String, expected: String) {
-        #expect(VideoSubmission.trimmed(text) == expected)
     }
 }
