@@ -11,10 +11,8 @@ enum JobID {
         var generator = SystemRandomNumberGenerator()
         let milliseconds = UInt64(max(0, now.millisecondsSince1970))
         let random = (generator.next() as UInt64, generator.next() as UInt64)
-        var bytes = withUnsafeBytes(of: ((milliseconds << 16) | (random.0 & 0xFFFF)).bigEndian) { Array($0) }
-        bytes += withUnsafeBytes(of: random.1.bigEndian) { Array($0) }
-        bytes[6] = bytes[6] & 0x0F | 0x70  // version 7
-        bytes[8] = bytes[8] & 0x3F | 0x80  // RFC 9562 variant
-        return [bytes[0..<4], bytes[4..<6], bytes[6..<8], bytes[8..<10], bytes[10..<16]].map(\.hexEncoded).joined(separator: "-")
+        let bytes = withUnsafeBytes(of: ((milliseconds << 16) | (random.0 & 0xFFFF)).bigEndian) { Array($0) }
+            + withUnsafeBytes(of: random.1.bigEndian) { Array($0) }
+        return UUIDText.make(bytes, version: 7)
     }
 }

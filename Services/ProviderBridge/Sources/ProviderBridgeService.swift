@@ -57,8 +57,7 @@ public func buildProviderBridgeServices(config: ProviderBridgeConfiguration,
     // Shutdown runs in reverse: the consumer stops taking jobs first, then the listener and the
     // scheduler, then the group commit that records for both, and the relay (which still publishes
     // what the others just recorded) and producer last.
-    return [parts.checkpointer, parts.producer, parts.relay, worker, commits, scheduler, WebhookReceiptRecord.sweeper(database: database, logger: logger), listener]
-        + (parts.consumer.map { [$0] } ?? [])
+    return parts.services(around: [worker, commits, scheduler, WebhookReceiptRecord.sweeper(database: database, logger: logger), listener])
 }
 
 /// The Replicate webhook verifier: from `REPLICATE_WEBHOOK_SECRET`, else from Replicate's default

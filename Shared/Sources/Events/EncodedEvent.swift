@@ -42,9 +42,6 @@ public enum EventID {
     /// A fresh id in lower case.
     public static func make() -> String {
         let count = counter.wrappingAdd(1, ordering: .relaxed).newValue
-        var raw = withUnsafeBytes(of: (processPrefix.bigEndian, count.bigEndian)) { Array($0) }
-        raw[6] = raw[6] & 0x0F | 0x80  // version 8
-        raw[8] = raw[8] & 0x3F | 0x80  // RFC 9562 variant
-        return [raw[0..<4], raw[4..<6], raw[6..<8], raw[8..<10], raw[10..<16]].map(\.hexEncoded).joined(separator: "-")
+        return UUIDText.make(withUnsafeBytes(of: (processPrefix.bigEndian, count.bigEndian)) { Array($0) }, version: 8)
     }
 }

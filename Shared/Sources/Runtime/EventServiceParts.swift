@@ -24,6 +24,12 @@ public struct EventServiceParts: Sendable {
     /// In `ServiceGroup` order: a group shuts down in reverse, so the consumer stops first, the
     /// producer flushes after the relay, and the log's last checkpoint comes after every write.
     public var services: [any Service] {
-        [checkpointer, producer, relay] + (consumer.map { [$0] } ?? [])
+        services(around: [])
+    }
+
+    /// The parts with the service's own long-running pieces between the relay and the consumer: the
+    /// consumer stops first, then `middle` (in reverse), then the relay, producer and checkpointer.
+    public func services(around middle: [any Service]) -> [any Service] {
+        [checkpointer, producer, relay] + middle + (consumer.map { [$0] } ?? [])
     }
 }
