@@ -19,8 +19,6 @@ public final class ServiceDatabase: Sendable {
         var configuration = Configuration()
         configuration.busyMode = .timeout(10)
         configuration.prepareDatabase { db in
-            // FULL: a commit survives power loss, not just a process crash: ledger rows are money.
-            try db.execute(sql: "PRAGMA synchronous = FULL")
             // `WALCheckpointer` checkpoints in the background; SQLite's own (in the committing
             // writer) only past this many pages, should that service not run.
             try db.execute(sql: "PRAGMA wal_autocheckpoint = \(Self.fallbackCheckpointPages)")
@@ -28,6 +26,10 @@ public final class ServiceDatabase: Sendable {
             try db.execute(sql: "PRAGMA journal_size_limit = \(64 << 20)")
         }
         pool = try DatabasePool(path: path, configuration: configuration)
+        // FULL: a commit survives power loss, not just a process crash: ledger rows are money. Set on
+        // the writer after the pool is open, because the pool turns on WAL after `prepareDatabase`
+        // and sets `synchronous = NORMAL` as it does (a pragma there would be silently undone).
+        try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
         self.path = path
 
         var migrator = DatabaseMigrator()
