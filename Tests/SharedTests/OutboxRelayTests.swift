@@ -60,4 +60,26 @@ struct OutboxRelayTests {
             #expect(try EventEnvelope<CreditsRejected>.decode(messages[0].value) == event)
         }
     }
+
+    @Test("deletes what the cluster acknowledged in one write per prune interval, not one per batch sent, and the rest at shutdown")
+    func prunesOnItsInterval() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let cluster = try KafkaMockCluster(brokers: 1, topics: EventType.allTopics, partitions: 3)
+        let database = try ServiceDatabase(path: directory.url.appendingPathComponent("relay.sqlite").path) { _ in }
+        let producer = try KafkaProducer(brokers: cluster.bootstrapServers, clientID: "relay-test", logger: testLogger)
+        let relay = OutboxRelay(database: database, producer: producer, logger: testLogger, pruneInterval: .seconds(3600))
+        try await withRunningServices([producer, relay]) {
+            // Three commits, each read back before the next, so each goes out in a batch of its own.
+            for index in 1...3 {
+                let event = EventEnvelope(source: "test", subject: "job-\(index)", workspaceID: "ws-prune",
+                                          data: VideoSubmitted(provider: "local", predictionID: "prediction-\(index)"))
+                try await database.pool.write { db in try Outbox.enqueue(event, in: db) }
+                _ = try await readMessages(brokers: cluster.bootstrapServers, topics: [EventType.videoSubmitted.topic], count: index)
+            }
+            // Published and acknowledged, but the hour has not passed: still there.
+            #expect(try await database.pool.read { db in try OutboxRecord.fetchCount(db) } == 3)
+        }
+        #expect(try await database.pool.read { db in try OutboxRecord.fetchCount(db) } == 0)
+    }
 }
