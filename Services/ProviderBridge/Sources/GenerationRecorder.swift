@@ -84,7 +84,7 @@ struct GenerationRecorder: Sendable {
     /// Records the receipt; false when its webhook-id was recorded before.
     private static func insertReceipt(_ receipt: WebhookReceiptRecord, in db: Database) throws -> Bool {
         try db.cachedStatement(sql: "INSERT OR IGNORE INTO webhook_receipts (webhook_id, provider, prediction_id, received_at) VALUES (?, ?, ?, ?)")
-            .execute(arguments: [receipt.webhookID, receipt.provider, receipt.predictionID, receipt.receivedAt])
+            .execute(arguments: [receipt.webhookID, receipt.provider, receipt.predictionID, DatabaseTime.value(receipt.receivedAt)])
         return db.changesCount == 1
     }
 

@@ -65,7 +65,8 @@ extension PredictionRecord {
             UPDATE predictions SET status = ?, output_url = ?, error_code = ?, error_message = ?, provider_status = NULL,
                                    next_check_at = NULL, updated_at = ?
             WHERE job_id = ? AND status = 'submitted'
-            """).execute(arguments: [columns.status.rawValue, columns.outputURL, columns.errorCode, columns.errorMessage, now, identity.jobID])
+            """).execute(arguments: [columns.status.rawValue, columns.outputURL, columns.errorCode, columns.errorMessage,
+                                 DatabaseTime.value(now), identity.jobID])
         for event in try identity.endingEvents(result) { try Outbox.enqueue(event, in: db) }
     }
 
