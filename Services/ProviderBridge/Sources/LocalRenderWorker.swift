@@ -17,13 +17,15 @@ struct LocalRenderWorker: Service {
 
     func run() async throws {
         try FileManager.default.createDirectory(at: renderDirectory, withIntermediateDirectories: true)
-        let pending = ValueObservation.tracking { db in
-            try PredictionRecord
-                .filter(Column("provider") == LocalRenderer.providerName && Column("status") == PredictionRecord.Status.submitted.rawValue)
-                .fetchCount(db)
-        }
-        for try await count in pending.values(in: database.pool, bufferingPolicy: .bufferingNewest(1)).cancelOnGracefulShutdown()
-        where count > 0 {
+        // Woken by inserts into the predictions table (a local job is inserted `submitted`), not by
+        // the updates every webhook makes: the region is one column no update changes. (A value
+        // observation of `status` re-ran its query after each webhook's commit.)
+        let (inserts, inserted) = AsyncThrowingStream<Void, any Error>.makeStream(bufferingPolicy: .bufferingNewest(1))
+        let observation = DatabaseRegionObservation(tracking: PredictionRecord.select(Column("job_id")))
+            .start(in: database.pool, onError: { inserted.finish(throwing: $0) }, onChange: { _ in inserted.yield() })
+        defer { observation.cancel() }
+        inserted.yield()  // jobs left from before a restart
+        for try await _ in inserts.cancelOnGracefulShutdown() {
             while let prediction = try await nextPrediction() {
                 guard !Task.isShuttingDownGracefully else { return }
                 await render(prediction)
