@@ -17,7 +17,8 @@ OUT=Benchmarks/results/webhooks-$(date +%Y-%m-%d).md
   echo
   echo "Command: \`bash Benchmarks/webhooks/run.sh $ROUNDS $SECONDS_PER_ROUND $CONNECTIONS\` ($(date -u +%Y-%m-%dT%H:%MZ))."
   echo "Machine: $(nproc) cores; release build; wrk $(wrk -v 2>&1 | head -1 | awk '{print $2}') with 2 threads and $CONNECTIONS connections, ${SECONDS_PER_ROUND} s per round;"
-  echo "bridge, embedded Kafka mock cluster, the reading consumer and wrk all on the same cores."
+  echo "bridge, embedded Kafka mock cluster (as in \`roomreel dev\`: one broker, three partitions a topic), the reading"
+  echo "consumer and wrk all on the same cores."
   echo
   echo "Each round seeds 80,000 submitted Replicate jobs and replays one webhook per job, each signed the"
   echo "Standard Webhooks way (HMAC-SHA256 over id.timestamp.body, verified in constant time before anything"
