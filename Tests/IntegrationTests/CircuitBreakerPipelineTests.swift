@@ -20,13 +20,24 @@ struct CircuitBreakerPipelineTests {
 
             // Five failed generations at Kling, reported on Kafka exactly as provider-bridge reports them.
             let producer = try KafkaProducer(brokers: pipeline.brokers, clientID: "it-provider-bridge", logger: Logger(label: "it"))
-            let failures = try (0..<5).map { index in
-                OutgoingKafkaMessage(topic: EventType.providerOutcome.topic, key: Pipeline.workspace, value: try EventEnvelope(
-                    source: "provider-bridge", subject: "earlier-job-\(index)", workspaceID: Pipeline.workspace,
-                    data: ProviderOutcome.failure(provider: "kling", modelID: "kling-v3.0", error: RoomReelError(.providerError, "HTTP 503"))
-                ).encoded())
+            let failures = (0..<5).map { index in
+                EventEnvelope(source: "provider-bridge", subject: "earlier-job-\(index)", workspaceID: Pipeline.workspace,
+                              data: ProviderOutcome.failure(provider: "kling", modelID: "kling-v3.0", error: RoomReelError(.providerError, "HTTP 503")))
             }
-            try await withRunningServices([producer]) { try await producer.send(failures) }
+            try await withRunningServices([producer]) {
+                try await producer.send(try failures.map {
+                    OutgoingKafkaMessage(topic: EventType.providerOutcome.topic, key: Pipeline.workspace, value: try $0.encoded())
+                })
+            }
+            // model-router takes the failures in on its own consumer, at its own pace (each a durable
+            // commit): wait for all five there too, or the job below may be routed before they count.
+            let failureIDs = failures.map(\.id)
+            _ = try await eventually("model-router to have taken in the five failures") {
+                try pipeline.database("model-router").read { db in
+                    try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM inbox WHERE event_id IN (\(failureIDs.map { _ in "?" }.joined(separator: ",")))",
+                                     arguments: StatementArguments(failureIDs)) == failureIDs.count ? true : nil
+                }
+            }
 
             let reason = try await eventually("api-ingress to list kling-v3.0 as unavailable") {
                 let models = try await pipeline.get("/v1/models")
