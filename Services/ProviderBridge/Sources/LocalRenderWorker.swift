@@ -20,15 +20,12 @@ struct LocalRenderWorker: Service {
         // Woken by inserts into the predictions table (a local job is inserted `submitted`), not by
         // the updates every webhook makes: the region is one column no update changes. (A value
         // observation of `status` re-ran its query after each webhook's commit.)
-        let (inserts, inserted) = AsyncThrowingStream<Void, any Error>.makeStream(bufferingPolicy: .bufferingNewest(1))
-        let observation = DatabaseRegionObservation(tracking: PredictionRecord.select(Column("job_id")))
-            .start(in: database.pool, onError: { inserted.finish(throwing: $0) }, onChange: { _ in inserted.yield() })
-        defer { observation.cancel() }
-        inserted.yield()  // jobs left from before a restart
-        for try await _ in inserts.cancelOnGracefulShutdown() {
-            while let prediction = try await nextPrediction() {
-                guard !Task.isShuttingDownGracefully else { return }
-                await render(prediction)
+        try await database.withCommitWakeups(tracking: PredictionRecord.select(Column("job_id"))) { inserts in
+            for try await _ in inserts.cancelOnGracefulShutdown() {
+                while let prediction = try await nextPrediction() {
+                    guard !Task.isShuttingDownGracefully else { return }
+                    await render(prediction)
+                }
             }
         }
     }

@@ -27,33 +27,21 @@ public struct OutboxRelay: Service {
     }
 
     public func run() async throws {
-        // Told of every commit that touches the outbox, without a query per commit (a value
-        // observation re-counted the table after each one): a drain reads whatever is there.
-        let (commits, commitSeen) = AsyncThrowingStream<Void, any Error>.makeStream(bufferingPolicy: .bufferingNewest(1))
-        let observation = DatabaseRegionObservation(tracking: Table(OutboxRecord.databaseTableName))
-            .start(in: database.pool, onError: { commitSeen.finish(throwing: $0) }, onChange: { _ in commitSeen.yield() })
-        defer { observation.cancel() }
-        commitSeen.yield()  // rows left from before a restart
-        // The last sequence the cluster acknowledged, and the last one deleted.
-        let acknowledged = AcknowledgedSequence()
-        var deleted: Int64 = 0
-        try await withThrowingTaskGroup(of: Int64.self) { pruner in
+        let progress = RelayProgress()
+        try await withThrowingTaskGroup(of: Void.self) { pruner in
             pruner.addTask { [pruneInterval] in
-                var deleted: Int64 = 0
-                while (try? await Task.sleep(for: pruneInterval)) != nil {
-                    deleted = await prune(through: acknowledged.value, deleted: deleted)
-                }
-                return deleted
+                while (try? await Task.sleep(for: pruneInterval)) != nil { await prune(progress) }
             }
-            var published: Int64 = 0
-            for try await _ in commits.cancelOnGracefulShutdown() {
-                published = await drain(after: published)
-                acknowledged.value = published
+            try await database.withCommitWakeups(tracking: Table(OutboxRecord.databaseTableName)) { commits in
+                var published: Int64 = 0
+                for try await _ in commits.cancelOnGracefulShutdown() {
+                    published = await drain(after: published)
+                    progress.acknowledge(through: published)
+                }
             }
             pruner.cancelAll()
-            deleted = try await pruner.next() ?? 0
         }
-        _ = await prune(through: acknowledged.value, deleted: deleted)
+        await prune(progress)
     }
 
     /// Publishes until the outbox has nothing after `published`, retrying with backoff while Kafka is
@@ -89,26 +77,32 @@ public struct OutboxRelay: Service {
         return published
     }
 
-    /// Deletes the rows up to `acknowledged` when there are any past `deleted`; returns what is deleted now.
-    private func prune(through acknowledged: Int64, deleted: Int64) async -> Int64 {
-        guard acknowledged > deleted else { return deleted }
+    /// Deletes the acknowledged rows not deleted yet, if any.
+    private func prune(_ progress: RelayProgress) async {
+        guard let through = progress.undeleted else { return }
         do {
-            _ = try await database.pool.write { db in try OutboxRecord.filter(Column("sequence") <= acknowledged).deleteAll(db) }
-            return acknowledged
+            _ = try await database.pool.write { db in try OutboxRecord.filter(Column("sequence") <= through).deleteAll(db) }
+            progress.delete(through: through)
         } catch {
             // Left in place, the rows go out again after a restart: a duplicate, never a loss.
             logger.warning("Could not delete relayed outbox rows", metadata: ["error": "\(error)"])
-            return deleted
         }
     }
 }
 
-/// The last outbox sequence the cluster acknowledged: written by the relay's drain, read by its pruner.
-private final class AcknowledgedSequence: Sendable {
-    private let sequence = Mutex<Int64>(0)
-
-    var value: Int64 {
-        get { sequence.withLock { $0 } }
-        set { sequence.withLock { $0 = newValue } }
+/// How far the relay has got: the last outbox sequence the cluster acknowledged (set by the drain),
+/// and the last one deleted (set by the pruner).
+private final class RelayProgress: Sendable {
+    private struct Sequences {
+        var acknowledged: Int64 = 0
+        var deleted: Int64 = 0
     }
+    private let sequences = Mutex(Sequences())
+
+    func acknowledge(through sequence: Int64) { sequences.withLock { $0.acknowledged = sequence } }
+
+    func delete(through sequence: Int64) { sequences.withLock { $0.deleted = sequence } }
+
+    /// The sequence to delete through, when acknowledged rows are still there.
+    var undeleted: Int64? { sequences.withLock { $0.acknowledged > $0.deleted ? $0.acknowledged : nil } }
 }
