@@ -59,7 +59,8 @@ final class CapturedRequests: Sendable {
 
 @Suite("Provider clients: the documented request shapes and error mapping")
 struct ProviderClientTests {
-    static let photo = ProviderImage(data: Data([0xFF, 0xD8, 0xFF, 0xE0, 1, 2, 3]), mimeType: "image/jpeg")
+    static let photo = ProviderImage(data: Data([0xFF, 0xD8, 0xFF, 0xE0, 1, 2, 3]), mimeType: "image/jpeg",
+                                     url: URL(string: "https://bridge.example.com/inputs/job-1/0/token")!)
 
     static func job(images: [ProviderImage] = [photo], model: String, callback: URL? = URL(string: "https://hooks.example.com/cb")) -> ProviderJob {
         ProviderJob(jobID: "job-1", providerModelID: model, prompt: "A bright room", images: images, aspectRatio: .landscape,
@@ -139,13 +140,13 @@ struct ProviderClientTests {
         }
     }
 
-    @Test("Luma: the photo as keyframe frame0, the duration as \"5s\", callback_url")
+    @Test("Luma: the photo's URL as keyframe frame0 (Luma fetches it), the duration as \"5s\", callback_url")
     func luma() async throws {
         try await withProvider(#"{"id":"l-1","state":"queued"}"#, status: .created) { base, captured in
             let id = try await LumaProvider(baseURL: base, apiKey: "lk").submit(Self.job(model: "ray-3"))
             #expect(id == "l-1")
             let request = try #require(captured.last)
-            #expect(request.json["keyframes.frame0.url"] as? String == Self.photo.dataURI)
+            #expect(request.json["keyframes.frame0.url"] as? String == "https://bridge.example.com/inputs/job-1/0/token")
             #expect(request.json["duration"] as? String == "5s")
             #expect(request.json["callback_url"] as? String == "https://hooks.example.com/cb")
         }

@@ -16,6 +16,7 @@ struct WebhookHarness: Sendable {
     let callbacks: CallbackURLs
     let receiver: WebhookReceiver
     let commits: GroupCommit<GenerationRecorder.Recorded>
+    let inputs: InputFiles
 
     /// `providerBaseURL` is where the clients' confirmation GETs go (a simulator), `klingPredictionID`
     /// the Kling job's task there.
@@ -49,7 +50,8 @@ struct WebhookHarness: Sendable {
             }
         }
         return WebhookHarness(directoryURL: directory.url, database: database, secret: secret, callbacks: callbacks, receiver: receiver,
-                              commits: commits)
+                              commits: commits, inputs: InputFiles(database: database, storage: LocalBlobStore(root: directory.url),
+                                                                   callbacks: callbacks))
     }
 
     func remove() { try? FileManager.default.removeItem(at: directoryURL) }
@@ -57,7 +59,7 @@ struct WebhookHarness: Sendable {
     /// Serves the bridge's routes while `body` runs with their base URL.
     func serve(_ body: @Sendable (URL) async throws -> Void) async throws {
         try await withRunningServices([commits]) {
-            try await withLoopbackServer(WebhookRoutes.router(receiver: receiver)) { port in
+            try await withLoopbackServer(WebhookRoutes.router(receiver: receiver, inputs: inputs)) { port in
                 try await body(URL(string: "http://127.0.0.1:\(port)")!)
             }
         }

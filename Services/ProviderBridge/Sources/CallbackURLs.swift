@@ -5,7 +5,8 @@ import Shared
 /// The URLs providers call back on, and the check of the unsigned ones. A Kling or Luma callback URL
 /// carries the job id and a token, HMAC-SHA256(job id) under the bridge's callback key: unguessable
 /// without the key, checkable in constant time with no table of tokens, and the same after a restart
-/// (a job submitted before a crash keeps a valid URL).
+/// (a job submitted before a crash keeps a valid URL). Input photos that a provider fetches itself
+/// (Luma) are served at URLs with tokens of their own, made the same way.
 struct CallbackURLs: Sendable {
     private let keyBytes: Data
     /// The bridge's public base URL (known only once the listener has its port, in tests and dev).
@@ -18,18 +19,39 @@ struct CallbackURLs: Sendable {
 
     private var key: SymmetricKey { SymmetricKey(data: keyBytes) }
 
-    func token(jobID: String) -> String {
-        let mac = HMAC<SHA256>.authenticationCode(for: Data(jobID.utf8), using: key)
+    func token(jobID: String) -> String { token(for: jobID) }
+
+    /// Whether `token` is the job's, compared in constant time.
+    func isValid(token: String, jobID: String) -> Bool { isValid(token: token, for: jobID) }
+
+    /// The token of the job's `index`th input photo: a MAC of its own message, so a callback token is
+    /// never an input token (job ids are UUIDs, never `input/…`).
+    func inputToken(jobID: String, index: Int) -> String { token(for: Self.inputMessage(jobID: jobID, index: index)) }
+
+    func isValidInput(token: String, jobID: String, index: Int) -> Bool {
+        isValid(token: token, for: Self.inputMessage(jobID: jobID, index: index))
+    }
+
+    /// Where a provider that fetches its inputs (Luma) reads the job's `index`th photo.
+    func inputURL(jobID: String, index: Int) -> URL {
+        publicBaseURL().appendingPathComponent("inputs").appendingPathComponent(jobID).appendingPathComponent(String(index))
+            .appendingPathComponent(inputToken(jobID: jobID, index: index))
+    }
+
+    private static func inputMessage(jobID: String, index: Int) -> String { "input/\(index)/\(jobID)" }
+
+    /// HMAC-SHA256 of `message`, base64url without padding.
+    private func token(for message: String) -> String {
+        let mac = HMAC<SHA256>.authenticationCode(for: Data(message.utf8), using: key)
         return Data(mac).base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
             .replacingOccurrences(of: "=", with: "")
     }
 
-    /// Whether `token` is the job's, compared in constant time.
-    func isValid(token: String, jobID: String) -> Bool {
+    private func isValid(token: String, for message: String) -> Bool {
         var base64 = token.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
         base64 += String(repeating: "=", count: (4 - base64.count % 4) % 4)
         guard let mac = Data(base64Encoded: base64) else { return false }
-        return HMAC<SHA256>.isValidAuthenticationCode(mac, authenticating: Data(jobID.utf8), using: key)
+        return HMAC<SHA256>.isValidAuthenticationCode(mac, authenticating: Data(message.utf8), using: key)
     }
 
     /// Where a provider reports on `jobID`: Replicate's signed webhooks carry the job as a query item

@@ -245,14 +245,13 @@ struct PredictionScheduler: Service {
         return min(date, deadline)
     }
 
-    /// What the provider is sent: the routed job, its photos read from storage, the prompt with the
-    /// style folded in, and the callback URL for its channel.
+    /// What the provider is sent: the routed job, its photos read from storage (with the URLs the
+    /// bridge serves them at), the prompt with the style folded in, and the callback URL for its channel.
     func providerJob(for prediction: PredictionRecord, provider: any VideoProvider) throws -> ProviderJob {
         let routed = try prediction.decodedRouted()
-        let images = try routed.inputImageKeys.map { key in
-            let data = try Data(contentsOf: try inputs.fileURL(for: key))
-            let format = ImageHeader.format(of: Array(data.prefix(16)))
-            return ProviderImage(data: data, mimeType: format == .png ? "image/png" : "image/jpeg")
+        let images = try routed.inputImageKeys.enumerated().map { index, key in
+            let photo = try InputFiles.read(key, from: inputs)
+            return ProviderImage(data: photo.data, mimeType: photo.mimeType, url: callbacks.inputURL(jobID: prediction.jobID, index: index))
         }
         return ProviderJob(
             jobID: prediction.jobID, providerModelID: rules.catalog.model(named: routed.modelID)?.providerModelID ?? routed.modelID,

@@ -37,15 +37,19 @@ public func buildProviderBridgeServices(config: ProviderBridgeConfiguration,
 
     let parts = try EventServiceParts(name: providerBridgeServiceName, common: config.common, database: database,
                                       handler: SubmissionHandler(channels: providers.mapValues(\.completion), rules: rules, logger: logger), logger: logger)
+    // The photos api-ingress stored: read for the renderer and for providers, and served to Luma.
+    let inputs = LocalBlobStore(root: config.common.storageDirectory)
     let worker = LocalRenderWorker(
         database: database, renderer: LocalRenderer(ffmpegPath: config.ffmpegPath),
-        storage: LocalBlobStore(root: config.common.storageDirectory),
+        storage: inputs,
         renderDirectory: config.renderDirectory, logger: logger)
     let scheduler = PredictionScheduler(
         database: database, providers: providers, rules: rules, callbacks: callbacks,
-        inputs: LocalBlobStore(root: config.common.storageDirectory), recorder: recorder, tick: config.schedulerTick, logger: logger)
+        inputs: inputs, recorder: recorder, tick: config.schedulerTick, logger: logger)
     let listener = Application(
-        router: WebhookRoutes.router(receiver: receiver),
+        router: WebhookRoutes.router(
+            receiver: receiver,
+            inputs: InputFiles(database: database, storage: inputs, callbacks: callbacks)),
         configuration: .init(address: .hostname(config.httpHost, port: config.httpPort), serverName: providerBridgeServiceName),
         onServerRunning: { channel in
             let port = channel.localAddress?.port ?? config.httpPort

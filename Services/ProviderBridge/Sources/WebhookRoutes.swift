@@ -2,10 +2,10 @@ import Foundation
 import Hummingbird
 import Shared
 
-/// The bridge's HTTP face: the providers' webhook and callback endpoints, and `/healthz` and
-/// `/metrics` for operators.
+/// The bridge's HTTP face: the providers' webhook and callback endpoints, the input photos that
+/// providers fetch, and `/healthz` and `/metrics` for operators.
 enum WebhookRoutes {
-    static func router(receiver: WebhookReceiver) -> Router<BasicRequestContext> {
+    static func router(receiver: WebhookReceiver, inputs: InputFiles) -> Router<BasicRequestContext> {
         let router = Router(context: BasicRequestContext.self)
         router.post("/webhooks/replicate") { request, _ -> Response in
             guard let body = try await collect(request) else { return tooLarge() }
@@ -20,6 +20,14 @@ enum WebhookRoutes {
                 providerName: context.parameters.get("provider") ?? "", jobID: context.parameters.get("job") ?? "",
                 token: context.parameters.get("token") ?? "", body: body)
             return response(answer)
+        }
+        router.get("/inputs/:job/:index/:token") { _, context -> Response in
+            guard let index = context.parameters.get("index", as: Int.self),
+                  let photo = await inputs.photo(jobID: context.parameters.get("job") ?? "", index: index,
+                                                 token: context.parameters.get("token") ?? "") else {
+                return response(WebhookReceiver.Answer(status: 404, code: "NOT_FOUND", message: "no such input"))
+            }
+            return Response(status: .ok, headers: [.contentType: photo.mimeType], body: .init(byteBuffer: ByteBuffer(bytes: photo.data)))
         }
         router.get("/healthz") { _, _ in "ok" }
         router.get("/metrics") { _, _ in

@@ -113,7 +113,15 @@ struct SimulatorRoutes: Sendable {
         let body = try await object(request)
         let frame0 = ((body["keyframes"] as? [String: Any])?["frame0"] as? [String: Any])?["url"] as? String
         let id = UUID().uuidString.lowercased()
-        let task = SimulatedTask(id: id, api: .luma, kind: "", photo: try photo(dataURI: frame0, id: id),
+        // Luma fetches keyframe images from their URLs; an image it cannot fetch refuses the request.
+        var photo: URL?
+        if let frame0 {
+            guard let fetched = await fetchedPhoto(frame0, id: id) else {
+                return json(["detail": "could not download the keyframe image at \(frame0)"], status: .badRequest)
+            }
+            photo = fetched
+        }
+        let task = SimulatedTask(id: id, api: .luma, kind: "", photo: photo,
                                  durationSeconds: Double((body["duration"] as? String ?? "5s").dropLast()) ?? 5,
                                  aspectRatio: body["aspect_ratio"] as? String ?? "16:9", prompt: body["prompt"] as? String ?? "",
                                  callbackURL: body["callback_url"] as? String)
@@ -296,6 +304,13 @@ struct SimulatorRoutes: Sendable {
         guard let dataURI, let comma = dataURI.firstIndex(of: ","), dataURI.hasPrefix("data:"),
               let data = Data(base64Encoded: String(dataURI[dataURI.index(after: comma)...])) else { return nil }
         return try save(data, id: id)
+    }
+
+    /// The image at an http(s) URL, saved; nil for anything else or a failed download.
+    private func fetchedPhoto(_ address: String, id: String) async -> URL? {
+        guard let url = URL(string: address), url.scheme == "http" || url.scheme == "https",
+              let answer = try? await simulator.http.send("GET", url), answer.status == 200, !answer.body.isEmpty else { return nil }
+        return try? save(answer.body, id: id)
     }
 
     private func save(_ data: Data, id: String) throws -> URL {

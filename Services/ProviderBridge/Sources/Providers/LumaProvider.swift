@@ -2,7 +2,7 @@ import Foundation
 import Shared
 
 /// Luma's Dream Machine API (docs.lumalabs.ai): `POST /dream-machine/v1/generations` with a bearer
-/// key, `keyframes` for the photos and `callback_url`; `GET /dream-machine/v1/generations/{id}`.
+/// key, `keyframes` for the photos (URLs Luma fetches: the bridge's own, `InputFiles`) and `callback_url`; `GET /dream-machine/v1/generations/{id}`.
 /// Generation states: queued, dreaming, completed, failed. Callbacks post the generation unsigned, so
 /// the bridge confirms with one GET before trusting one.
 struct LumaProvider: VideoProvider {
@@ -44,8 +44,8 @@ struct LumaProvider: VideoProvider {
             "duration": "\(Int(job.durationSeconds.rounded()))s", "resolution": "720p",
         ]
         var keyframes: [String: Any] = [:]
-        if let first = job.images.first { keyframes["frame0"] = ["type": "image", "url": first.dataURI] }
-        if job.images.count > 1 { keyframes["frame1"] = ["type": "image", "url": job.images[1].dataURI] }
+        if let first = job.images.first { keyframes["frame0"] = ["type": "image", "url": first.url.absoluteString] }
+        if job.images.count > 1 { keyframes["frame1"] = ["type": "image", "url": job.images[1].url.absoluteString] }
         if !keyframes.isEmpty { body["keyframes"] = keyframes }
         if let callback = job.callbackURL { body["callback_url"] = callback.absoluteString }
         let data = try await api.call("POST", "/dream-machine/v1/generations", json: body)

@@ -29,12 +29,15 @@ struct ProviderJob: Sendable {
     var callbackURL: URL?
 }
 
-/// A photo sent inline to a provider.
+/// A job's photo, for a provider to take inline or fetch.
 struct ProviderImage: Sendable {
     var data: Data
     var mimeType: String
+    /// Where the provider can fetch it (served by the bridge, `InputFiles`), for providers that take
+    /// inputs only by URL.
+    var url: URL
 
-    /// `data:<mime>;base64,<bytes>`: how Replicate, Runway and Luma take a file without a public URL.
+    /// `data:<mime>;base64,<bytes>`: how Replicate and Runway take a file inline.
     var dataURI: String { "data:\(mimeType);base64,\(data.base64EncodedString())" }
 }
 
