@@ -18,10 +18,10 @@ struct LocalRenderWorker: Service {
     func run() async throws {
         try FileManager.default.createDirectory(at: renderDirectory, withIntermediateDirectories: true)
         // Woken by inserts into the predictions table (a local job is inserted `submitted`), not by
-        // the updates every webhook makes: the region is one column no update changes. (A value
-        // observation of `status` re-ran its query after each webhook's commit.)
-        try await database.withCommitWakeups(tracking: PredictionRecord.select(Column("job_id"))) { inserts in
-            for try await _ in inserts.cancelOnGracefulShutdown() {
+        // the updates every webhook makes. (A value observation of `status` re-ran its query after
+        // each webhook's commit.)
+        try await database.withInsertWakeups(table: PredictionRecord.databaseTableName) { inserts in
+            for await _ in inserts.cancelOnGracefulShutdown() {
                 while let prediction = try await nextPrediction() {
                     guard !Task.isShuttingDownGracefully else { return }
                     await render(prediction)

@@ -32,9 +32,9 @@ public struct OutboxRelay: Service {
             pruner.addTask { [pruneInterval] in
                 while (try? await Task.sleep(for: pruneInterval)) != nil { await prune(progress) }
             }
-            try await database.withCommitWakeups(tracking: Table(OutboxRecord.databaseTableName)) { commits in
+            try await database.withInsertWakeups(table: OutboxRecord.databaseTableName) { commits in
                 var published: Int64 = 0
-                for try await _ in commits.cancelOnGracefulShutdown() {
+                for await _ in commits.cancelOnGracefulShutdown() {
                     published = await drain(after: published)
                     progress.acknowledge(through: published)
                 }
