@@ -32,10 +32,7 @@ struct LocalRenderWorker: Service {
 
     private func nextPrediction() async throws -> PredictionRecord? {
         try await database.pool.read { db in
-            try PredictionRecord
-                .filter(Column("provider") == LocalRenderer.providerName && Column("status") == PredictionRecord.Status.submitted.rawValue)
-                .order(Column("created_at"))
-                .fetchOne(db)
+            try PredictionRecord.oldestSubmitted(provider: LocalRenderer.providerName).fetchOne(db)
         }
     }
 

@@ -86,6 +86,30 @@ struct PredictionRecord: Codable, FetchableRecord, PersistableRecord {
             try db.create(index: "predictions_due", on: databaseTableName, columns: ["status", "next_check_at"])
             try WebhookReceiptRecord.createTable(db)
         }
+        migrator.registerMigration("provider-bridge-v3-in-flight-indexes") { db in
+            // Both indexes are only ever searched for jobs in flight, so they now hold only those: a
+            // job that ends leaves them (one index entry deleted, none inserted), and they stay the
+            // size of the work in flight however long the history grows.
+            try db.drop(index: "predictions_by_provider_status")
+            try db.drop(index: "predictions_due")
+            try db.execute(sql: "CREATE INDEX predictions_submitted_by_provider ON predictions (provider, created_at) WHERE status = 'submitted'")
+            // A job that ends has no next check (`finish` clears it).
+            try db.execute(sql: "CREATE INDEX predictions_due ON predictions (next_check_at) WHERE next_check_at IS NOT NULL")
+        }
+    }
+
+    /// Jobs in flight whose next check is due, soonest first, but for `busy` ones (uses `predictions_due`).
+    static func due(now: Date, excluding busy: Set<String>, limit: Int) -> QueryInterfaceRequest<PredictionRecord> {
+        filter([Status.pending.rawValue, Status.submitted.rawValue].contains(Column("status")))
+            .filter(Column("next_check_at") != nil && Column("next_check_at") <= now)
+            .filter(!busy.contains(Column("job_id")))
+            .order(Column("next_check_at"))
+            .limit(limit)
+    }
+
+    /// The oldest submitted job of `provider` (uses `predictions_submitted_by_provider`).
+    static func oldestSubmitted(provider: String) -> QueryInterfaceRequest<PredictionRecord> {
+        filter(Column("provider") == provider && Column("status") == Status.submitted.rawValue).order(Column("created_at"))
     }
 
     func decodedRouted() throws -> VideoRouted {

@@ -82,13 +82,7 @@ struct PredictionScheduler: Service {
     private func dueJobs(now: Date, excluding busy: Set<String>, limit: Int) async throws -> [PredictionRecord] {
         guard limit > 0 else { return [] }
         return try await database.pool.read { db in
-            try PredictionRecord
-                .filter([PredictionRecord.Status.pending.rawValue, PredictionRecord.Status.submitted.rawValue].contains(Column("status")))
-                .filter(Column("next_check_at") != nil && Column("next_check_at") <= now)
-                .filter(!busy.contains(Column("job_id")))
-                .order(Column("next_check_at"))
-                .limit(limit)
-                .fetchAll(db)
+            try PredictionRecord.due(now: now, excluding: busy, limit: limit).fetchAll(db)
         }
     }
 
