@@ -130,9 +130,17 @@ struct PredictionIdentity {
                      data: Array(try EventCoding.encoder.encode(payload)))
     }
 
+    private static let destinationPrefixKey = Array("\"destination_prefix\"".utf8)
+
+    /// Whether `bytes` hold `key`, searched in place: `Data.range(of:)` goes through NSData and cost
+    /// more than the rest of building both events.
+    private static func contains(_ bytes: Data, _ key: [UInt8]) -> Bool {
+        bytes.withUnsafeBytes { haystack in haystack.firstRange(of: key) != nil }
+    }
+
     /// `request.destination_prefix` of the routed job, decoded alone (and only when the JSON names one).
     private static func destinationPrefix(in routed: Data) -> String? {
-        guard routed.range(of: Data("\"destination_prefix\"".utf8)) != nil else { return nil }
+        guard contains(routed, Self.destinationPrefixKey) else { return nil }
         struct Routed: Decodable {
             struct Request: Decodable {
                 var destinationPrefix: String?
