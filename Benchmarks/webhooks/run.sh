@@ -24,7 +24,9 @@ OUT=Benchmarks/results/webhooks-$(date +%Y-%m-%d).md
   echo "Standard Webhooks way (HMAC-SHA256 over id.timestamp.body, verified in constant time before anything"
   echo "is read). A recorded webhook ends its job: receipt (dedupe by webhook-id), state change and two events"
   echo "(video.generated, provider.outcome) in one group-committed SQLite transaction (synchronous=FULL), then"
-  echo "the outbox relay publishes them. The latency column is the consumer's receive time less the event's"
+  echo "the outbox relay publishes them. The recorded rate is over the bridge's recording window, first recorded"
+  echo "webhook to last (wrk loads its replay file before it sends; the wall clock around wrk counts that too,"
+  echo "and is shown on the next line). The latency column is the consumer's receive time less the event's"
   echo "time (stamped in the recording transaction): it includes the fsync, the relay and the consumer's fetch."
   echo "Target: ≥ 5,000 verified webhooks/s, p99 ≤ 20 ms."
   for round in $(seq 1 "$ROUNDS"); do
