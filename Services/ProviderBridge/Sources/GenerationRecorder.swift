@@ -53,8 +53,9 @@ struct GenerationRecorder: Sendable {
 
     /// Records a signed webhook about `predictionID`: in one transaction (shared with the other
     /// webhooks of the moment), the receipt is checked and written, the job found, and the answer
-    /// applied. The common case, a terminal answer for a submitted job, takes a few cached statements;
-    /// anything else (a pending job found by `locate`, an answer that is not terminal) the general path.
+    /// applied. The common case, a terminal answer for a submitted job, takes two cached statements
+    /// (and the events' outbox rows); anything else (a pending job found by `locate`, an answer that is
+    /// not terminal) the general path.
     func recordWebhook(_ progress: ProviderProgress, predictionID: String, receipt: WebhookReceiptRecord, provider: any VideoProvider,
                        locate: @escaping @Sendable (Database) throws -> JobMatch?) async throws -> Recorded {
         let ending = Self.result(of: progress, provider: provider)
@@ -62,23 +63,12 @@ struct GenerationRecorder: Sendable {
         return try await commits.write { db in
             // The receipt first: a webhook-id seen before inserts nothing, and nothing else happens.
             guard try Self.insertReceipt(receipt, in: db) else { return .duplicate }
-            if let ending, let identity = try Self.submitted(predictionID: predictionID, provider: providerName, in: db) {
-                try PredictionRecord.finishSubmitted(identity, ending, now: Date(), in: db)
+            if let ending, try PredictionRecord.finishSubmitted(predictionID: predictionID, provider: providerName, ending, now: Date(), in: db) {
                 return .finished
             }
             guard let match = try locate(db) else { return .unknown }
             return try Self.apply(progress, ending, to: match, countCheck: false, now: Date(), in: db)
         }
-    }
-
-    /// The identity of the submitted job with `predictionID`, read with one cached statement; nil
-    /// when there is none (unknown, pending or ended).
-    private static func submitted(predictionID: String, provider: String, in db: Database) throws -> PredictionIdentity? {
-        guard let row = try Row.fetchOne(db.cachedStatement(sql: """
-            SELECT job_id, workspace_id, model_id, routed FROM predictions WHERE prediction_id = ? AND provider = ? AND status = 'submitted'
-            """), arguments: [predictionID, provider]) else { return nil }
-        return PredictionIdentity(jobID: row[0], workspaceID: row[1], provider: provider, modelID: row[2], predictionID: predictionID,
-                                  routed: row[3])
     }
 
     /// Records the receipt; false when its webhook-id was recorded before.

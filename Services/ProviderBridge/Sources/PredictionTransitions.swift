@@ -57,17 +57,25 @@ extension PredictionRecord {
         return true
     }
 
-    /// `finish` for the webhook path's common case, a job read as `submitted` in this transaction:
-    /// the same columns and events, with one cached statement instead of a record round trip.
-    static func finishSubmitted(_ identity: PredictionIdentity, _ result: GenerationResult, now: Date, in db: Database) throws {
+    /// `finish` for the webhook path's common case, the submitted job with `predictionID`: the same
+    /// columns and events, in one cached statement that changes the row and hands back what the
+    /// events name (`RETURNING`), instead of a read and a record round trip. False when no submitted
+    /// job has that prediction (unknown, pending or ended); nothing is written then.
+    static func finishSubmitted(predictionID: String, provider: String, _ result: GenerationResult, now: Date,
+                                in db: Database) throws -> Bool {
         let columns = result.terminalColumns
-        try db.cachedStatement(sql: """
+        guard let row = try Row.fetchOne(db.cachedStatement(sql: """
             UPDATE predictions SET status = ?, output_url = ?, error_code = ?, error_message = ?, provider_status = NULL,
                                    next_check_at = NULL, updated_at = ?
-            WHERE job_id = ? AND status = 'submitted'
-            """).execute(arguments: [columns.status.rawValue, columns.outputURL, columns.errorCode, columns.errorMessage,
-                                 DatabaseTime.value(now), identity.jobID])
+            WHERE prediction_id = ? AND provider = ? AND status = 'submitted'
+            RETURNING job_id, workspace_id, model_id, routed
+            """), arguments: [columns.status.rawValue, columns.outputURL, columns.errorCode, columns.errorMessage, DatabaseTime.value(now),
+                              predictionID, provider])
+        else { return false }
+        let identity = PredictionIdentity(jobID: row[0], workspaceID: row[1], provider: provider, modelID: row[2], predictionID: predictionID,
+                                          routed: row[3])
         for event in try identity.endingEvents(result) { try Outbox.enqueue(event, in: db) }
+        return true
     }
 
     /// The events that announce `result`, encoded.
