@@ -13,14 +13,10 @@ extension ServiceDatabase {
         let observer = InsertWakeupObserver(table: table) { wake.yield() }
         try await pool.writeWithoutTransaction { db in db.add(transactionObserver: observer) }
         wake.yield()
-        do {
-            let result = try await body(wakeups)
-            try? await pool.writeWithoutTransaction { db in db.remove(transactionObserver: observer) }
-            return result
-        } catch {
-            try? await pool.writeWithoutTransaction { db in db.remove(transactionObserver: observer) }
-            throw error
-        }
+        let result: Swift.Result<Result, any Error>
+        do { result = .success(try await body(wakeups)) } catch { result = .failure(error) }
+        try? await pool.writeWithoutTransaction { db in db.remove(transactionObserver: observer) }
+        return try result.get()
     }
 }
 

@@ -5,8 +5,8 @@ import ServiceLifecycle
 import Synchronization
 
 /// Publishes outbox rows to Kafka in insertion order and deletes them once the cluster has
-/// acknowledged them. Woken by every commit that changes the outbox table, and drains what is left at
-/// start-up. Acknowledged rows are deleted in one write every `pruneInterval` (and at shutdown), not
+/// acknowledged them. Woken by every commit that inserts into the outbox table, and drains what is
+/// left at start-up. Acknowledged rows are deleted in one write every `pruneInterval` (and at shutdown), not
 /// one write per batch sent: each write is a commit with an fsync on the service's single writer,
 /// which its own requests wait behind. A crash before a delete commits republishes those rows;
 /// consumers' inboxes drop the repeats.

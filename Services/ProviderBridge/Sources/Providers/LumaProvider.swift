@@ -2,7 +2,8 @@ import Foundation
 import Shared
 
 /// Luma's Dream Machine API (docs.lumalabs.ai): `POST /dream-machine/v1/generations` with a bearer
-/// key, `keyframes` for the photos (URLs Luma fetches: the bridge's own, `InputFiles`) and `callback_url`; `GET /dream-machine/v1/generations/{id}`.
+/// key, `keyframes` for the photos (URLs Luma fetches: the bridge's own, `InputFiles`) and
+/// `callback_url`; `GET /dream-machine/v1/generations/{id}`.
 /// Generation states: queued, dreaming, completed, failed. Callbacks post the generation unsigned, so
 /// the bridge confirms with one GET before trusting one.
 struct LumaProvider: VideoProvider {
