@@ -6,14 +6,15 @@ import ServiceLifecycle
 import Shared
 
 // Verified Replicate webhooks handled per second by provider-bridge, and the time from a webhook's
-// recording to its `video.generated` reaching a Kafka consumer.
+// receipt to its `video.generated` published (acknowledged by the Kafka cluster).
 //
 //   webhook-benchmark <webhooks> <seconds> <connections> <lua script>
 //
 // Runs the bridge's real services in this process against an embedded librdkafka mock cluster, seeds
 // <webhooks> submitted Replicate jobs in its SQLite file, signs one webhook per job the Standard
 // Webhooks way, and replays them with wrk (2 threads, <connections> connections) for <seconds>.
-// Prints a Markdown report.
+// The latencies are the bridge's own: its outbox relay's publish-delay histogram, as `/metrics`
+// serves it. Prints a Markdown report.
 
 let arguments = CommandLine.arguments
 guard arguments.count == 5, let count = Int(arguments[1]), let seconds = Int(arguments[2]), let connections = Int(arguments[3]) else {
@@ -78,10 +79,33 @@ for index in 1..<total {
 }
 try lines.write(to: replayFile, atomically: true, encoding: .utf8)
 
-/// Nearest-rank percentile of sorted values.
-func percentile(_ sorted: [Double], _ p: Double) -> Double {
-    guard !sorted.isEmpty else { return .nan }
-    return sorted[min(sorted.count - 1, max(0, Int((p / 100 * Double(sorted.count)).rounded(.up)) - 1))]
+/// The relay's publish-delay histogram for the bridge's `video.generated`, as `/metrics` shows it:
+/// each bucket's upper bound in seconds and its cumulative count, `+Inf` last.
+func publishDelayBuckets() -> [(bound: Double, count: Int)] {
+    let series = "\(OutboxRelay.publishDelayMetric)_bucket{"
+    let labels = [#"service="\#(providerBridgeServiceName)""#, #"topic="\#(EventType.videoGenerated.topic)""#]
+    return String(decoding: ProcessMetrics.exposition(), as: UTF8.self).split(separator: "\n").compactMap { line in
+        guard line.hasPrefix(series), labels.allSatisfy({ line.contains($0) }),
+              let le = line.firstRange(of: #"le=""#), let close = line[le.upperBound...].firstIndex(of: "\""),
+              let count = line.split(separator: " ").last.flatMap({ Int($0) }) else { return nil }
+        let bound = line[le.upperBound..<close]
+        return (bound == "+Inf" ? .infinity : Double(bound) ?? .nan, count)
+    }
+}
+
+/// The histogram's count now, less `before`.
+func publishedSince(_ before: [(bound: Double, count: Int)]) -> [(bound: Double, count: Int)] {
+    let now = publishDelayBuckets()
+    return now.map { bucket in (bucket.bound, bucket.count - (before.first { $0.bound == bucket.bound }?.count ?? 0)) }
+}
+
+/// The bound of the first bucket holding the nearest-rank `p`th percentile, in milliseconds: the
+/// percentile is at most this.
+func percentileBound(_ buckets: [(bound: Double, count: Int)], _ p: Double) -> String {
+    guard let total = buckets.last?.count, total > 0 else { return "?" }
+    let rank = max(1, Int((p / 100 * Double(total)).rounded(.up)))
+    guard let bucket = buckets.first(where: { $0.count >= rank }) else { return "?" }
+    return bucket.bound.isInfinite ? "> \(Int(buckets.dropLast().last!.bound * 1000)) ms" : "≤ \(Int((bucket.bound * 1000).rounded())) ms"
 }
 
 let group = ServiceGroup(configuration: .init(services: services, logger: logger))
@@ -91,49 +115,20 @@ try await withThrowingTaskGroup(of: Void.self) { tasks in
     guard let port = await ports.next() else { throw CancellationError() }
     let base = URL(string: "http://127.0.0.1:\(port)")!
 
-    // A reader of video.generated, ready (partitions assigned) before the run: the warm-up's event proves it.
-    let consumer = try KafkaConsumer(brokers: cluster.bootstrapServers, groupID: "bench-reader", clientID: "bench-reader",
-                                     topics: [EventType.videoGenerated.topic], extraProperties: ["fetch.wait.max.ms": "5"])
+    // The warm-up webhook: its event's publication proves the relay's producer has the topic's metadata.
     let warm = webhook(0)
     let answer = try await ServiceHTTPClient().send(
         "POST", URL(string: "\(base.absoluteString)/webhooks/replicate?job=bench-0")!,
         headers: [("webhook-id", warm.id), ("webhook-timestamp", "\(timestamp)"), ("webhook-signature", warm.signature)],
         body: Array(warm.body.utf8))
     guard answer.status == 200 else { fatalError("warm-up webhook answered \(answer.status): \(String(decoding: answer.body, as: UTF8.self))") }
-    var warmedUp = false
-    while !warmedUp { warmedUp = !(await consumer.poll(maximum: 10, timeoutMilliseconds: 100).messages.isEmpty) }
-
-    // Latency of each video.generated: when the reader got it, less the envelope's time (stamped when
-    // the webhook was recorded).
-    let reader = Task { () -> [Double] in
-        var latencies: [Double] = []
-        latencies.reserveCapacity(count)
-        // The envelope's "time", found in the bytes: decoding each event whole would take the
-        // machine's CPU from the bridge under test.
-        let marker = Array(#""time":""#.utf8)
-        func stamp(_ bytes: [UInt8]) -> Date? {
-            guard bytes.count > marker.count else { return nil }
-            for start in 0...(bytes.count - marker.count) where bytes[start..<start + marker.count].elementsEqual(marker) {
-                let from = start + marker.count
-                guard let end = bytes[from...].firstIndex(of: UInt8(ascii: "\"")) else { return nil }
-                return EventCoding.parse(String(decoding: bytes[from..<end], as: UTF8.self))
-            }
-            return nil
-        }
-        let idleLimit = 50
-        var idle = 0
-        while idle < idleLimit {
-            let polled = await consumer.poll(maximum: 1000, timeoutMilliseconds: 100).messages
-            let now = Date()
-            idle = polled.isEmpty ? idle + 1 : 0
-            for message in polled {
-                guard let sent = stamp(message.value) else { continue }
-                latencies.append(now.timeIntervalSince(sent) * 1000)
-            }
-            if Task.isCancelled { break }
-        }
-        return latencies
+    func published() -> Int { publishDelayBuckets().last?.count ?? 0 }
+    let warmUpDeadline = ContinuousClock.now + .seconds(30)
+    while published() == 0 {
+        guard ContinuousClock.now < warmUpDeadline else { fatalError("the warm-up's video.generated was not published in 30 s") }
+        try await Task.sleep(for: .milliseconds(10))
     }
+    let before = publishDelayBuckets()
 
     let started = Date()
     let wrk = Process()
@@ -149,9 +144,9 @@ try await withThrowingTaskGroup(of: Void.self) { tasks in
     let wrkText = try String(contentsOf: wrkOutput, encoding: .utf8)
     let elapsed = Date().timeIntervalSince(started)
 
-    // The rate is taken over the bridge's own recording window, its first recorded webhook to its
-    // last (each job's updated_at, stamped in the recording transaction): the wall clock around wrk
-    // also counts wrk loading its replay file before it sends anything, about half a second.
+    // The rate is taken over the bridge's own window, from the first recorded webhook's arrival to the
+    // last one's (each ended job's updated_at, its webhook's receipt time): the wall clock around wrk
+    // also counts wrk loading its replay file before it sends anything, about a quarter of a second.
     let (recorded, window) = try await database.read { db in
         let row = try Row.fetchOne(db, sql: """
             SELECT COUNT(*), (julianday(MAX(updated_at)) - julianday(MIN(updated_at))) * 86400.0
@@ -159,7 +154,14 @@ try await withThrowingTaskGroup(of: Void.self) { tasks in
             """)
         return (row?[0] as Int? ?? 0, row?[1] as Double? ?? .nan)
     }
-    let latencies = await reader.value.sorted()
+    // Every recorded webhook's event published: the relay has drained the outbox.
+    let drainDeadline = ContinuousClock.now + .seconds(60)
+    var delays = publishedSince(before)
+    while (delays.last?.count ?? 0) < recorded {
+        guard ContinuousClock.now < drainDeadline else { fatalError("\(delays.last?.count ?? 0) of \(recorded) events published in 60 s") }
+        try await Task.sleep(for: .milliseconds(50))
+        delays = publishedSince(before)
+    }
     func field(_ name: String) -> String {
         wrkText.split(separator: "\n").first { $0.trimmingCharacters(in: .whitespaces).hasPrefix(name) }
             .map { $0.trimmingCharacters(in: .whitespaces).dropFirst(name.count).trimmingCharacters(in: .whitespaces) } ?? "?"
@@ -168,10 +170,10 @@ try await withThrowingTaskGroup(of: Void.self) { tasks in
     | measure | value |
     |---|---|
     | webhooks verified and answered (wrk, every request signature-checked) | \(field("Requests/sec:")) /s |
-    | distinct webhooks recorded (job ended, events in the outbox), first to last record | \(recorded) in \(String(format: "%.2f", window)) s = **\(Int(Double(recorded - 1) / window)) /s** |
+    | distinct webhooks recorded (job ended, events in the outbox), first to last received | \(recorded) in \(String(format: "%.2f", window)) s = **\(Int(Double(recorded - 1) / window)) /s** |
     | the same over the wall clock around wrk (its start-up included) | \(recorded) in \(String(format: "%.1f", elapsed)) s = \(Int(Double(recorded) / elapsed)) /s |
     | HTTP latency (wrk) p50 / p90 / p99 | \(field("50%")) / \(field("90%")) / **\(field("99%"))** |
-    | webhook recorded → `video.generated` at a consumer, p50 / p99 / max (\(latencies.count) events) | \(String(format: "%.1f", percentile(latencies, 50))) ms / **\(String(format: "%.1f", percentile(latencies, 99))) ms** / \(String(format: "%.1f", latencies.last ?? .nan)) ms |
+    | webhook received → `video.generated` published (acknowledged), p50 / p99 / p99.9 (\(delays.last?.count ?? 0) events) | \(percentileBound(delays, 50)) / **\(percentileBound(delays, 99))** / \(percentileBound(delays, 99.9)) |
 
     <details><summary>wrk output</summary>
 

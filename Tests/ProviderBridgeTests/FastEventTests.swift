@@ -17,7 +17,7 @@ struct FastEventTests {
                                                                 provider: "replicate", credits: 12))
         let identity = PredictionIdentity(jobID: "job-1", workspaceID: "ws", provider: "replicate", modelID: "wan2.1-i2v-720p",
                                           predictionID: "p-1", routed: routed)
-        let events = try identity.endingEvents(.generated(outputURL: output, posterURL: poster))
+        let events = try identity.endingEvents(.generated(outputURL: output, posterURL: poster), time: Date())
         let expected = [
             Array(try EventCoding.encoder.encode(VideoGenerated(provider: "replicate", predictionID: "p-1", outputURL: output,
                                                                 destinationPrefix: prefix, posterURL: poster))),

@@ -73,6 +73,48 @@ struct OutboxRelayTests {
         }
         #expect(try await database.pool.read { db in try OutboxRecord.fetchCount(db) } == 0)
     }
+
+    @Test("times each event from its own time to the cluster's acknowledgement, by service and topic")
+    func timesPublication() async throws {
+        let fixture = try RelayFixture()
+        defer { fixture.directory.remove() }
+        let (cluster, database) = (fixture.cluster, fixture.database)
+        // A service name of its own: every test in this process shares one metrics registry.
+        let service = "relay-timing-\(UUID().uuidString.prefix(8))"
+        // Two events of now, and one whose time is 45 s back (an event stamped when its cause arrived).
+        let times = [Date(), Date(), Date().addingTimeInterval(-45)]
+        try await database.pool.write { db in
+            for (index, time) in times.enumerated() {
+                try Outbox.enqueue(EventEnvelope(source: "test", subject: "job-\(index)", workspaceID: "ws-timing", time: time,
+                                                 data: VideoSubmitted(provider: "local", predictionID: "prediction-\(index)")), in: db)
+            }
+        }
+        try await fixture.running(service: service) {
+            _ = try await readMessages(brokers: cluster.bootstrapServers, topics: [EventType.videoSubmitted.topic], count: 3)
+            let buckets = try await eventually("three publications timed") {
+                let buckets = publishDelayBuckets(service: service, topic: EventType.videoSubmitted.topic)
+                return buckets["+Inf"] == 3 ? buckets : nil
+            }
+            // Cumulative counts: the two fresh events well under 30 s, the old one between 45 and 60 s.
+            #expect(buckets["30.0"] == 2)
+            #expect(buckets["60.0"] == 3)
+            #expect(publishDelayBuckets(service: service, topic: EventType.creditsRejected.topic).isEmpty)
+        }
+    }
+}
+
+/// The relay's publish-delay histogram for one service and topic, as `/metrics` shows it: cumulative
+/// counts by each bucket's `le`.
+private func publishDelayBuckets(service: String, topic: String) -> [String: Int] {
+    let series = "\(OutboxRelay.publishDelayMetric)_bucket{"
+    var buckets: [String: Int] = [:]
+    for line in String(decoding: ProcessMetrics.exposition(), as: UTF8.self).split(separator: "\n")
+    where line.hasPrefix(series) && line.contains(#"service="\#(service)""#) && line.contains(#"topic="\#(topic)""#) {
+        guard let le = line.firstRange(of: #"le=""#), let close = line[le.upperBound...].firstIndex(of: "\""),
+              let count = line.split(separator: " ").last.flatMap({ Int($0) }) else { continue }
+        buckets[String(line[le.upperBound..<close])] = count
+    }
+    return buckets
 }
 
 /// A fresh service database and mock cluster, and the relay between them.
@@ -88,12 +130,12 @@ private struct RelayFixture {
     }
 
     /// Runs `body` while a producer and relay run (the relay's own prune interval unless given).
-    func running(pruneInterval: Duration? = nil, _ body: () async throws -> Void) async throws {
+    func running(service: String = "relay-test", pruneInterval: Duration? = nil, _ body: () async throws -> Void) async throws {
         let producer = try KafkaProducer(brokers: cluster.bootstrapServers, clientID: "relay-test", logger: testLogger)
         let relay = if let pruneInterval {
-            OutboxRelay(database: database, producer: producer, logger: testLogger, pruneInterval: pruneInterval)
+            OutboxRelay(service: service, database: database, producer: producer, logger: testLogger, pruneInterval: pruneInterval)
         } else {
-            OutboxRelay(database: database, producer: producer, logger: testLogger)
+            OutboxRelay(service: service, database: database, producer: producer, logger: testLogger)
         }
         try await withRunningServices([producer, relay], body)
     }

@@ -55,19 +55,21 @@ struct GenerationRecorder: Sendable {
     /// webhooks of the moment), the receipt is checked and written, the job found, and the answer
     /// applied. The common case, a terminal answer for a submitted job, takes two cached statements
     /// (and the events' outbox rows); anything else (a pending job found by `locate`, an answer that is
-    /// not terminal) the general path.
+    /// not terminal) the general path. The webhook's arrival (the receipt's time) is when the bridge
+    /// learned what it says: the time of the change and of its events.
     func recordWebhook(_ progress: ProviderProgress, predictionID: String, receipt: WebhookReceiptRecord, provider: any VideoProvider,
                        locate: @escaping @Sendable (Database) throws -> JobMatch?) async throws -> Recorded {
         let ending = Self.result(of: progress, provider: provider)
         let providerName = provider.name
+        let now = receipt.receivedAt
         return try await commits.write { db in
             // The receipt first: a webhook-id seen before inserts nothing, and nothing else happens.
             guard try Self.insertReceipt(receipt, in: db) else { return .duplicate }
-            if let ending, try PredictionRecord.finishSubmitted(predictionID: predictionID, provider: providerName, ending, now: Date(), in: db) {
+            if let ending, try PredictionRecord.finishSubmitted(predictionID: predictionID, provider: providerName, ending, now: now, in: db) {
                 return .finished
             }
             guard let match = try locate(db) else { return .unknown }
-            return try Self.apply(progress, ending, to: match, countCheck: false, now: Date(), in: db)
+            return try Self.apply(progress, ending, to: match, countCheck: false, now: now, in: db)
         }
     }
 

@@ -43,7 +43,7 @@ extension PredictionRecord {
     @discardableResult
     mutating func finish(_ result: GenerationResult, now: Date, in db: Database) throws -> Bool {
         guard !status.isTerminal else { return false }
-        let events = try endingEvents(result)
+        let events = try endingEvents(result, time: now)
         let columns = result.terminalColumns
         updatedAt = now
         nextCheckAt = nil
@@ -74,14 +74,14 @@ extension PredictionRecord {
         else { return false }
         let identity = PredictionIdentity(jobID: row[0], workspaceID: row[1], provider: provider, modelID: row[2], predictionID: predictionID,
                                           routed: row[3])
-        for event in try identity.endingEvents(result) { try Outbox.enqueue(event, in: db) }
+        for event in try identity.endingEvents(result, time: now) { try Outbox.enqueue(event, in: db) }
         return true
     }
 
-    /// The events that announce `result`, encoded.
-    func endingEvents(_ result: GenerationResult) throws -> [EncodedEvent] {
+    /// The events that announce `result`, encoded, with `time` as theirs.
+    func endingEvents(_ result: GenerationResult, time: Date) throws -> [EncodedEvent] {
         try PredictionIdentity(jobID: jobID, workspaceID: workspaceID, provider: provider, modelID: modelID, predictionID: predictionID,
-                               routed: routed).endingEvents(result)
+                               routed: routed).endingEvents(result, time: time)
     }
 
     /// A call to the provider failed in a way its health depends on (credentials refused) while the
@@ -104,8 +104,8 @@ struct PredictionIdentity {
     /// The routed job's JSON, read only for its destination prefix.
     var routed: Data
 
-    /// `video.generated` or `video.failed`, then `provider.outcome`.
-    func endingEvents(_ result: GenerationResult) throws -> [EncodedEvent] {
+    /// `video.generated` or `video.failed`, then `provider.outcome`, both at `time`.
+    func endingEvents(_ result: GenerationResult, time: Date) throws -> [EncodedEvent] {
         let outcome: ProviderOutcome
         let announcement: EncodedEvent
         switch result {
@@ -122,19 +122,21 @@ struct PredictionIdentity {
             success.string("model_id", modelID)
             success.string("provider", provider)
             success.raw("succeeded", "true".utf8)
-            return [EncodedEvent(type: .videoGenerated, source: "provider-bridge", subject: jobID, workspaceID: workspaceID, data: generated.finish()),
-                    EncodedEvent(type: .providerOutcome, source: "provider-bridge", subject: jobID, workspaceID: workspaceID, data: success.finish())]
+            return [EncodedEvent(type: .videoGenerated, source: "provider-bridge", subject: jobID, workspaceID: workspaceID, time: time,
+                                 data: generated.finish()),
+                    EncodedEvent(type: .providerOutcome, source: "provider-bridge", subject: jobID, workspaceID: workspaceID, time: time,
+                                 data: success.finish())]
         case .failed(let error, let stage):
-            announcement = try event(.videoFailed, VideoFailed(stage: stage, code: error.code, message: error.message))
+            announcement = try event(.videoFailed, VideoFailed(stage: stage, code: error.code, message: error.message), time: time)
             // The routers' circuit breakers count this against the provider (they ignore refusals
             // of content and bad input).
             outcome = .failure(provider: provider, modelID: modelID, error: error)
         }
-        return [announcement, try event(.providerOutcome, outcome)]
+        return [announcement, try event(.providerOutcome, outcome, time: time)]
     }
 
-    private func event(_ type: EventType, _ payload: some Encodable) throws -> EncodedEvent {
-        EncodedEvent(type: type, source: "provider-bridge", subject: jobID, workspaceID: workspaceID,
+    private func event(_ type: EventType, _ payload: some Encodable, time: Date) throws -> EncodedEvent {
+        EncodedEvent(type: type, source: "provider-bridge", subject: jobID, workspaceID: workspaceID, time: time,
                      data: Array(try EventCoding.encoder.encode(payload)))
     }
 

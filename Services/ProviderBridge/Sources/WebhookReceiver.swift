@@ -31,6 +31,7 @@ struct WebhookReceiver: Sendable {
     /// (nothing is read or written before it passes), then dedupe by `webhook-id`, then the prediction
     /// it reports is recorded, with the receipt, in one transaction.
     func receiveReplicate(webhookID: String?, timestamp: String?, signature: String?, body: Data, jobHint: String?) async -> Answer {
+        let receivedAt = now()
         guard let provider = providers["replicate"] else {
             return count("replicate", Answer(status: 404, code: "NOT_CONFIGURED", message: "replicate is not configured here"))
         }
@@ -38,7 +39,7 @@ struct WebhookReceiver: Sendable {
             return count("replicate", Answer(status: 503, code: "TRY_AGAIN", message: "the webhook secret is not known yet"))
         }
         do {
-            try replicateSignature.verify(id: webhookID, timestamp: timestamp, signatures: signature, body: body, now: now())
+            try replicateSignature.verify(id: webhookID, timestamp: timestamp, signatures: signature, body: body, now: receivedAt)
         } catch {
             logger.warning("Rejected a Replicate webhook", metadata: ["reason": "\(error)", "webhook_id": "\(webhookID ?? "-")"])
             return count("replicate", Answer(status: 401, code: "WEBHOOK_SIGNATURE_INVALID", message: Self.explain(error)))
@@ -50,7 +51,7 @@ struct WebhookReceiver: Sendable {
         } catch {
             return count("replicate", Answer(status: 400, code: "WEBHOOK_BODY_INVALID", message: "the body is not a prediction: \(error)"))
         }
-        let receipt = WebhookReceiptRecord(webhookID: webhookID, provider: "replicate", predictionID: parsed.predictionID, receivedAt: now())
+        let receipt = WebhookReceiptRecord(webhookID: webhookID, provider: "replicate", predictionID: parsed.predictionID, receivedAt: receivedAt)
         do {
             let recorded = try await recorder.recordWebhook(parsed.progress, predictionID: parsed.predictionID, receipt: receipt,
                                                             provider: provider) { db in

@@ -9,6 +9,8 @@ public struct EncodedEvent: Sendable {
     public let type: EventType
     /// The Kafka key.
     public let workspaceID: String
+    /// The envelope's `time`, to the millisecond.
+    public let time: Date
     /// The wire bytes.
     public let bytes: [UInt8]
 
@@ -21,12 +23,14 @@ public struct EncodedEvent: Sendable {
         envelope.string("source", source)
         envelope.string("specversion", "1.0")
         envelope.string("subject", subject)
+        let time = EventCoding.wholeMilliseconds(time)
         envelope.string("time", EventCoding.format(time))
         envelope.string("type", type.rawValue)
         envelope.string("workspace_id", workspaceID)
         self.id = id
         self.type = type
         self.workspaceID = workspaceID
+        self.time = time
         self.bytes = envelope.finish()
     }
 }

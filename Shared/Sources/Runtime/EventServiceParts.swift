@@ -15,7 +15,7 @@ public struct EventServiceParts: Sendable {
     public init(name: String, common: CommonConfiguration, database: ServiceDatabase, handler: (any EventHandler)?, logger: Logger) throws {
         checkpointer = WALCheckpointer(database: database, logger: logger)
         producer = try KafkaProducer(brokers: common.kafkaBrokers, clientID: name, logger: logger)
-        relay = OutboxRelay(database: database, producer: producer, logger: logger)
+        relay = OutboxRelay(service: name, database: database, producer: producer, logger: logger)
         consumer = try handler.map {
             try EventConsumerService(brokers: common.kafkaBrokers, groupID: name, database: database, handler: $0, logger: logger)
         }

@@ -8,7 +8,9 @@ public enum ProcessMetrics {
     /// The registry behind the process's metrics.
     public static let registry: PrometheusCollectorRegistry = {
         let registry = PrometheusCollectorRegistry()
-        MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
+        var factory = PrometheusMetricsFactory(registry: registry)
+        factory.durationHistogramBuckets[OutboxRelay.publishDelayMetric] = OutboxRelay.publishDelayBuckets
+        MetricsSystem.bootstrap(factory)
         return registry
     }()
 
