@@ -63,6 +63,19 @@ struct FastCodingTests {
         #expect(try JSONDecoder().decode(Decoded.self, from: Data(document)).a.count == 3)
     }
 
+    @Test("RawJSON lists an array's elements in order, nested ones whole, and tells strings and nulls by their first byte")
+    func elements() throws {
+        let document = Array(#"{"list": [ 1 , "two\"", {"b": [2, 3]}, [], null ], "empty": [], "text": "x"}"#.utf8)
+        let json = try RawJSON(document)
+        let fields = try json.members(of: json.root, ["list", "empty", "text"])
+        let items = try json.elements(of: try #require(fields[0]))
+        #expect(items.map { String(decoding: document[$0], as: UTF8.self) } == ["1", #""two\"""#, #"{"b": [2, 3]}"#, "[]", "null"])
+        #expect(items.map(json.isString) == [false, true, false, false, false])
+        #expect(items.map(json.isNull) == [false, false, false, false, true])
+        #expect(try json.elements(of: try #require(fields[1])).isEmpty)
+        #expect(throws: RawJSONError.self) { _ = try json.elements(of: try #require(fields[2])) }
+    }
+
     @Test("RawJSON refuses malformed JSON (trailing commas too, which Foundation lets through)", arguments: [
         "", "{", "}", "{\"a\":}", "{\"a\" 1}", "{\"a\":1,}", "[1,]", "{\"a\":1} x", "{'a':1}", "{\"a\":01}", "{\"a\":1.}",
         "{\"a\":.5}", "{\"a\":1e}", "{\"a\":-}", "{\"a\":tru}", "{\"a\":nul}", "{\"a\":\"unterminated}", "{\"a\":\"bad \\q escape\"}",

@@ -6,12 +6,18 @@ public enum JSONText {
     /// as `\u00XX`, everything else as UTF-8.
     public static func appendString(_ text: String, to bytes: inout [UInt8], escapingSlashes: Bool) {
         bytes.append(UInt8(ascii: "\""))
-        // Most strings (ids, keys, times) need no escape at all: copy them whole.
-        let needsEscape = text.utf8.contains { byte in
-            byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") || (escapingSlashes && byte == UInt8(ascii: "/"))
+        // Most strings (ids, keys, times) need no escape at all: checked and copied whole from the
+        // string's own storage.
+        var contiguous = text
+        let copied = contiguous.withUTF8 { utf8 in
+            for byte in utf8 where byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\")
+                || (escapingSlashes && byte == UInt8(ascii: "/")) {
+                return false
+            }
+            bytes.append(contentsOf: utf8)
+            return true
         }
-        guard needsEscape else {
-            bytes.append(contentsOf: text.utf8)
+        if copied {
             bytes.append(UInt8(ascii: "\""))
             return
         }

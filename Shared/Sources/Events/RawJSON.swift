@@ -54,6 +54,30 @@ public struct RawJSON: Sendable {
         try members(of: object, [key])[0]
     }
 
+    /// The value ranges of the elements of the array at `array`, in order.
+    public func elements(of array: Range<Int>) throws(RawJSONError) -> [Range<Int>] {
+        guard bytes[array.lowerBound] == UInt8(ascii: "[") else { throw RawJSONError("expected an array", at: array.lowerBound) }
+        var elements: [Range<Int>] = []
+        var scanner = Scanner(bytes: bytes, position: array.lowerBound + 1)
+        scanner.skipWhitespace()
+        if scanner.peek == UInt8(ascii: "]") { return elements }
+        while true {
+            scanner.skipWhitespace()
+            let start = scanner.position
+            try scanner.skipValue(depth: 1)
+            elements.append(start..<scanner.position)
+            scanner.skipWhitespace()
+            if scanner.peek == UInt8(ascii: "]") { return elements }
+            try scanner.expect(UInt8(ascii: ","))
+        }
+    }
+
+    /// Whether the value at `range` is a string.
+    public func isString(_ range: Range<Int>) -> Bool { bytes[range.lowerBound] == UInt8(ascii: "\"") }
+
+    /// Whether the value at `range` is `null`.
+    public func isNull(_ range: Range<Int>) -> Bool { bytes[range.lowerBound] == UInt8(ascii: "n") }
+
     /// The string at `range` (a JSON string, quotes included), unescaped.
     public func string(_ range: Range<Int>) throws(RawJSONError) -> String {
         guard bytes[range.lowerBound] == UInt8(ascii: "\"") else { throw RawJSONError("expected a string", at: range.lowerBound) }

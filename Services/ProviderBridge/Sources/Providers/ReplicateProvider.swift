@@ -15,42 +15,54 @@ struct ReplicateProvider: VideoProvider {
         api = ProviderAPI(baseURL: baseURL, client: client) { [("Authorization", "Bearer \(token)")] }
     }
 
-    /// The prediction object, as the API and the webhooks send it.
-    struct Prediction: Decodable {
+    /// The prediction object, as the API and the webhooks send it: the members the bridge acts on.
+    struct Prediction: Equatable {
         var id: String
         var status: String
-        var output: Output?
+        /// The first non-empty output URL: video models answer one URL, some a list of them.
+        var outputURL: String?
         var error: String?
 
-        /// Video models answer one URL; some answer a list of them.
-        enum Output: Decodable {
-            case url(String)
-            case urls([String])
-            case other
+        /// Reads `id`, `status`, `output` and `error` in place (`RawJSON`), as `JSONDecoder` would have
+        /// decoded them: every webhook passes here, and decoding was a third of its handling outside
+        /// the commit. An `output` of another shape (an object, a list with a non-string) is no URL;
+        /// an `error` that is neither a string nor null makes the answer unreadable.
+        static func parse(_ data: Data, what: String) throws(ProviderCallError) -> Prediction {
+            do {
+                return try read(RawJSON(Array(data)))
+            } catch {
+                throw .unavailable("\(what): unreadable answer (\(error)): \(String(decoding: data.prefix(300), as: UTF8.self))")
+            }
+        }
 
-            init(from decoder: any Decoder) throws {
-                let container = try decoder.singleValueContainer()
-                if let url = try? container.decode(String.self) {
-                    self = .url(url)
-                } else if let urls = try? container.decode([String].self) {
-                    self = .urls(urls)
-                } else {
-                    self = .other
+        private struct Malformed: Error, CustomStringConvertible {
+            var description: String
+        }
+
+        private static func read(_ json: RawJSON) throws -> Prediction {
+            let fields = try json.members(of: json.root, ["id", "status", "output", "error"])
+            guard let id = fields[0], let status = fields[1] else { throw Malformed(description: "no id or status") }
+            var outputURL: String?
+            if let output = fields[2] {
+                if json.isString(output) {
+                    outputURL = try json.string(output)
+                } else if json.bytes[output.lowerBound] == UInt8(ascii: "[") {
+                    let items = try json.elements(of: output)
+                    if items.allSatisfy(json.isString) { outputURL = try items.map { try json.string($0) }.first { !$0.isEmpty } }
                 }
             }
-
-            var firstURL: String? {
-                switch self {
-                case .url(let url): url.isEmpty ? nil : url
-                case .urls(let urls): urls.first { !$0.isEmpty }
-                case .other: nil
-                }
+            var error: String?
+            if let field = fields[3], !json.isNull(field) {
+                guard json.isString(field) else { throw Malformed(description: "error is neither a string nor null") }
+                error = try json.string(field)
             }
+            return Prediction(id: try json.string(id), status: try json.string(status),
+                              outputURL: outputURL?.isEmpty == true ? nil : outputURL, error: error)
         }
 
         var progress: ProviderProgress {
             switch status {
-            case "succeeded": .succeeded(outputURL: output?.firstURL)
+            case "succeeded": .succeeded(outputURL: outputURL)
             case "failed": .failed(ModerationText.jobError(provider: "replicate", message: error ?? "the prediction failed"))
             case "canceled": .failed(RoomReelError(.generationFailed, "replicate: the prediction was canceled"))
             default: .running(status: status)
@@ -85,7 +97,7 @@ struct ReplicateProvider: VideoProvider {
             body["webhook_events_filter"] = ["completed"]
         }
         let data = try await api.call("POST", "/v1/models/\(job.providerModelID)/predictions", json: body)
-        let prediction = try ProviderAPI.decode(Prediction.self, data, what: "replicate create")
+        let prediction = try Prediction.parse(data, what: "replicate create")
         // A prediction that already failed (bad input caught at once) still gets its webhook; the
         // id is what matters here.
         return prediction.id
@@ -93,7 +105,7 @@ struct ReplicateProvider: VideoProvider {
 
     func progress(of predictionID: String) async throws(ProviderCallError) -> ProviderProgress {
         let data = try await api.call("GET", "/v1/predictions/\(predictionID)")
-        return try ProviderAPI.decode(Prediction.self, data, what: "replicate get").progress
+        return try Prediction.parse(data, what: "replicate get").progress
     }
 
     func cancel(_ predictionID: String) async {
@@ -101,7 +113,7 @@ struct ReplicateProvider: VideoProvider {
     }
 
     func parseCallback(_ body: Data) throws(ProviderCallError) -> (predictionID: String, progress: ProviderProgress) {
-        let prediction = try ProviderAPI.decode(Prediction.self, body, what: "replicate webhook")
+        let prediction = try Prediction.parse(body, what: "replicate webhook")
         return (prediction.id, prediction.progress)
     }
 
