@@ -10,8 +10,8 @@ import Synchronization
 /// left at start-up. Acknowledged rows are deleted in one write every `pruneInterval` (and at shutdown), not
 /// one write per batch sent: each write is a commit with an fsync on the service's single writer,
 /// which its own requests wait behind. A crash before a delete commits republishes those rows;
-/// consumers' inboxes drop the repeats. Each event's time from its own `time` to the cluster's
-/// acknowledgement goes into the timer `roomreel_outbox_publish_delay_seconds` (dimensions `service`
+/// consumers' inboxes drop the repeats. Each event's wait, from its own `time` to the cluster's
+/// acknowledgement, goes into the timer `roomreel_outbox_publish_delay_seconds` (dimensions `service`
 /// and `topic`).
 public struct OutboxRelay: Service {
     /// The timer of each event's wait from its time to the cluster's acknowledgement.
@@ -67,7 +67,8 @@ public struct OutboxRelay: Service {
             do {
                 // Only the columns a message needs, read from rows: decoding whole records (and
                 // parsing their dates) cost more than the read.
-                // (The events' times as Julian days: SQLite reads its own text form far faster than Swift.)
+                // The events' times come as Julian days: SQLite parses its own text form of a time far
+                // faster than Swift would.
                 let (batch, times, last) = try await database.pool.read { [batchSize, published] db in
                     var last: Int64?
                     var times: [Double] = []
