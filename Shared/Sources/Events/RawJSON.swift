@@ -26,27 +26,12 @@ public struct RawJSON: Sendable {
     /// The value ranges of the members `keys` of the object at `object`, in the order of `keys`;
     /// nil for a key the object lacks.
     public func members(of object: Range<Int>, _ keys: [String]) throws(RawJSONError) -> [Range<Int>?] {
-        guard bytes[object.lowerBound] == UInt8(ascii: "{") else { throw RawJSONError("expected an object", at: object.lowerBound) }
         let wanted = keys.map { Array($0.utf8) }
         var found = [Range<Int>?](repeating: nil, count: keys.count)
-        var scanner = Scanner(bytes: bytes, position: object.lowerBound + 1)
-        scanner.skipWhitespace()
-        if scanner.peek == UInt8(ascii: "}") { return found }
-        while true {
-            scanner.skipWhitespace()
-            let keyStart = scanner.position
-            try scanner.skipString()
-            let key = keyStart..<scanner.position
-            scanner.skipWhitespace()
-            try scanner.expect(UInt8(ascii: ":"))
-            scanner.skipWhitespace()
-            let valueStart = scanner.position
-            try scanner.skipValue(depth: 1)
-            if let index = try wantedIndex(of: key, in: wanted), found[index] == nil { found[index] = valueStart..<scanner.position }
-            scanner.skipWhitespace()
-            if scanner.peek == UInt8(ascii: "}") { return found }
-            try scanner.expect(UInt8(ascii: ","))
+        try forEachItem(of: object, keyed: true) { key, value throws(RawJSONError) in
+            if let key, let index = try wantedIndex(of: key, in: wanted), found[index] == nil { found[index] = value }
         }
+        return found
     }
 
     /// The value range of member `key` of the object at `object`.
@@ -56,18 +41,38 @@ public struct RawJSON: Sendable {
 
     /// The value ranges of the elements of the array at `array`, in order.
     public func elements(of array: Range<Int>) throws(RawJSONError) -> [Range<Int>] {
-        guard bytes[array.lowerBound] == UInt8(ascii: "[") else { throw RawJSONError("expected an array", at: array.lowerBound) }
         var elements: [Range<Int>] = []
-        var scanner = Scanner(bytes: bytes, position: array.lowerBound + 1)
+        try forEachItem(of: array, keyed: false) { _, value in elements.append(value) }
+        return elements
+    }
+
+    /// Walks the items of the object (`keyed`) or array at `container`: each value's range, with its
+    /// key's range (quotes included) for an object.
+    private func forEachItem(of container: Range<Int>, keyed: Bool,
+                             _ visit: (_ key: Range<Int>?, _ value: Range<Int>) throws(RawJSONError) -> Void) throws(RawJSONError) {
+        let (open, close) = keyed ? (UInt8(ascii: "{"), UInt8(ascii: "}")) : (UInt8(ascii: "["), UInt8(ascii: "]"))
+        guard bytes[container.lowerBound] == open else {
+            throw RawJSONError(keyed ? "expected an object" : "expected an array", at: container.lowerBound)
+        }
+        var scanner = Scanner(bytes: bytes, position: container.lowerBound + 1)
         scanner.skipWhitespace()
-        if scanner.peek == UInt8(ascii: "]") { return elements }
+        if scanner.peek == close { return }
         while true {
             scanner.skipWhitespace()
-            let start = scanner.position
+            var key: Range<Int>?
+            if keyed {
+                let keyStart = scanner.position
+                try scanner.skipString()
+                key = keyStart..<scanner.position
+                scanner.skipWhitespace()
+                try scanner.expect(UInt8(ascii: ":"))
+                scanner.skipWhitespace()
+            }
+            let valueStart = scanner.position
             try scanner.skipValue(depth: 1)
-            elements.append(start..<scanner.position)
+            try visit(key, valueStart..<scanner.position)
             scanner.skipWhitespace()
-            if scanner.peek == UInt8(ascii: "]") { return elements }
+            if scanner.peek == close { return }
             try scanner.expect(UInt8(ascii: ","))
         }
     }
