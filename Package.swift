@@ -1,4 +1,4 @@
-// swift-tools-version: 6.0
+// swift-tools-version: 6.1
 import PackageDescription
 
 /// One library target per service so that tests and `roomreel dev` run the same code the
@@ -131,7 +131,8 @@ var targets: [Target] = [
     ),
     .testTarget(
         name: "APIIngressTests",
-        dependencies: shared + ["TestSupport", "APIIngress", .product(name: "Hummingbird", package: "hummingbird")],
+        dependencies: shared + ["TestSupport", "APIIngress", .product(name: "Hummingbird", package: "hummingbird"),
+                                .product(name: "OpenAPIKit", package: "OpenAPIKit"), .product(name: "Yams", package: "Yams")],
         path: "Tests/APIIngressTests"
     ),
     .testTarget(
@@ -147,7 +148,8 @@ var targets: [Target] = [
     ),
     .testTarget(
         name: "IntegrationTests",
-        dependencies: shared + ["TestSupport", "ProviderSim", .product(name: "Hummingbird", package: "hummingbird")],
+        dependencies: shared + ["TestSupport", "ProviderSim", .product(name: "Hummingbird", package: "hummingbird"),
+                                .product(name: "Yams", package: "Yams")],
         path: "Tests/IntegrationTests"
     ),
 ]
@@ -171,9 +173,12 @@ for library in serviceLibraries {
             .product(name: "MultipartKit", package: "multipart-kit"),
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "Metrics", package: "swift-metrics"),
+            .product(name: "OpenAPIKit", package: "OpenAPIKit"),
+            .product(name: "Yams", package: "Yams"),
         ]
     }
-    targets.append(.target(name: library.name, dependencies: dependencies, path: "Services/\(library.folder)/Sources"))
+    let resources: [Resource]? = library.name == "APIIngress" ? [.copy("Resources/openapi.yaml")] : nil
+    targets.append(.target(name: library.name, dependencies: dependencies, path: "Services/\(library.folder)/Sources", resources: resources))
 }
 for executable in executables {
     targets.append(.executableTarget(
@@ -202,6 +207,9 @@ let package = Package(
         .package(url: "https://github.com/vapor/multipart-kit.git", from: "4.7.0"),
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.5.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.1.0"),
+        // Without its default trait, ExternalLoading, which RoomReel does not use and which builds slowly.
+        .package(url: "https://github.com/mattpolzin/OpenAPIKit.git", from: "6.4.0", traits: []),
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
     ],
     targets: targets
 )

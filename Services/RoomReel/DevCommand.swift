@@ -44,6 +44,8 @@ struct DevCommand: AsyncParsableCommand {
         guard let level = Logger.Level(rawValue: logLevel) else {
             throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error, critical")
         }
+        // Before anything starts: a taken port is one line, not a cascade of cancelled services.
+        try ListeningPort.ensureAvailable(host: "127.0.0.1", port: port, setting: "--port (PORT=… with make run)")
         let dataDirectory = URL(fileURLWithPath: dataDir).standardizedFileURL
         try FileManager.default.createDirectory(at: dataDirectory, withIntermediateDirectories: true)
         let cluster = try KafkaMockCluster(brokers: 1, topics: EventType.allTopics, partitions: 3)
@@ -76,7 +78,7 @@ struct DevCommand: AsyncParsableCommand {
         }
         let ingress = IngressConfiguration(
             common: common, routing: routing, port: port, bootstrapAPIKeys: [(workspaceID: Self.devWorkspace, key: apiKey)],
-            adminToken: adminToken,
+            adminToken: adminToken, portSetting: "--port (PORT=… with make run)",
             onServerRunning: { boundPort in
                 Console.say("RoomReel ready on http://127.0.0.1:\(boundPort)\nAPI key: \(apiKey)\nAdmin token: \(adminToken)")
                 readyContinuation.yield(boundPort)

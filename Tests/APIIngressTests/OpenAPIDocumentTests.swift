@@ -1,13 +1,17 @@
 @testable import APIIngress
 import Foundation
 import Logging
+import OpenAPIKit
 import Shared
 import TestSupport
 import Testing
+import Yams
 
 @Suite("OpenAPI document")
 struct OpenAPIDocumentTests {
-    @Test("/openapi.json describes exactly the routes the router serves, each with its operations' error answers")
+    static let document = Result { try OpenAPIDocument.bundled() }
+
+    @Test("openapi.yaml describes exactly the routes the router serves, each with answers")
     func matchesRouter() throws {
         let directory = try TemporaryDirectory()
         let common = CommonConfiguration(kafkaBrokers: "127.0.0.1:9", dataDirectory: directory.url)
@@ -20,26 +24,90 @@ struct OpenAPIDocumentTests {
             return "\(route.method.rawValue.lowercased()) /\(path)"
         })
 
-        let document = try #require(try JSONSerialization.jsonObject(with: Data(OpenAPIDocument.json.utf8)) as? [String: Any])
-        #expect(document["openapi"] as? String == "3.1.0")
-        let paths = try #require(document["paths"] as? [String: [String: Any]])
+        let document = try Self.document.get().document
+        #expect(document.openAPIVersion == .v3_1_0)
         var documented: Set<String> = []
-        for (path, item) in paths {
-            for (method, operation) in item where ["get", "post", "put", "patch", "delete"].contains(method) {
-                documented.insert("\(method) \(path)")
-                let responses = try #require((operation as? [String: Any])?["responses"] as? [String: Any], "\(method) \(path)")
-                #expect(!responses.isEmpty)
+        for (path, item) in document.paths {
+            let item = try #require(item.pathItemValue, "\(path.rawValue)")
+            for endpoint in item.endpoints {
+                documented.insert("\(endpoint.method.rawValue.lowercased()) \(path.rawValue)")
+                #expect(!endpoint.operation.responses.isEmpty, "\(endpoint.method.rawValue) \(path.rawValue)")
             }
         }
         #expect(documented == served, "only served: \(served.subtracting(documented).sorted()); only documented: \(documented.subtracting(served).sorted())")
+    }
 
-        // Every error code the API can answer with is in the document's ErrorCode enum.
-        let schemas = try #require((document["components"] as? [String: Any])?["schemas"] as? [String: Any])
-        let codes = try #require((schemas["ErrorCode"] as? [String: Any])?["enum"] as? [String])
-        for code in ["INVALID_REQUEST", "IMAGE_REQUIRED", "INVALID_IMAGE", "IMAGE_TOO_SMALL", "IMAGE_TOO_LARGE", "IMAGE_URL_REFUSED",
-                     "IMAGE_FETCH_FAILED", "WEBHOOK_URL_REFUSED", "IDEMPOTENCY_KEY_REUSED", "UNAUTHORIZED", "NOT_FOUND", "PAYLOAD_TOO_LARGE",
-                     "INSUFFICIENT_CREDITS", "MODEL_UNAVAILABLE", "MODEL_CANNOT_DO", "PROMPT_TOO_LONG", "INTERNAL_ERROR"] {
-            #expect(codes.contains(code), "\(code)")
+    @Test("every error answer refers to one of components/responses, and each of those carries the Error schema")
+    func errorsDeclaredOnce() throws {
+        let document = try Self.document.get().document
+        let errorSchema = "#/components/schemas/Error"
+        #expect(!document.components.responses.isEmpty)
+        for (name, response) in document.components.responses {
+            let content = try #require(response.responseValue?.content[.json]?.contentValue, "\(name.rawValue)")
+            #expect(content.schema?.reference?.absoluteString == errorSchema, "\(name.rawValue)")
+        }
+        for (path, item) in document.paths {
+            for endpoint in try #require(item.pathItemValue).endpoints {
+                for (status, response) in endpoint.operation.responses where (status.rawValue.first ?? "2") == "4" {
+                    guard case .a(let reference) = response else {
+                        Issue.record("\(endpoint.method.rawValue) \(path.rawValue) \(status.rawValue) is written inline instead of referring to components/responses")
+                        continue
+                    }
+                    let name = try #require(reference.name, "\(reference)")
+                    #expect(document.components.responses[.init(stringLiteral: name)] != nil, "\(name)")
+                }
+            }
+        }
+    }
+
+    @Test("the ErrorCode schema is ErrorCode.allCases, in order")
+    func errorCodeSchema() throws {
+        let document = try Self.document.get().document
+        let schema = try #require(document.components.schemas["ErrorCode"])
+        let values = try #require(schema.allowedValues).compactMap { $0.value as? String }
+        #expect(values == ErrorCode.allCases.map(\.rawValue))
+    }
+
+    @Test("docs/api.md's error table has one row for each code, with the HTTP status a request is answered with")
+    func errorTableInDocs() throws {
+        let text = try String(contentsOf: PythonTools.packageRoot.appendingPathComponent("docs/api.md"), encoding: .utf8)
+        let table = text.components(separatedBy: "\n## Errors")[1].split(separator: "\n").filter { $0.hasPrefix("| `") }
+        var rows: [String: String] = [:]
+        for row in table {
+            let cells = row.split(separator: "|").map { $0.trimmingCharacters(in: .whitespaces) }
+            for code in cells[0].split(separator: "/") {
+                let name = code.trimmingCharacters(in: CharacterSet(charactersIn: " `"))
+                #expect(rows[name] == nil, "\(name) has two rows")
+                rows[name] = cells[1]
+            }
+        }
+        #expect(Set(rows.keys) == Set(ErrorCode.allCases.map(\.rawValue)))
+        for code in ErrorCode.allCases {
+            let status = rows[code.rawValue] ?? ""
+            if code.answersRequests {
+                #expect(status.hasPrefix(String(code.httpStatus)), "\(code): \(status)")
+            } else {
+                #expect(!status.contains { $0.isNumber }, "\(code) is not a request's answer: \(status)")
+            }
+        }
+    }
+
+    @Test("/openapi.json says what the YAML file says: the same tree, nothing dropped or added in re-encoding")
+    func jsonMatchesYAML() throws {
+        let served = try Self.document.get()
+        let yaml = try #require(try Yams.load(yaml: served.yaml))
+        let fromYAML = try JSONSerialization.data(withJSONObject: Self.stringKeyed(yaml), options: [.sortedKeys])
+        let fromJSON = try JSONSerialization.data(withJSONObject: JSONSerialization.jsonObject(with: served.json), options: [.sortedKeys])
+        #expect(String(decoding: fromJSON, as: UTF8.self) == String(decoding: fromYAML, as: UTF8.self))
+        #expect(served.yaml.hasPrefix("openapi: 3.1.0"))
+    }
+
+    /// Yams's mappings with string keys, as JSONSerialization takes them.
+    static func stringKeyed(_ value: Any) -> Any {
+        switch value {
+        case let map as [AnyHashable: Any]: Dictionary(uniqueKeysWithValues: map.map { ("\($0.key)", stringKeyed($0.value)) })
+        case let list as [Any]: list.map(stringKeyed)
+        default: value
         }
     }
 }

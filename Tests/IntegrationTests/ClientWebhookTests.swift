@@ -135,7 +135,7 @@ struct ClientWebhookTests {
         }
     }
 
-    @Test("JWTs and admin-made API keys authenticate; another workspace's credential can neither read, list, create for nor see the balance of this one (404); /readyz, /metrics and /openapi.json answer")
+    @Test("JWTs and admin-made API keys authenticate; another workspace's credential can neither read, list, create for nor see the balance of this one (404); /readyz, /metrics, /openapi.json and /openapi.yaml answer; a wrong method is 405 with Allow")
     func authIsolationAndOperations() async throws {
         try await Pipeline.with(environment: ["INGRESS_JWT_SECRET": PublicAPITests.jwtSecret, "INGRESS_ADMIN_TOKEN": PublicAPITests.adminToken]) { pipeline in
             let jwt = HS256JWT(secret: Data(PublicAPITests.jwtSecret.utf8))
@@ -194,6 +194,15 @@ struct ClientWebhookTests {
             #expect(metrics.status == 200 && text.contains("hb_requests") && text.contains("/v1/videos"), "\(text.prefix(400))")
             let openAPI = try await pipeline.send("GET", "/openapi.json")
             #expect(openAPI.status == 200 && openAPI.json["openapi"] as? String == "3.1.0")
+            let openAPIYAML = try await pipeline.send("GET", "/openapi.yaml")
+            #expect(openAPIYAML.status == 200 && openAPIYAML.headers["content-type"] == "application/yaml"
+                    && String(decoding: openAPIYAML.body, as: UTF8.self).hasPrefix("openapi: 3.1.0"))
+            // A routed path with a method it does not have: 405 and the methods it has, in the one error shape.
+            let wrongMethod = try await pipeline.send("DELETE", "/v1/videos", headers: ["Authorization": "Bearer \(pipeline.apiKey)"])
+            #expect(wrongMethod.status == 405 && wrongMethod.errorCode == "METHOD_NOT_ALLOWED" && wrongMethod.headers["allow"] == "GET, POST",
+                    "\(wrongMethod.status) \(wrongMethod.headers) \(wrongMethod.json)")
+            let unknownPath = try await pipeline.send("DELETE", "/v1/no-such-thing")
+            #expect(unknownPath.status == 404 && unknownPath.errorCode == "NOT_FOUND")
         }
     }
 }

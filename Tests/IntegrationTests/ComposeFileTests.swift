@@ -1,6 +1,7 @@
 import Foundation
 import TestSupport
 import Testing
+import Yams
 
 @Suite("compose.yaml")
 struct ComposeFileTests {
@@ -18,5 +19,39 @@ struct ComposeFileTests {
         #expect(full.contains("KAFKA_PROCESS_ROLES: broker,controller"))
         #expect(full.contains("dockerfile: docker/Dockerfile"))
         #expect(FileManager.default.fileExists(atPath: root.appendingPathComponent("docker/Dockerfile").path))
+    }
+
+    @Test("secrets come from the host's environment, each only to the services that use it")
+    func secretsPassThrough() throws {
+        let secrets = [
+            "REPLICATE_API_TOKEN": "r8_host", "KLING_ACCESS_KEY": "kling-host-a", "KLING_SECRET_KEY": "kling-host-s",
+            "GOOGLE_API_KEY": "google-host", "LUMA_API_KEY": "luma-host", "RUNWAYML_API_SECRET": "runway-host",
+            "INGRESS_ADMIN_TOKEN": "admin-token-from-the-host-0123", "INGRESS_JWT_SECRET": "jwt-secret-from-the-host-0123456789",
+            "S3_SECRET_ACCESS_KEY": "s3-host-secret",
+        ]
+        let exports = secrets.map { "\($0.key)=\($0.value)" }
+        let rendered = try runTool("env", exports + ["docker-compose", "-f", "compose.yaml", "config"], in: BuiltProducts.packageRoot)
+        #expect(rendered.status == 0, "\(rendered.output)")
+        let document = try #require(try Yams.load(yaml: rendered.output) as? [String: Any])
+        let services = try #require(document["services"] as? [String: Any])
+        func environment(_ service: String) -> [String: String] {
+            let entry = (services[service] as? [String: Any])?["environment"] as? [String: Any] ?? [:]
+            return entry.mapValues { "\($0)" }
+        }
+        let users: [String: Set<String>] = [
+            "REPLICATE_API_TOKEN": ["provider-bridge"], "KLING_ACCESS_KEY": ["provider-bridge"], "KLING_SECRET_KEY": ["provider-bridge"],
+            "GOOGLE_API_KEY": ["provider-bridge"], "LUMA_API_KEY": ["provider-bridge"], "RUNWAYML_API_SECRET": ["provider-bridge"],
+            "INGRESS_ADMIN_TOKEN": ["api-ingress"], "INGRESS_JWT_SECRET": ["api-ingress"],
+            "S3_SECRET_ACCESS_KEY": ["api-ingress", "storage-uploader"],
+        ]
+        for service in ["api-ingress", "model-router", "billing", "provider-bridge", "storage-uploader"] {
+            let settings = environment(service)
+            for (secret, value) in secrets {
+                let expected = users[secret]?.contains(service) ?? false
+                #expect((settings[secret] == value) == expected && (settings[secret] != nil) == expected,
+                        "\(service) \(expected ? "lacks" : "has") \(secret)")
+            }
+        }
+        #expect(environment("api-ingress")["ROOMREEL_PROVIDERS"] != nil && environment("model-router")["ROOMREEL_PROVIDERS"] != nil)
     }
 }

@@ -113,6 +113,13 @@ struct PublicAPITests {
             // A workspace with no credits, waiting: billing's rejection comes back as a 402 with the numbers.
             let keyReply = try await pipeline.postJSON("/v1/admin/workspaces/ws-poor/api-keys", #"{"name": "integration"}"#, bearer: Self.adminToken)
             #expect(keyReply.status == 201, "\(keyReply.json)")
+            // A name that is not a string is refused, `null` as much as a number; an absent one is no name.
+            for bad in [#"{"name": null}"#, #"{"name": 5}"#] {
+                let refusedName = try await pipeline.postJSON("/v1/admin/workspaces/ws-poor/api-keys", bad, bearer: Self.adminToken)
+                #expect(refusedName.status == 400 && refusedName.errorCode == "INVALID_REQUEST", "\(bad): \(refusedName.json)")
+            }
+            let unnamed = try await pipeline.postJSON("/v1/admin/workspaces/ws-poor/api-keys", "{}", bearer: Self.adminToken)
+            #expect(unnamed.status == 201 && unnamed.json["name"] == nil, "\(unnamed.json)")
             let poorKey = try #require(keyReply.json["key"] as? String)
             let refused = try await pipeline.postJSON("/v1/videos", body, bearer: poorKey, headers: ["Prefer": "wait=60"])
             #expect(refused.status == 402 && refused.errorCode == "INSUFFICIENT_CREDITS", "\(refused.json)")

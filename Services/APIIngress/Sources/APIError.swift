@@ -6,28 +6,26 @@ import Shared
 /// that goes with the code.
 struct APIError: HTTPResponseError {
     let error: RoomReelError
+    /// Headers the answer carries besides its content type (`Allow` on a 405).
+    let headers: HTTPFields
 
-    init(_ error: RoomReelError) { self.error = error }
-    init(_ code: ErrorCode, _ message: String, details: [String: Int64] = [:]) {
+    init(_ error: RoomReelError) {
+        self.error = error
+        self.headers = [:]
+    }
+    init(_ code: ErrorCode, _ message: String, details: [String: Int64] = [:], headers: HTTPFields = [:]) {
         self.error = RoomReelError(code, message, details: details)
+        self.headers = headers
     }
 
-    var status: HTTPResponse.Status {
-        switch error.code {
-        case .unauthorized: .unauthorized
-        case .notFound: .notFound
-        case .payloadTooLarge: .contentTooLarge
-        case .insufficientCredits: .init(code: 402, reasonPhrase: "Payment Required")
-        case .modelCannotDo, .modelUnavailable, .idempotencyKeyReused: .unprocessableContent
-        case .internalError: .internalServerError
-        default: .badRequest
-        }
-    }
+    var status: HTTPResponse.Status { HTTPResponse.Status(code: error.code.httpStatus) }
 
     func response(from request: Request, context: some RequestContext) throws -> Response {
         let body = ErrorBody(error: .init(code: error.code.rawValue, message: error.message, details: error.details))
         let data = try JSONEncoder().encode(body)
-        return Response(status: status, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: data)))
+        var headers = headers
+        headers[.contentType] = "application/json"
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }
 }
 

@@ -43,6 +43,14 @@ struct AdminRoutes {
 
     struct APIKeyRequest: Decodable {
         let name: String?
+
+        enum CodingKeys: String, CodingKey { case name }
+
+        init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            // A name that is sent must be a string: `null` is refused like `5`, not read as no name.
+            name = container.contains(.name) ? try container.decode(String.self, forKey: .name) : nil
+        }
     }
 
     struct APIKeyCreated: Encodable {

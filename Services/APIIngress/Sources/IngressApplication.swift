@@ -13,6 +13,7 @@ public let apiIngressServiceName = "api-ingress"
 /// the client webhook dispatcher running as the application's services. `main`, `roomreel dev` and
 /// tests all build it here.
 public func buildApplication(config: IngressConfiguration) throws -> some ApplicationProtocol {
+    try ListeningPort.ensureAvailable(host: config.host, port: config.port, setting: config.portSetting)
     let logger = config.common.logger(service: apiIngressServiceName)
     let database = try openIngressDatabase(path: config.common.databasePath(service: apiIngressServiceName))
     // The same breakers model-router keeps, fed by the same events: quotes and `GET /v1/models`
@@ -100,7 +101,7 @@ func buildRouter(config: IngressConfiguration, database: ServiceDatabase, health
         router.middlewares.add(MediaPathGuard())
         router.middlewares.add(FileMiddleware(storage.root.path, urlBasePath: "/media", logger: logger))
     }
-    OperationsRoutes(database: database, kafkaAnswers: kafkaAnswers).register(on: router)
+    OperationsRoutes(database: database, openAPI: try OpenAPIDocument.bundled(), kafkaAnswers: kafkaAnswers).register(on: router)
     AdminRoutes(database: database).register(on: router.group("v1/admin").add(middleware: AdminAuthenticator(adminToken: config.adminToken)))
     let api = router.group("v1").add(middleware: APIKeyAuthenticator(database: database, jwt: config.jwtSecret.map { HS256JWT(secret: Data($0.utf8)) }))
     ModelRoutes(routing: config.routing, health: health).register(on: api)
@@ -113,6 +114,7 @@ func buildRouter(config: IngressConfiguration, database: ServiceDatabase, health
                 maxUploadBytes: config.maxUploadBytes, publicBaseURL: publicBaseURL,
                 videoLinks: VideoLinks(storage: config.common.storage), recentJobs: recentJobs).register(on: api)
     WorkspaceRoutes(database: database).register(on: api)
+    router.middlewares.add(MethodNotAllowedMiddleware(routes: router.routes))
     return router
 }
 

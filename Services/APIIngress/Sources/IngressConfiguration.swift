@@ -31,13 +31,16 @@ public struct IngressConfiguration: Sendable {
     /// Shrinks the client webhook retry schedule (`INGRESS_WEBHOOK_RETRY_SCALE`, default 1: about
     /// 32 hours; tests use a tiny scale to run it in moments).
     public var webhookRetryScale: Double
+    /// The setting that chooses `port`, named when the port is taken (`INGRESS_PORT`; `roomreel dev`'s `--port`).
+    public var portSetting: String
     /// Called once the server accepts connections, with the port it is bound to.
     public var onServerRunning: @Sendable (Int) async -> Void
 
     public init(common: CommonConfiguration, routing: RoutingConfiguration, host: String = "127.0.0.1", port: Int = 8080, publicBaseURL: String? = nil,
                 bootstrapAPIKeys: [(workspaceID: String, key: String)] = [], maxUploadBytes: Int = 64 << 20,
                 ffmpegPath: String = "ffmpeg", fetchAllowed: [IPRange] = [], adminToken: String? = nil, jwtSecret: String? = nil,
-                webhookRetryScale: Double = 1, onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }) {
+                webhookRetryScale: Double = 1, portSetting: String = "INGRESS_PORT",
+                onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }) {
         self.common = common
         self.routing = routing
         self.host = host
@@ -50,6 +53,7 @@ public struct IngressConfiguration: Sendable {
         self.adminToken = adminToken
         self.jwtSecret = jwtSecret
         self.webhookRetryScale = webhookRetryScale
+        self.portSetting = portSetting
         self.onServerRunning = onServerRunning
     }
 

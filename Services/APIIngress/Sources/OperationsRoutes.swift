@@ -4,9 +4,11 @@ import Hummingbird
 import Shared
 
 /// What operators and orchestrators poll: `/healthz` (the process serves), `/readyz` (its database
-/// and Kafka answer, so it can take work), `/metrics` (Prometheus text), and `/openapi.json`.
+/// and Kafka answer, so it can take work), `/metrics` (Prometheus text), and the API's OpenAPI
+/// document at `/openapi.json` and `/openapi.yaml`.
 struct OperationsRoutes {
     let database: ServiceDatabase
+    let openAPI: OpenAPIDocument
     let kafkaAnswers: @Sendable () async -> Bool
 
     struct Readiness: Encodable {
@@ -29,8 +31,11 @@ struct OperationsRoutes {
             Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4"],
                      body: .init(byteBuffer: ByteBuffer(bytes: ProcessMetrics.exposition())))
         }
-        router.get("/openapi.json") { _, _ in
-            Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: OpenAPIDocument.json)))
+        router.get("/openapi.json") { [json = openAPI.json] _, _ in
+            Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: json)))
+        }
+        router.get("/openapi.yaml") { [yaml = openAPI.yaml] _, _ in
+            Response(status: .ok, headers: [.contentType: "application/yaml"], body: .init(byteBuffer: ByteBuffer(string: yaml)))
         }
     }
 

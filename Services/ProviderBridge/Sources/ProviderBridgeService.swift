@@ -14,6 +14,7 @@ public let providerBridgeServiceName = "provider-bridge"
 /// listener for the providers' webhooks. `onListening` is told the listener's port once it is bound.
 public func buildProviderBridgeServices(config: ProviderBridgeConfiguration,
                                         onListening: @escaping @Sendable (Int) async -> Void = { _ in }) throws -> [any Service] {
+    try ListeningPort.ensureAvailable(host: config.httpHost, port: config.httpPort, setting: "BRIDGE_HTTP_PORT")
     _ = ProcessMetrics.registry
     let logger = config.common.logger(service: providerBridgeServiceName)
     let database = try ServiceDatabase(path: config.common.databasePath(service: providerBridgeServiceName),

@@ -27,6 +27,7 @@ do {
         port: try environment.integer("PROVIDER_SIM_PORT", default: 8070, in: 0...65_535), webhookSecret: secret,
         workDirectory: URL(fileURLWithPath: environment.string("PROVIDER_SIM_DIR", default: "./data/provider-sim")),
         ffmpegPath: environment.string("FFMPEG_PATH", default: "ffmpeg"), faults: faults))
+    try ListeningPort.ensureAvailable(host: simulator.configuration.host, port: simulator.configuration.port, setting: "PROVIDER_SIM_PORT")
     let logger = Logger(label: "provider-sim")
     let group = ServiceGroup(configuration: .init(services: [simulator], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
     try await withThrowingTaskGroup(of: Void.self) { tasks in

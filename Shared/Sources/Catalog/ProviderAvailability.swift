@@ -23,8 +23,18 @@ public struct ProviderAvailability: Sendable, Equatable {
         "fal": ["FAL_KEY"],
     ]
 
-    /// Providers whose credential variables are all set.
-    public static func fromEnvironment(_ environment: EnvironmentReader) -> ProviderAvailability {
+    /// The providers listed in `ROOMREEL_PROVIDERS` (comma-separated), for a service that is told which
+    /// providers provider-bridge has credentials for instead of being handed the secrets (compose);
+    /// without it, the providers whose credential variables are all set.
+    public static func fromEnvironment(_ environment: EnvironmentReader) throws -> ProviderAvailability {
+        if let listed = environment.optionalString("ROOMREEL_PROVIDERS") {
+            let names = Set(listed.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty })
+            let unknown = names.subtracting(credentialVariables.keys)
+            guard unknown.isEmpty else {
+                throw ConfigurationError(variable: "ROOMREEL_PROVIDERS", problem: "names \(unknown.sorted().joined(separator: ", ")); the providers are \(credentialVariables.keys.sorted().joined(separator: ", "))")
+            }
+            return ProviderAvailability(configured: names)
+        }
         let configured = credentialVariables.filter { _, variables in
             variables.allSatisfy { environment.optionalString($0) != nil }
         }.keys

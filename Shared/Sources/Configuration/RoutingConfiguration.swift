@@ -11,8 +11,8 @@ public struct RoutingConfiguration: Sendable {
         self.availability = availability
     }
 
-    /// The bundled catalog, or the file at `ROOMREEL_MODEL_CATALOG`; availability from the providers'
-    /// credential variables (`REPLICATE_API_TOKEN`, `KLING_ACCESS_KEY` + `KLING_SECRET_KEY`, …).
+    /// The bundled catalog, or the file at `ROOMREEL_MODEL_CATALOG`; availability from `ROOMREEL_PROVIDERS`
+    /// or else the providers' credential variables (`REPLICATE_API_TOKEN`, `KLING_ACCESS_KEY` + `KLING_SECRET_KEY`, …).
     public static func fromEnvironment(_ environment: EnvironmentReader) throws -> RoutingConfiguration {
         let catalog: ModelCatalog
         if let path = environment.optionalString("ROOMREEL_MODEL_CATALOG") {
@@ -24,7 +24,7 @@ public struct RoutingConfiguration: Sendable {
         } else {
             catalog = try ModelCatalog.bundled()
         }
-        return RoutingConfiguration(catalog: catalog, availability: .fromEnvironment(environment))
+        return RoutingConfiguration(catalog: catalog, availability: try .fromEnvironment(environment))
     }
 
     /// A selector over this catalog and availability.

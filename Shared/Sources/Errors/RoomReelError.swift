@@ -1,59 +1,86 @@
 /// A stable, documented error code that clients can switch on.
-public struct ErrorCode: RawRepresentable, Codable, Hashable, Sendable, CustomStringConvertible {
-    public let rawValue: String
-    public init(rawValue: String) { self.rawValue = rawValue }
+///
+/// This list is the one declaration of the codes: the OpenAPI document's `ErrorCode` schema, the
+/// table in `docs/api.md` and the error-catalogue tests are held to `allCases`.
+public enum ErrorCode: String, CaseIterable, Codable, Hashable, Sendable, CustomStringConvertible {
+    /// The request body or a field is malformed.
+    case invalidRequest = "INVALID_REQUEST"
+    /// A required image was not sent.
+    case imageRequired = "IMAGE_REQUIRED"
+    /// The image could not be read as a supported picture.
+    case invalidImage = "INVALID_IMAGE"
+    /// The image is smaller than the minimum (512×512).
+    case imageTooSmall = "IMAGE_TOO_SMALL"
+    /// The image is larger than the maximum (8192 px a side, 20 MB).
+    case imageTooLarge = "IMAGE_TOO_LARGE"
+    /// A photo URL that RoomReel will not fetch: not http(s), or an address that is not public.
+    case imageURLRefused = "IMAGE_URL_REFUSED"
+    /// A photo URL could not be fetched (unreachable, timed out, not a 2xx answer, too many redirects).
+    case imageFetchFailed = "IMAGE_FETCH_FAILED"
+    /// A webhook URL that RoomReel will not call: not http(s), malformed, or a non-public address.
+    case webhookURLRefused = "WEBHOOK_URL_REFUSED"
+    /// An `Idempotency-Key` sent again within 24 hours with a different request.
+    case idempotencyKeyReused = "IDEMPOTENCY_KEY_REUSED"
+    /// No or a wrong API key.
+    case unauthorized = "UNAUTHORIZED"
+    /// The resource does not exist (or belongs to another workspace).
+    case notFound = "NOT_FOUND"
+    /// The route exists but not with this HTTP method; the answer's `Allow` header lists the ones it has.
+    case methodNotAllowed = "METHOD_NOT_ALLOWED"
+    /// The request body is larger than allowed.
+    case payloadTooLarge = "PAYLOAD_TOO_LARGE"
+    /// The workspace's balance is below the job's price; details carry `required` and `balance`.
+    case insufficientCredits = "INSUFFICIENT_CREDITS"
+    /// No model can do the job now.
+    case modelUnavailable = "MODEL_UNAVAILABLE"
+    /// The model asked for cannot do what the request asks (mode, duration, motion, ratio).
+    case modelCannotDo = "MODEL_CANNOT_DO"
+    /// The prompt is longer than allowed.
+    case promptTooLong = "PROMPT_TOO_LONG"
+    /// The provider failed to generate the video.
+    case generationFailed = "GENERATION_FAILED"
+    /// The provider refused the content (its moderation).
+    case contentRejected = "CONTENT_REJECTED"
+    /// The provider failed on its side (5xx, malformed answers, retries exhausted).
+    case providerError = "PROVIDER_ERROR"
+    /// The provider refused RoomReel's credentials.
+    case providerAuthFailed = "PROVIDER_AUTH_FAILED"
+    /// The provider did not finish within the model's time limit.
+    case generationTimeout = "GENERATION_TIMEOUT"
+    /// The provider's output could not be fetched.
+    case outputUnavailable = "OUTPUT_UNAVAILABLE"
+    /// The provider's output is not a playable video.
+    case outputInvalid = "OUTPUT_INVALID"
+    /// An event on the bus could not be decoded (logged by the consumer; no client sees it).
+    case invalidEvent = "INVALID_EVENT"
+    /// Something failed inside RoomReel.
+    case internalError = "INTERNAL_ERROR"
+
     public var description: String { rawValue }
 
-    /// The request body or a field is malformed.
-    public static let invalidRequest = ErrorCode(rawValue: "INVALID_REQUEST")
-    /// A required image was not sent.
-    public static let imageRequired = ErrorCode(rawValue: "IMAGE_REQUIRED")
-    /// The image could not be read as a supported picture.
-    public static let invalidImage = ErrorCode(rawValue: "INVALID_IMAGE")
-    /// The image is smaller than the minimum (512×512).
-    public static let imageTooSmall = ErrorCode(rawValue: "IMAGE_TOO_SMALL")
-    /// The image is larger than the maximum (8192 px a side, 20 MB).
-    public static let imageTooLarge = ErrorCode(rawValue: "IMAGE_TOO_LARGE")
-    /// A photo URL that RoomReel will not fetch: not http(s), or an address that is not public.
-    public static let imageURLRefused = ErrorCode(rawValue: "IMAGE_URL_REFUSED")
-    /// A photo URL could not be fetched (unreachable, timed out, not a 2xx answer, too many redirects).
-    public static let imageFetchFailed = ErrorCode(rawValue: "IMAGE_FETCH_FAILED")
-    /// A webhook URL that RoomReel will not call: not http(s), malformed, or a non-public address.
-    public static let webhookURLRefused = ErrorCode(rawValue: "WEBHOOK_URL_REFUSED")
-    /// An `Idempotency-Key` sent again within 24 hours with a different request.
-    public static let idempotencyKeyReused = ErrorCode(rawValue: "IDEMPOTENCY_KEY_REUSED")
-    /// No or a wrong API key.
-    public static let unauthorized = ErrorCode(rawValue: "UNAUTHORIZED")
-    /// The resource does not exist (or belongs to another workspace).
-    public static let notFound = ErrorCode(rawValue: "NOT_FOUND")
-    /// The request body is larger than allowed.
-    public static let payloadTooLarge = ErrorCode(rawValue: "PAYLOAD_TOO_LARGE")
-    /// The workspace's balance is below the job's price; details carry `required` and `balance`.
-    public static let insufficientCredits = ErrorCode(rawValue: "INSUFFICIENT_CREDITS")
-    /// No model can do the job now.
-    public static let modelUnavailable = ErrorCode(rawValue: "MODEL_UNAVAILABLE")
-    /// The model asked for cannot do what the request asks (mode, duration, motion, ratio).
-    public static let modelCannotDo = ErrorCode(rawValue: "MODEL_CANNOT_DO")
-    /// The prompt is longer than allowed.
-    public static let promptTooLong = ErrorCode(rawValue: "PROMPT_TOO_LONG")
-    /// The provider failed to generate the video.
-    public static let generationFailed = ErrorCode(rawValue: "GENERATION_FAILED")
-    /// The provider refused the content (its moderation).
-    public static let contentRejected = ErrorCode(rawValue: "CONTENT_REJECTED")
-    /// The provider failed on its side (5xx, malformed answers, retries exhausted).
-    public static let providerError = ErrorCode(rawValue: "PROVIDER_ERROR")
-    /// The provider refused RoomReel's credentials.
-    public static let providerAuthFailed = ErrorCode(rawValue: "PROVIDER_AUTH_FAILED")
-    /// The provider did not finish within the model's time limit.
-    public static let generationTimeout = ErrorCode(rawValue: "GENERATION_TIMEOUT")
-    /// The provider's output could not be fetched.
-    public static let outputUnavailable = ErrorCode(rawValue: "OUTPUT_UNAVAILABLE")
-    /// The provider's output is not a playable video.
-    public static let outputInvalid = ErrorCode(rawValue: "OUTPUT_INVALID")
-    /// An event on the bus could not be decoded.
-    public static let invalidEvent = ErrorCode(rawValue: "INVALID_EVENT")
-    /// Something failed inside RoomReel.
-    public static let internalError = ErrorCode(rawValue: "INTERNAL_ERROR")
+    /// The HTTP status of an API answer with this code.
+    public var httpStatus: Int {
+        switch self {
+        case .unauthorized: 401
+        case .insufficientCredits: 402
+        case .notFound: 404
+        case .methodNotAllowed: 405
+        case .payloadTooLarge: 413
+        case .modelCannotDo, .modelUnavailable, .idempotencyKeyReused: 422
+        case .internalError: 500
+        default: 400
+        }
+    }
+
+    /// Whether a request can be answered with this code. The others reach clients only as a failed
+    /// job's `error` (or, for `INVALID_EVENT`, not at all).
+    public var answersRequests: Bool {
+        switch self {
+        case .generationFailed, .contentRejected, .providerError, .providerAuthFailed, .generationTimeout,
+             .outputUnavailable, .outputInvalid, .invalidEvent: false
+        default: true
+        }
+    }
 }
 
 /// An error with a stable code and a message for people; `details` carries machine-readable context.
