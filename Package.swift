@@ -1,16 +1,71 @@
 // swift-tools-version: 6.1
 import PackageDescription
 
-/// One library target per service so that tests and `roomreel dev` run the same code the
-/// executables do; each executable is a thin `main` over its library.
-let serviceLibraries: [(name: String, folder: String)] = [
-    ("APIIngress", "APIIngress"),
-    ("ModelRouter", "ModelRouter"),
-    ("Billing", "Billing"),
-    ("ProviderBridge", "ProviderBridge"),
-    ("StorageUploader", "StorageUploader"),
+// The layout, by folder:
+//   Shared/<Library>      the libraries the services share, one concern each (see docs/architecture.md)
+//   Services/<Service>    one room per service: Sources (its library) and Main (a thin executable)
+//   Renderer/             the local renderer (used by provider-bridge, provider-sim and the CLI)
+//   Tools/                the `roomreel` CLI (dev mode, render, ledger) and provider-sim
+//   Benchmarks/           benchmark executables and scripts; results in Benchmarks/results
+//   Tests/                one test target per library or service, plus the multi-process integration tests
+
+let log: Target.Dependency = .product(name: "Logging", package: "swift-log")
+let lifecycle: Target.Dependency = .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")
+let grdb: Target.Dependency = .product(name: "GRDB", package: "GRDB.swift")
+let crypto: Target.Dependency = .product(name: "Crypto", package: "swift-crypto")
+let metrics: Target.Dependency = .product(name: "Metrics", package: "swift-metrics")
+let hummingbird: Target.Dependency = .product(name: "Hummingbird", package: "hummingbird")
+let yams: Target.Dependency = .product(name: "Yams", package: "Yams")
+let openAPIKit: Target.Dependency = .product(name: "OpenAPIKit", package: "OpenAPIKit")
+
+/// What every service library builds on.
+let serviceBase: [Target.Dependency] = ["EventContracts", "ServiceSettings", "EventRuntime", "ModelCatalog", log, lifecycle, grdb]
+
+let libraries: [Target] = [
+    .systemLibrary(name: "CRdKafka", path: "Shared/CRdKafka", pkgConfig: "rdkafka", providers: [.apt(["librdkafka-dev"])]),
+    .systemLibrary(name: "CCurl", path: "Shared/CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
+    // Event payloads, the envelope, error codes and the JSON readers and writers they use.
+    .target(name: "EventContracts", path: "Shared/EventContracts"),
+    // Settings read from the environment, failing fast naming the variable.
+    .target(name: "ServiceSettings", path: "Shared/ServiceSettings"),
+    // Threads for blocking calls, off the cooperative pool.
+    .target(name: "BlockingIO", path: "Shared/BlockingIO"),
+    // HMAC signatures: Standard Webhooks and HS256 JWTs.
+    .target(name: "Signing", dependencies: ["EventContracts", crypto], path: "Shared/Signing"),
+    // The model catalog, routing and provider health.
+    .target(name: "ModelCatalog", dependencies: ["EventContracts", "ServiceSettings"], path: "Shared/ModelCatalog",
+            resources: [.copy("models.json")]),
+    // Outbound HTTP through libcurl, with the SSRF address policy checked on every socket.
+    .target(name: "OutboundHTTP", dependencies: ["EventContracts", "ServiceSettings", "BlockingIO", "CCurl", log], path: "Shared/OutboundHTTP"),
+    // Local-disk and S3 object storage.
+    .target(name: "ObjectStorage", dependencies: ["EventContracts", "ServiceSettings", "OutboundHTTP", crypto, log], path: "Shared/ObjectStorage"),
+    // Image headers and external processes (ffmpeg, ffprobe).
+    .target(name: "Media", dependencies: ["EventContracts", "BlockingIO"], path: "Shared/Media"),
+    // Kafka (librdkafka), the SQLite outbox and inbox, and what runs a service around them.
+    .target(name: "EventRuntime",
+            dependencies: ["EventContracts", "ServiceSettings", "BlockingIO", "ModelCatalog", "ObjectStorage", "CRdKafka", log, lifecycle, grdb, metrics,
+                           .product(name: "Prometheus", package: "swift-prometheus")],
+            path: "Shared/EventRuntime"),
+    // The renderer's per-pixel work, in C so that it runs optimised even in debug builds (tests and
+    // `make run` use debug builds; unoptimised Swift would be tens of times slower per pixel).
+    .target(name: "CRenderKernel", path: "Renderer/RenderKernel", cSettings: [.unsafeFlags(["-O3"])]),
+    .target(name: "LocalRender", dependencies: ["EventContracts", "Media", "CRenderKernel", log], path: "Renderer/LocalRender"),
 ]
-let executables: [(name: String, library: String)] = [
+
+let services: [Target] = [
+    .target(name: "APIIngress",
+            dependencies: serviceBase + ["OutboundHTTP", "ObjectStorage", "Media", "Signing", hummingbird, crypto, metrics, yams, openAPIKit,
+                                         .product(name: "MultipartKit", package: "multipart-kit")],
+            path: "Services/APIIngress/Sources", resources: [.copy("HTTP/openapi.yaml")]),
+    .target(name: "ModelRouter", dependencies: serviceBase, path: "Services/ModelRouter/Sources"),
+    .target(name: "Billing", dependencies: serviceBase, path: "Services/Billing/Sources"),
+    .target(name: "ProviderBridge",
+            dependencies: serviceBase + ["OutboundHTTP", "ObjectStorage", "Media", "Signing", "LocalRender", hummingbird, crypto, metrics],
+            path: "Services/ProviderBridge/Sources"),
+    .target(name: "StorageUploader", dependencies: serviceBase + ["OutboundHTTP", "ObjectStorage", "Media", metrics],
+            path: "Services/StorageUploader/Sources"),
+]
+let serviceExecutables: [(name: String, library: String)] = [
     ("api-ingress", "APIIngress"),
     ("model-router", "ModelRouter"),
     ("billing", "Billing"),
@@ -18,185 +73,55 @@ let executables: [(name: String, library: String)] = [
     ("storage-uploader", "StorageUploader"),
 ]
 
-let shared: [Target.Dependency] = [
-    "Shared",
-    .product(name: "Logging", package: "swift-log"),
-    .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-    .product(name: "GRDB", package: "GRDB.swift"),
-]
-
-var targets: [Target] = [
-    .systemLibrary(
-        name: "CRdKafka",
-        path: "Shared/CRdKafka",
-        pkgConfig: "rdkafka",
-        providers: [.apt(["librdkafka-dev"])]
-    ),
-    .systemLibrary(
-        name: "CCurl",
-        path: "Shared/CCurl",
-        pkgConfig: "libcurl",
-        providers: [.apt(["libcurl4-openssl-dev"])]
-    ),
-    .target(
-        name: "Shared",
-        dependencies: [
-            "CRdKafka",
-            "CCurl",
-            .product(name: "Logging", package: "swift-log"),
-            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-            .product(name: "GRDB", package: "GRDB.swift"),
-            .product(name: "Crypto", package: "swift-crypto"),
-            .product(name: "Metrics", package: "swift-metrics"),
-            .product(name: "Prometheus", package: "swift-prometheus"),
-        ],
-        path: "Shared/Sources",
-        resources: [.copy("Catalog/models.json")]
-    ),
-    // The renderer's per-pixel work, in C so that it runs optimised even in debug builds (tests and
-    // `make run` use debug builds; unoptimised Swift would be tens of times slower per pixel).
-    .target(
-        name: "CRenderKernel",
-        path: "Services/ProviderBridge/RenderKernel",
-        cSettings: [.unsafeFlags(["-O3"])]
-    ),
-    .target(
-        name: "LocalRender",
-        dependencies: shared + ["CRenderKernel"],
-        path: "Services/ProviderBridge/LocalRender"
-    ),
+let tools: [Target] = [
     // provider-sim: the providers' APIs on loopback, for tests and `roomreel dev --providers sim`.
-    .target(
-        name: "ProviderSim",
-        dependencies: shared + ["LocalRender", .product(name: "Hummingbird", package: "hummingbird"),
-                                .product(name: "Crypto", package: "swift-crypto")],
-        path: "Services/ProviderSim/Sources"
-    ),
-    .executableTarget(
-        name: "provider-sim",
-        dependencies: shared + ["ProviderSim"],
-        path: "Services/ProviderSim/Main"
-    ),
-    .executableTarget(
-        name: "roomreel",
-        dependencies: shared + serviceLibraries.map { .target(name: $0.name) } + ["LocalRender", "ProviderSim"] + [
-            .product(name: "ArgumentParser", package: "swift-argument-parser"),
-        ],
-        path: "Services/RoomReel"
-    ),
-    .target(
-        name: "TestSupport",
-        dependencies: shared + [.product(name: "Hummingbird", package: "hummingbird")],
-        path: "Tests/TestSupport"
-    ),
-    .executableTarget(
-        name: "ledger-benchmark",
-        dependencies: shared + ["Billing"],
-        path: "Benchmarks/LedgerBenchmark"
-    ),
-    .executableTarget(
-        name: "router-benchmark",
-        dependencies: ["Shared"],
-        path: "Benchmarks/RouterBenchmark"
-    ),
-    .executableTarget(
-        name: "webhook-benchmark",
-        dependencies: shared + ["ProviderBridge"],
-        path: "Benchmarks/WebhookBenchmark"
-    ),
-    .executableTarget(
-        name: "photo-server",
-        dependencies: [.product(name: "Hummingbird", package: "hummingbird")],
-        path: "Benchmarks/PhotoServer"
-    ),
-    .executableTarget(
-        name: "upload-benchmark",
-        dependencies: ["Shared"],
-        path: "Benchmarks/UploadBenchmark"
-    ),
-    .testTarget(
-        name: "SharedTests",
-        dependencies: shared + ["TestSupport", .product(name: "Hummingbird", package: "hummingbird")],
-        path: "Tests/SharedTests"
-    ),
-    .testTarget(
-        name: "BillingTests",
-        dependencies: shared + ["TestSupport", "Billing"],
-        path: "Tests/BillingTests"
-    ),
-    .testTarget(
-        name: "LocalRenderTests",
-        dependencies: shared + ["TestSupport", "LocalRender"],
-        path: "Tests/LocalRenderTests"
-    ),
-    .testTarget(
-        name: "APIIngressTests",
-        dependencies: shared + ["TestSupport", "APIIngress", .product(name: "Hummingbird", package: "hummingbird"),
-                                .product(name: "OpenAPIKit", package: "OpenAPIKit"), .product(name: "Yams", package: "Yams")],
-        path: "Tests/APIIngressTests"
-    ),
-    .testTarget(
-        name: "ProviderBridgeTests",
-        dependencies: shared + ["TestSupport", "ProviderBridge", "ProviderSim", .product(name: "Hummingbird", package: "hummingbird"),
-                                .product(name: "Crypto", package: "swift-crypto")],
-        path: "Tests/ProviderBridgeTests"
-    ),
-    .testTarget(
-        name: "StorageUploaderTests",
-        dependencies: shared + ["TestSupport", "StorageUploader", .product(name: "Hummingbird", package: "hummingbird")],
-        path: "Tests/StorageUploaderTests"
-    ),
-    .testTarget(
-        name: "IntegrationTests",
-        dependencies: shared + ["TestSupport", "ProviderSim", .product(name: "Hummingbird", package: "hummingbird"),
-                                .product(name: "Yams", package: "Yams")],
-        path: "Tests/IntegrationTests"
-    ),
+    .target(name: "ProviderSim",
+            dependencies: ["EventContracts", "ServiceSettings", "OutboundHTTP", "Signing", "Media", "LocalRender", hummingbird, crypto, log, lifecycle],
+            path: "Tools/ProviderSim/Sources"),
+    .executableTarget(name: "provider-sim", dependencies: ["ProviderSim", "EventRuntime"], path: "Tools/ProviderSim/Main"),
+    .executableTarget(name: "roomreel",
+                      dependencies: serviceBase + services.map { .target(name: $0.name) }
+                          + ["OutboundHTTP", "ObjectStorage", "Signing", "LocalRender", "ProviderSim",
+                             .product(name: "ArgumentParser", package: "swift-argument-parser")],
+                      path: "Tools/RoomReel"),
 ]
 
-for library in serviceLibraries {
-    var dependencies = shared
-    if library.name == "StorageUploader" {
-        dependencies.append(.product(name: "Metrics", package: "swift-metrics"))
-    }
-    if library.name == "ProviderBridge" {
-        dependencies += [
-            "LocalRender",
-            .product(name: "Hummingbird", package: "hummingbird"),
-            .product(name: "Crypto", package: "swift-crypto"),
-            .product(name: "Metrics", package: "swift-metrics"),
-        ]
-    }
-    if library.name == "APIIngress" {
-        dependencies += [
-            .product(name: "Hummingbird", package: "hummingbird"),
-            .product(name: "MultipartKit", package: "multipart-kit"),
-            .product(name: "Crypto", package: "swift-crypto"),
-            .product(name: "Metrics", package: "swift-metrics"),
-            .product(name: "OpenAPIKit", package: "OpenAPIKit"),
-            .product(name: "Yams", package: "Yams"),
-        ]
-    }
-    let resources: [Resource]? = library.name == "APIIngress" ? [.copy("Resources/openapi.yaml")] : nil
-    targets.append(.target(name: library.name, dependencies: dependencies, path: "Services/\(library.folder)/Sources", resources: resources))
-}
-for executable in executables {
-    targets.append(.executableTarget(
-        name: executable.name,
-        dependencies: shared + [.target(name: executable.library)],
-        path: "Services/\(executable.library)/Main"
-    ))
-}
+let benchmarks: [Target] = [
+    .executableTarget(name: "ledger-benchmark", dependencies: serviceBase + ["Billing"], path: "Benchmarks/LedgerBenchmark"),
+    .executableTarget(name: "router-benchmark", dependencies: ["EventContracts", "ModelCatalog"], path: "Benchmarks/RouterBenchmark"),
+    .executableTarget(name: "webhook-benchmark", dependencies: serviceBase + ["ProviderBridge", "OutboundHTTP", "Signing"], path: "Benchmarks/WebhookBenchmark"),
+    .executableTarget(name: "photo-server", dependencies: [hummingbird], path: "Benchmarks/PhotoServer"),
+    .executableTarget(name: "upload-benchmark", dependencies: ["ObjectStorage", "OutboundHTTP", "ServiceSettings"], path: "Benchmarks/UploadBenchmark"),
+]
+
+let tests: [Target] = [
+    .target(name: "TestSupport", dependencies: serviceBase + ["OutboundHTTP", "ObjectStorage", hummingbird], path: "Tests/TestSupport"),
+    .testTarget(name: "EventContractsTests", dependencies: ["EventContracts", "Signing", "TestSupport"], path: "Tests/EventContractsTests"),
+    .testTarget(name: "EventRuntimeTests", dependencies: serviceBase + ["BlockingIO", "ObjectStorage", "TestSupport"], path: "Tests/EventRuntimeTests"),
+    .testTarget(name: "ModelCatalogTests", dependencies: ["EventContracts", "ServiceSettings", "ModelCatalog", "TestSupport"], path: "Tests/ModelCatalogTests"),
+    .testTarget(name: "OutboundHTTPTests", dependencies: ["EventContracts", "OutboundHTTP", "TestSupport", hummingbird], path: "Tests/OutboundHTTPTests"),
+    .testTarget(name: "ObjectStorageTests", dependencies: ["EventContracts", "ServiceSettings", "OutboundHTTP", "ObjectStorage", "TestSupport", hummingbird],
+                path: "Tests/ObjectStorageTests"),
+    .testTarget(name: "LocalRenderTests", dependencies: ["EventContracts", "Media", "LocalRender", "TestSupport"], path: "Tests/LocalRenderTests"),
+    .testTarget(name: "APIIngressTests", dependencies: serviceBase + ["APIIngress", "Media", "Signing", "TestSupport", hummingbird, openAPIKit, yams],
+                path: "Tests/APIIngressTests"),
+    .testTarget(name: "BillingTests", dependencies: serviceBase + ["Billing", "TestSupport"], path: "Tests/BillingTests"),
+    .testTarget(name: "ProviderBridgeTests",
+                dependencies: serviceBase + ["ProviderBridge", "ProviderSim", "OutboundHTTP", "ObjectStorage", "Signing", "Media", "TestSupport", hummingbird, crypto],
+                path: "Tests/ProviderBridgeTests"),
+    .testTarget(name: "StorageUploaderTests", dependencies: serviceBase + ["StorageUploader", "OutboundHTTP", "ObjectStorage", "Media", "TestSupport", hummingbird],
+                path: "Tests/StorageUploaderTests"),
+    .testTarget(name: "IntegrationTests",
+                dependencies: serviceBase + ["ProviderSim", "OutboundHTTP", "ObjectStorage", "Signing", "Media", "TestSupport", hummingbird, yams],
+                path: "Tests/IntegrationTests"),
+]
 
 let package = Package(
     name: "RoomReel",
     platforms: [.macOS(.v15)],
-    products: executables.map { .executable(name: $0.name, targets: [$0.name]) }
-        + [.executable(name: "roomreel", targets: ["roomreel"]), .executable(name: "provider-sim", targets: ["provider-sim"]), .executable(name: "router-benchmark", targets: ["router-benchmark"]),
-           .executable(name: "ledger-benchmark", targets: ["ledger-benchmark"]),
-           .executable(name: "upload-benchmark", targets: ["upload-benchmark"]),
-           .executable(name: "photo-server", targets: ["photo-server"]),
-           .executable(name: "webhook-benchmark", targets: ["webhook-benchmark"])],
+    products: serviceExecutables.map { .executable(name: $0.name, targets: [$0.name]) }
+        + ["roomreel", "provider-sim", "router-benchmark", "ledger-benchmark", "upload-benchmark", "photo-server", "webhook-benchmark"]
+            .map { .executable(name: $0, targets: [$0]) },
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.0"),
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
@@ -211,5 +136,7 @@ let package = Package(
         .package(url: "https://github.com/mattpolzin/OpenAPIKit.git", from: "6.4.0", traits: []),
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
     ],
-    targets: targets
+    targets: libraries + services
+        + serviceExecutables.map { .executableTarget(name: $0.name, dependencies: serviceBase + [.target(name: $0.library)], path: "Services/\($0.library)/Main") }
+        + tools + benchmarks + tests
 )

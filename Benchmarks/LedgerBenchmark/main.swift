@@ -1,8 +1,9 @@
 import Billing
+import EventContracts
+import EventRuntime
 import Foundation
 import GRDB
 import Logging
-import Shared
 
 // Debits per second through billing's real code path (header decode as the consumer does it, the
 // handler's read of the payload, inbox, one-debit check, balance from

@@ -1,5 +1,6 @@
+import EventContracts
 import Foundation
-import Shared
+import ModelCatalog
 
 // Routing decisions per second: `ModelSelector.select` (a pure function over the bundled catalog)
 // for a fixed mix of requests that exercises defaults, aliases, explicit models, refusals and

@@ -1,5 +1,6 @@
+import EventContracts
 import Foundation
-import Shared
+import ObjectStorage
 
 // Uploads one file to an S3-compatible endpoint the way storage-uploader does (S3Uploader: a HEAD
 // for an object already there, one PUT or a multipart upload with per-part SHA-256 checksums, then

@@ -1,9 +1,12 @@
+import EventContracts
+import EventRuntime
 import Foundation
 import GRDB
 import Logging
+import OutboundHTTP
 import ProviderBridge
 import ServiceLifecycle
-import Shared
+import Signing
 
 // Verified Replicate webhooks handled per second by provider-bridge, and the time from a webhook's
 // receipt to its `video.generated` published (acknowledged by the Kafka cluster).

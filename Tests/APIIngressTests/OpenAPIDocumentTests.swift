@@ -1,10 +1,13 @@
 @testable import APIIngress
+import EventContracts
+import EventRuntime
 import Foundation
 import Logging
+import ModelCatalog
 import OpenAPIKit
-import Shared
-import TestSupport
+import ServiceSettings
 import Testing
+import TestSupport
 import Yams
 
 @Suite("OpenAPI document")

@@ -1,9 +1,10 @@
 @testable import APIIngress
+import EventRuntime
 import Foundation
 import GRDB
-import Shared
-import TestSupport
+import ObjectStorage
 import Testing
+import TestSupport
 
 @Suite("Status polls: the hand-written job body and the cache of recent jobs")
 struct StatusReadTests {

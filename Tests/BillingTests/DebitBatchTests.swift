@@ -1,10 +1,11 @@
+@testable import Billing
+import EventContracts
+import EventRuntime
 import Foundation
 import GRDB
 import Logging
-import Shared
-import TestSupport
 import Testing
-@testable import Billing
+import TestSupport
 
 @Suite("Debit batches")
 struct DebitBatchTests {

@@ -1,9 +1,10 @@
+@testable import Billing
+import EventContracts
+import EventRuntime
 import Foundation
 import GRDB
-import Shared
-import TestSupport
 import Testing
-@testable import Billing
+import TestSupport
 
 @Suite("Ledger hash chain")
 struct LedgerChainTests {

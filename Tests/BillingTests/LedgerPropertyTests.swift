@@ -1,9 +1,9 @@
+@testable import Billing
+import EventContracts
 import Foundation
 import GRDB
-import Shared
-import TestSupport
 import Testing
-@testable import Billing
+import TestSupport
 
 /// A small, seeded generator (SplitMix64): a failing case can be rerun from its seed.
 struct SeededGenerator: RandomNumberGenerator {

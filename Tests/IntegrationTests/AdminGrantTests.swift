@@ -1,8 +1,7 @@
 import Foundation
 import GRDB
-import Shared
-import TestSupport
 import Testing
+import TestSupport
 
 @Suite("Admin grants across the services", .serialized)
 struct AdminGrantTests {

@@ -1,9 +1,10 @@
+import EventContracts
+import EventRuntime
 import Foundation
 import GRDB
 import Logging
-import Shared
-import TestSupport
 import Testing
+import TestSupport
 
 @Suite("Circuit breaker across the services", .serialized)
 struct CircuitBreakerPipelineTests {

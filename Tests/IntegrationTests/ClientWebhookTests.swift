@@ -1,10 +1,10 @@
 import Foundation
 import GRDB
 import Hummingbird
-import Shared
+import Signing
 import Synchronization
-import TestSupport
 import Testing
+import TestSupport
 
 /// A client's webhook receiver on loopback: records every request; `/hook` fails its first two
 /// messages' first attempts with a 500, `/redirect` answers 302 to `/hook`.

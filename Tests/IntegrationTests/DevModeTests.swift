@@ -1,10 +1,10 @@
 import Foundation
-#if canImport(FoundationNetworking)
 import FoundationNetworking
-#endif
-import Shared
-import TestSupport
+import OutboundHTTP
 import Testing
+import TestSupport
+#if canImport(FoundationNetworking)
+#endif
 
 @Suite("roomreel dev")
 struct DevModeTests {

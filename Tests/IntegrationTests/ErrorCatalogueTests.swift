@@ -1,9 +1,9 @@
+import EventContracts
 import Foundation
 import GRDB
 import Hummingbird
-import Shared
-import TestSupport
 import Testing
+import TestSupport
 
 @Suite("Every API error code, from a real request", .serialized)
 struct ErrorCatalogueTests {

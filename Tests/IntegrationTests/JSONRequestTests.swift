@@ -1,7 +1,6 @@
 import Foundation
-import Shared
-import TestSupport
 import Testing
+import TestSupport
 
 @Suite("JSON requests across the services", .serialized)
 struct JSONRequestTests {

@@ -1,7 +1,7 @@
 import Foundation
-import Shared
-import TestSupport
+import Media
 import Testing
+import TestSupport
 
 /// The five executables and `roomreel kafka-mock` as separate processes, driven over HTTP.
 /// Serialized: each test starts a whole pipeline, and the machine has two cores.

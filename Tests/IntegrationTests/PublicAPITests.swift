@@ -1,8 +1,8 @@
 import Foundation
 import GRDB
-import Shared
-import TestSupport
+import OutboundHTTP
 import Testing
+import TestSupport
 
 @Suite("The public API across the services", .serialized)
 struct PublicAPITests {

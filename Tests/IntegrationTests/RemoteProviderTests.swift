@@ -1,9 +1,9 @@
 import Foundation
 import GRDB
 import ProviderSim
-import Shared
-import TestSupport
+import Signing
 import Testing
+import TestSupport
 
 /// The five executables against `provider-sim` on loopback: every remote provider's real client, its
 /// completion channel, and each fault the simulator can play, ending in the right state with exactly

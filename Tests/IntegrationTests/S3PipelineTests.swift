@@ -1,7 +1,9 @@
+import EventContracts
 import Foundation
-import Shared
-import TestSupport
+import ObjectStorage
+import OutboundHTTP
 import Testing
+import TestSupport
 
 /// The five executables with `STORAGE_BACKEND=s3` against moto's S3 server on loopback.
 @Suite("Pipeline storing videos in an S3 bucket", .serialized)

@@ -1,8 +1,8 @@
+import EventContracts
 import Foundation
 import LocalRender
-import Shared
-import TestSupport
 import Testing
+import TestSupport
 
 /// Renders real clips with ffmpeg and checks what the decoded frames show.
 @Suite("Local renderer: camera moves, by their pixels", .serialized)

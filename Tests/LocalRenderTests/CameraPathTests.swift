@@ -1,6 +1,6 @@
+import EventContracts
 import Foundation
 import LocalRender
-import Shared
 import Testing
 
 @Suite("Camera paths")

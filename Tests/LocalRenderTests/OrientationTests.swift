@@ -1,8 +1,8 @@
 import Foundation
 import LocalRender
-import Shared
-import TestSupport
+import Media
 import Testing
+import TestSupport
 
 @Suite("Photo headers and EXIF orientation")
 struct OrientationTests {

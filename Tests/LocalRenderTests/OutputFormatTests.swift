@@ -1,8 +1,9 @@
+import EventContracts
 import Foundation
 import LocalRender
-import Shared
-import TestSupport
+import Media
 import Testing
+import TestSupport
 
 @Suite("Local renderer: output format", .serialized)
 struct OutputFormatTests {

@@ -1,6 +1,5 @@
 import Foundation
 import LocalRender
-import Shared
 import TestSupport
 
 /// Renders requests into a temporary folder and hands back what came out.

@@ -1,8 +1,8 @@
+import EventContracts
 import Foundation
 @testable import LocalRender
-import Shared
-import TestSupport
 import Testing
+import TestSupport
 
 @Suite("Local renderer: before/after reveals and social reels", .serialized)
 struct RevealAndReelTests {

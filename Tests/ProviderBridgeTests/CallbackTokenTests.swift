@@ -1,9 +1,9 @@
 import Foundation
+import OutboundHTTP
 @testable import ProviderBridge
 import ProviderSim
-import Shared
-import TestSupport
 import Testing
+import TestSupport
 
 /// Kling and Luma call back unsigned: the URL's per-job token is the only credential, and the body is
 /// believed only after one GET of the task at the provider (here `provider-sim` on loopback).

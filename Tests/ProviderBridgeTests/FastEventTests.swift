@@ -1,6 +1,6 @@
+import EventContracts
 import Foundation
 @testable import ProviderBridge
-import Shared
 import Testing
 
 /// The webhook path writes `video.generated` and `provider.outcome` by hand; they must be the bytes

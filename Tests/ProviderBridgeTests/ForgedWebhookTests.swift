@@ -1,9 +1,10 @@
 import Crypto
 import Foundation
+import OutboundHTTP
 @testable import ProviderBridge
-import Shared
-import TestSupport
+import Signing
 import Testing
+import TestSupport
 
 /// One crafted delivery to `/webhooks/replicate`: headers and body made from the harness's secret,
 /// and the status the bridge must answer.

@@ -2,9 +2,8 @@ import Foundation
 import GRDB
 import LocalRender
 @testable import ProviderBridge
-import Shared
-import TestSupport
 import Testing
+import TestSupport
 
 /// The predictions table's two partial indexes: they hold jobs in flight only, and the scheduler's and
 /// the local renderer's queries use them (SQLite takes a partial index only when the query's condition

@@ -1,9 +1,11 @@
+import EventContracts
 import Foundation
 import GRDB
+import ObjectStorage
+import OutboundHTTP
 @testable import ProviderBridge
-import Shared
-import TestSupport
 import Testing
+import TestSupport
 
 /// Luma fetches a job's photos from the bridge: each URL carries a token of its own, and opens its
 /// photo only while the job is in flight.

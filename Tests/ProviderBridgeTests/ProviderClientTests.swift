@@ -1,10 +1,12 @@
+import EventContracts
 import Foundation
 import Hummingbird
+import ModelCatalog
 @testable import ProviderBridge
-import Shared
+import Signing
 import Synchronization
-import TestSupport
 import Testing
+import TestSupport
 
 /// What a loopback stand-in for a provider received.
 final class CapturedRequests: Sendable {

@@ -1,6 +1,5 @@
 import Foundation
 @testable import ProviderBridge
-import Shared
 import Testing
 
 /// Replicate's prediction objects are read in place (`RawJSON`); they must come out as `JSONDecoder`

@@ -1,11 +1,14 @@
+import EventContracts
 import Foundation
 import GRDB
 import Hummingbird
-import Synchronization
+import ModelCatalog
+import ObjectStorage
+import OutboundHTTP
 @testable import ProviderBridge
-import Shared
-import TestSupport
+import Synchronization
 import Testing
+import TestSupport
 
 /// The scheduler's single steps on a real SQLite file: a rate-limited create waits as long as the
 /// provider asked, a job past its limit fails with `GENERATION_TIMEOUT` (the local renderer's too).

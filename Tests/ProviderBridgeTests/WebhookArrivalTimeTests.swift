@@ -1,7 +1,8 @@
+import EventContracts
+import EventRuntime
 import Foundation
 import GRDB
 @testable import ProviderBridge
-import Shared
 import Testing
 
 /// A webhook's arrival is when the bridge learned of the ending: the job's change and its events

@@ -1,8 +1,12 @@
+import EventContracts
+import EventRuntime
 import Foundation
 import GRDB
 import Hummingbird
+import ObjectStorage
+import OutboundHTTP
 @testable import ProviderBridge
-import Shared
+import Signing
 import TestSupport
 
 /// A bridge's webhook side on a real SQLite file and real HTTP, with one Replicate job (prediction

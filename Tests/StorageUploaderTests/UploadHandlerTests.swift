@@ -1,12 +1,15 @@
+import EventContracts
+import EventRuntime
 import Foundation
 import GRDB
 import Hummingbird
 import Logging
-import Shared
+import ObjectStorage
+import OutboundHTTP
+@testable import StorageUploader
 import Synchronization
 import Testing
 import TestSupport
-@testable import StorageUploader
 
 /// storage-uploader's handler end to end but for Kafka: real SQLite inbox and outbox, provider
 /// outputs served over loopback HTTP, and moto's S3 server as the bucket.

@@ -1,5 +1,6 @@
 import Foundation
-import Shared
+import ObjectStorage
+import OutboundHTTP
 
 /// The Python tools `make test` installs into `.build-tools/venv` (moto's S3 server, awscli, botocore).
 public enum PythonTools {

@@ -1,7 +1,7 @@
+import EventRuntime
 import Foundation
 import Logging
 import ServiceLifecycle
-import Shared
 
 /// Helpers shared by RoomReel's test targets.
 

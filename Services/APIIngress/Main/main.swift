@@ -1,5 +1,5 @@
 import APIIngress
-import Shared
+import EventRuntime
 
 await ServiceMain.run(service: apiIngressServiceName) { environment in
     try buildServiceGroup(config: try .fromEnvironment(environment))

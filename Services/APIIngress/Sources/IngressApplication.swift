@@ -1,9 +1,13 @@
+import EventRuntime
 import Foundation
 import GRDB
 import Hummingbird
 import Logging
+import ModelCatalog
+import ObjectStorage
+import OutboundHTTP
 import ServiceLifecycle
-import Shared
+import Signing
 import Synchronization
 
 /// The name of this service: its consumer group, Kafka client id, event source and database file.

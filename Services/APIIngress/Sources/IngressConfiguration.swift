@@ -1,5 +1,8 @@
+import EventRuntime
 import Foundation
-import Shared
+import ModelCatalog
+import OutboundHTTP
+import ServiceSettings
 
 /// api-ingress's settings.
 public struct IngressConfiguration: Sendable {

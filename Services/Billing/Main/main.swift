@@ -1,5 +1,5 @@
 import Billing
-import Shared
+import EventRuntime
 
 await ServiceMain.run(service: billingServiceName) { environment in
     try buildServiceGroup(config: try .fromEnvironment(environment))

@@ -1,4 +1,6 @@
-import Shared
+import EventRuntime
+import ServiceSettings
+
 
 /// billing's settings.
 public struct BillingConfiguration: Sendable {

@@ -1,8 +1,8 @@
+import EventRuntime
 import Foundation
 import GRDB
 import Logging
 import ServiceLifecycle
-import Shared
 
 /// The name of this service: its consumer group, Kafka client id, event source and database file.
 public let billingServiceName = "billing"

@@ -1,7 +1,8 @@
+import EventContracts
+import EventRuntime
 import Foundation
 import GRDB
 import Logging
-import Shared
 
 /// Debits each routed job once, before its provider is called, or rejects it when the balance is short.
 /// Runs of events are applied in one transaction (one durable commit), each still through the inbox.

@@ -1,4 +1,6 @@
-import Shared
+import EventContracts
+import EventRuntime
+
 
 /// What billing needs of a `video.routed` event, read in place from its bytes. The payload itself
 /// (`routed`) is kept encoded: `credits.debited` carries it on verbatim, so a debit never pays for

@@ -1,7 +1,8 @@
+import EventContracts
+import EventRuntime
 import Foundation
 import GRDB
 import Logging
-import Shared
 
 /// Applies operators' grants (`credits.grant_requested` from api-ingress's admin API) to the ledger.
 /// The grant's id is the ledger entry's id: a redelivered or repeated request adds nothing more.

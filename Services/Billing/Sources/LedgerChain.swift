@@ -1,7 +1,7 @@
 import Crypto
+import EventContracts
 import Foundation
 import GRDB
-import Shared
 
 /// The ledger's tamper evidence: each workspace's entries form a hash chain. An entry's hash covers
 /// all its fields and the previous entry's hash, and entries are numbered 1, 2, 3… per workspace

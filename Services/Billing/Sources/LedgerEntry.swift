@@ -1,6 +1,6 @@
+import EventContracts
 import Foundation
 import GRDB
-import Shared
 
 /// One row of the append-only credit ledger. Amounts are integer credits: grants positive, debits
 /// negative. A job has at most one debit (unique index on `job_id` for debits). Rows are chained per

@@ -1,6 +1,7 @@
+import EventContracts
+import EventRuntime
 import Foundation
 import GRDB
-import Shared
 
 /// The ledger's writer inside one write transaction: appends entries to their workspace's hash chain
 /// and keeps the grant buckets, reading each touched workspace's chain tip and live buckets once and

@@ -1,5 +1,5 @@
+import EventRuntime
 import ModelRouter
-import Shared
 
 await ServiceMain.run(service: modelRouterServiceName) { environment in
     try buildServiceGroup(config: try .fromEnvironment(environment))

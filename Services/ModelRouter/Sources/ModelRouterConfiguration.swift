@@ -1,4 +1,7 @@
-import Shared
+import EventRuntime
+import ModelCatalog
+import ServiceSettings
+
 
 /// model-router's settings.
 public struct ModelRouterConfiguration: Sendable {

@@ -1,6 +1,6 @@
+import EventRuntime
 import Logging
 import ServiceLifecycle
-import Shared
 
 /// The name of this service: its consumer group, Kafka client id, event source and database file.
 public let modelRouterServiceName = "model-router"

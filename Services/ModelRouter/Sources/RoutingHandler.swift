@@ -1,6 +1,8 @@
+import EventContracts
+import EventRuntime
 import Foundation
 import Logging
-import Shared
+import ModelCatalog
 
 /// Turns each `video.requested` into `video.routed` (model and price chosen) or `video.failed`.
 /// Providers whose circuit breakers are open count as unavailable, so their models are skipped (or

@@ -1,5 +1,5 @@
+import EventRuntime
 import ProviderBridge
-import Shared
 
 await ServiceMain.run(service: providerBridgeServiceName) { environment in
     try buildServiceGroup(config: try .fromEnvironment(environment))

@@ -1,6 +1,6 @@
 import Crypto
 import Foundation
-import Shared
+import ServiceSettings
 
 /// The URLs providers call back on, and the check of the unsigned ones. A Kling or Luma callback URL
 /// carries the job id and a token, HMAC-SHA256(job id) under the bridge's callback key: unguessable

@@ -1,7 +1,9 @@
+import EventContracts
+import EventRuntime
 import Foundation
 import GRDB
 import Logging
-import Shared
+import OutboundHTTP
 
 /// Records what a provider says about a job, whichever way it came (signed webhook, confirmed
 /// callback, poll): a terminal answer ends the prediction with its events; a running one notes the

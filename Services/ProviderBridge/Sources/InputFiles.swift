@@ -1,6 +1,8 @@
+import EventRuntime
 import Foundation
 import GRDB
-import Shared
+import Media
+import ObjectStorage
 
 /// The jobs' input photos, served to providers that fetch their inputs by URL rather than take them
 /// inline (Luma documents an image URL): `GET /inputs/{job}/{index}/{token}`. The token is the

@@ -1,9 +1,11 @@
+import EventContracts
+import EventRuntime
 import Foundation
 import GRDB
 import LocalRender
 import Logging
+import ObjectStorage
 import ServiceLifecycle
-import Shared
 
 /// Renders the local provider's submitted predictions, oldest first, and records each result with its
 /// `video.generated` or `video.failed` event in one transaction. Work comes from the predictions table,

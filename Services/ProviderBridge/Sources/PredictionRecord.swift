@@ -1,6 +1,6 @@
+import EventContracts
 import Foundation
 import GRDB
-import Shared
 
 /// The bridge's map from a job to its provider-side prediction, and that prediction's state.
 /// `pending` (accepted, not yet created at the provider) → `submitted` → `succeeded` | `failed`.

@@ -1,8 +1,11 @@
+import EventContracts
+import EventRuntime
 import Foundation
 import GRDB
 import Logging
+import ModelCatalog
+import ObjectStorage
 import ServiceLifecycle
-import Shared
 import Synchronization
 
 /// Timing rules for remote jobs.

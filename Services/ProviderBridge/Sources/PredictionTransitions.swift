@@ -1,6 +1,7 @@
+import EventContracts
+import EventRuntime
 import Foundation
 import GRDB
-import Shared
 
 /// How a generation ended, as the bridge records it.
 enum GenerationResult: Sendable, Equatable {

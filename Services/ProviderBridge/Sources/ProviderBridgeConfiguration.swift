@@ -1,5 +1,9 @@
+import EventRuntime
 import Foundation
-import Shared
+import ModelCatalog
+import OutboundHTTP
+import ServiceSettings
+import Signing
 
 /// provider-bridge's settings.
 public struct ProviderBridgeConfiguration: Sendable {

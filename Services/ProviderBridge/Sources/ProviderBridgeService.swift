@@ -1,9 +1,12 @@
+import EventRuntime
 import Foundation
 import Hummingbird
 import LocalRender
 import Logging
+import ObjectStorage
+import OutboundHTTP
 import ServiceLifecycle
-import Shared
+import Signing
 import Synchronization
 
 /// The name of this service: its consumer group, Kafka client id, event source and database file.

@@ -1,4 +1,4 @@
-import Shared
+import Signing
 import Synchronization
 
 /// Replicate's webhook signing secret: configured, or fetched from Replicate on first need and kept

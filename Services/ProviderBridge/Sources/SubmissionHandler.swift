@@ -1,8 +1,9 @@
+import EventContracts
+import EventRuntime
 import Foundation
 import GRDB
 import LocalRender
 import Logging
-import Shared
 
 /// Takes each debited job and records it for its provider, in the inbox's transaction. A job its
 /// provider makes in process (the local renderer) is `submitted` at once (with `video.submitted`) for

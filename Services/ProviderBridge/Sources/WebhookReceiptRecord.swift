@@ -1,7 +1,7 @@
+import EventRuntime
 import Foundation
 import GRDB
 import Logging
-import Shared
 
 /// A signed webhook already acted on, by its `webhook-id`: providers retry with the same id, so a
 /// second delivery finds its receipt and changes nothing. Written in the transaction that applies

@@ -1,8 +1,9 @@
+import EventRuntime
 import Foundation
 import GRDB
 import Logging
 import Metrics
-import Shared
+import Signing
 
 /// What the bridge does with a provider's call, independent of HTTP: verify, dedupe, record. Each
 /// answer says what the provider should be told.

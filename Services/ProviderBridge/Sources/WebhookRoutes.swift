@@ -1,6 +1,7 @@
+import EventContracts
+import EventRuntime
 import Foundation
 import Hummingbird
-import Shared
 
 /// The bridge's HTTP face: the providers' webhook and callback endpoints, the input photos that
 /// providers fetch, and `/healthz` and `/metrics` for operators.

@@ -1,4 +1,4 @@
-import Shared
+import EventRuntime
 import StorageUploader
 
 await ServiceMain.run(service: storageUploaderServiceName) { environment in

@@ -1,5 +1,6 @@
+import EventContracts
 import Foundation
-import Shared
+import OutboundHTTP
 
 /// Gets a provider's output onto local disk. `file:` URLs (the local renderer's) are used where they
 /// are; http(s) URLs are streamed to a work file (never whole in memory) under the same address

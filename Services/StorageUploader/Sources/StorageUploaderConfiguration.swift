@@ -1,5 +1,7 @@
+import EventRuntime
 import Foundation
-import Shared
+import OutboundHTTP
+import ServiceSettings
 
 /// storage-uploader's settings.
 public struct StorageUploaderConfiguration: Sendable {

@@ -1,7 +1,9 @@
+import EventRuntime
 import Foundation
 import Logging
+import ObjectStorage
+import OutboundHTTP
 import ServiceLifecycle
-import Shared
 
 /// The name of this service: its consumer group, Kafka client id, event source and database file.
 public let storageUploaderServiceName = "storage-uploader"

@@ -1,7 +1,10 @@
+import EventContracts
+import EventRuntime
 import Foundation
 import Logging
+import Media
 import Metrics
-import Shared
+import ObjectStorage
 
 /// Takes each generated video into storage: fetch the provider's output (streaming), check that it
 /// is a playable MP4, store it under the job's key with its poster beside it, and announce

@@ -1,5 +1,6 @@
+import EventContracts
 import Foundation
-import Shared
+import Media
 
 /// Checks that a file is a playable MP4 before anyone is told it is: its first box is `ftyp`, and
 /// ffprobe finds a video stream and a positive duration in it.

@@ -1,5 +1,6 @@
+import EventContracts
 import Foundation
-import Shared
+import ObjectStorage
 
 /// Why storage could not take a file. Never the customer's fault and never final: the event is
 /// retried (with backoff) until storage takes it, rather than a paid-for video failing.

@@ -1,11 +1,13 @@
+import EventContracts
+import EventRuntime
 import Foundation
-#if canImport(FoundationNetworking)
 import FoundationNetworking
-#endif
 import GRDB
-import Shared
-import TestSupport
+import OutboundHTTP
 import Testing
+import TestSupport
+#if canImport(FoundationNetworking)
+#endif
 
 /// The whole system as separate processes: `roomreel kafka-mock` and the five service executables,
 /// sharing one data folder (each service its own SQLite file; storage on local disk), talking only

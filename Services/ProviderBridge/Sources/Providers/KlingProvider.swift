@@ -1,5 +1,7 @@
+import EventContracts
 import Foundation
-import Shared
+import OutboundHTTP
+import Signing
 
 /// Kling's native API (klingai.com, "API reference"): a bearer JWT signed HS256 with the secret key
 /// (`iss` = access key, `exp` 30 minutes on, `nbf` 5 seconds back), `POST /v1/videos/image2video` or

@@ -1,6 +1,5 @@
 import Foundation
 import LocalRender
-import Shared
 
 /// The local renderer as a provider: its jobs are recorded `submitted` at once with the id
 /// `local-<job>`, `LocalRenderWorker` renders them from the predictions table, and the scheduler holds

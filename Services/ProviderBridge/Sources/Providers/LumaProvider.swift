@@ -1,5 +1,5 @@
 import Foundation
-import Shared
+import OutboundHTTP
 
 /// Luma's Dream Machine API (docs.lumalabs.ai): `POST /dream-machine/v1/generations` with a bearer
 /// key, `keyframes` for the photos (URLs Luma fetches: the bridge's own, `InputFiles`) and

@@ -1,5 +1,6 @@
+import EventContracts
 import Foundation
-import Shared
+import OutboundHTTP
 
 /// One provider's HTTP API: its base URL, the headers every call carries, and the mapping of
 /// transport failures and HTTP statuses to `ProviderCallError` that all the clients share.

@@ -1,5 +1,5 @@
+import EventContracts
 import Foundation
-import Shared
 
 /// The prompt an AI model gets: the client's words, then what the video type and style ask for, so
 /// that `video_type: walkthrough, style: scandinavian` means something to a model that only reads text.

@@ -1,5 +1,6 @@
+import EventContracts
 import Foundation
-import Shared
+import OutboundHTTP
 
 /// Replicate's HTTP API (replicate.com/docs/reference/http): official models are run with
 /// `POST /v1/models/{owner}/{name}/predictions` and a bearer token; completion comes by a webhook

@@ -1,5 +1,6 @@
+import EventContracts
 import Foundation
-import Shared
+import OutboundHTTP
 
 /// Runway's API (docs.dev.runwayml.com): `POST /v1/image_to_video` with a bearer secret and
 /// `X-Runway-Version`, answering `{id}`; `GET /v1/tasks/{id}` reads the task (PENDING, THROTTLED,

@@ -1,5 +1,6 @@
+import EventContracts
 import Foundation
-import Shared
+import OutboundHTTP
 
 /// Google's Gemini API for Veo (ai.google.dev, "Generate videos with Veo"): `POST
 /// /v1beta/models/{model}:predictLongRunning` with `x-goog-api-key`, the photo inline as base64;

@@ -1,5 +1,5 @@
+import EventContracts
 import Foundation
-import Shared
 
 /// How a provider tells RoomReel that a generation ended.
 enum CompletionChannel: Sendable, Equatable {

@@ -1,0 +1,134 @@
+import EventContracts
+import EventRuntime
+import Foundation
+import GRDB
+import Logging
+import ObjectStorage
+
+/// Keeps the `jobs` read model in step with every job event. Details are recorded whatever order the
+/// events come in; status and stage only move forward, and a finished job never changes again.
+///
+/// In the transaction that finishes a job it also queues the client's webhook (when the job has a
+/// `webhook_url`); `credits.debited` also lands in the ledger view. After the commit, requests held
+/// by `Prefer: wait` for the job are woken.
+struct JobProjection: EventHandler {
+    let logger: Logger
+    let completions: JobCompletionSignals
+    let publicBaseURL: @Sendable () -> String
+    let videoLinks: VideoLinks
+
+    var eventTypes: [EventType] {
+        [.videoRouted, .creditsDebited, .creditsRejected, .videoSubmitted, .videoGenerated, .videoFailed, .videoStored]
+    }
+
+    func handle(_ event: IncomingEvent) async throws {
+        let update = try Self.update(for: event)
+        let ledgerEntry = try Self.ledgerEntry(for: event)
+        let jobID = event.header.subject
+        let baseURL = publicBaseURL()
+        let applied = try await event.inbox.commit { db -> (job: JobRecord, finished: Bool)? in
+            if let (entry, expiring) = ledgerEntry {
+                try WorkspaceBalanceRecord.apply(entry, expiring: expiring, in: db)
+            }
+            guard var job = try JobRecord.fetchOne(db, key: jobID) else { return nil }
+            let wasFinished = job.status.isTerminal
+            update(&job)
+            job.updatedAt = Date()
+            try job.update(db)
+            let finished = !wasFinished && job.status.isTerminal
+            if finished, let url = job.webhookURL {
+                try Self.queueWebhook(for: job, url: url, publicBaseURL: baseURL, videoLinks: videoLinks, in: db)
+            }
+            return (job, finished)
+        }
+        switch applied {
+        case .some(.some(let result)):
+            logger.info("Job updated", metadata: ["job_id": "\(jobID)", "event": "\(event.header.type.rawValue)",
+                                                  "status": "\(result.job.status.rawValue)", "stage": "\(result.job.stage.rawValue)"])
+            if result.finished { completions.signal(jobID) }
+        case .some(.none):
+            throw EventHandlingError.permanent("event for unknown job \(jobID)")
+        case .none:
+            break
+        }
+    }
+
+    /// The client's message for a finished job: `{"type", "timestamp", "data": <the job as GET shows it>}`.
+    static func queueWebhook(for job: JobRecord, url: String, publicBaseURL: String, videoLinks: VideoLinks, in db: Database) throws {
+        let type = job.status == .completed ? "video.completed" : "video.failed"
+        let now = Date()
+        let message = WebhookMessage(type: type, timestamp: now, data: JobView(job, publicBaseURL: publicBaseURL, videoLinks: videoLinks))
+        try WebhookDeliveryRecord(
+            id: "msg_\(job.id)", jobID: job.id, workspaceID: job.workspaceID, url: url, eventType: type,
+            payload: try WebhookMessage.encoder.encode(message), state: .pending, attempts: 0, nextAttemptAt: now,
+            createdAt: now, finishedAt: nil, lastError: nil
+        ).insert(db, onConflict: .ignore)
+    }
+
+    /// The ledger view's entry for a `credits.debited`, with the expiries billing listed.
+    static func ledgerEntry(for event: IncomingEvent) throws -> (LedgerViewRecord, [CreditExpiry])? {
+        guard event.header.type == .creditsDebited else { return nil }
+        let envelope = try event.decode(CreditsDebited.self)
+        guard let sequence = envelope.data.ledgerSequence else { return nil }
+        return (LedgerViewRecord(entryID: envelope.data.ledgerEntryID, workspaceID: envelope.workspaceID, sequence: sequence, kind: .debit,
+                                 credits: -envelope.data.routed.credits, balanceAfter: envelope.data.balanceAfter,
+                                 jobID: event.header.subject, expiresAt: nil, createdAt: envelope.time),
+                envelope.data.expiring ?? [])
+    }
+
+    /// What one event changes on its job.
+    static func update(for event: IncomingEvent) throws -> @Sendable (inout JobRecord) -> Void {
+        switch event.header.type {
+        case .videoRequested, .providerOutcome, .creditsGrantRequested, .creditsGranted:
+            // Not a change of a job's state (provider outcomes feed the circuit breakers; grants are billing's).
+            return { _ in }
+        case .videoRouted:
+            let data = try event.decode(VideoRouted.self).data
+            return { job in
+                job.model = data.modelID
+                job.provider = data.provider
+                job.advance(to: .routed, status: .queued)
+            }
+        case .creditsDebited:
+            let data = try event.decode(CreditsDebited.self).data
+            return { job in
+                job.creditsDebited = data.routed.credits
+                job.advance(to: .debited, status: .processing)
+            }
+        case .creditsRejected:
+            let data = try event.decode(CreditsRejected.self).data
+            return { job in
+                guard !job.status.isTerminal else { return }
+                job.errorCode = ErrorCode.insufficientCredits.rawValue
+                job.errorMessage = "this job needs \(data.required) credits; the workspace has \(data.balance)"
+                job.errorDetails = #"{"required":\#(data.required),"balance":\#(data.balance)}"#
+                job.advance(to: .failed, status: .failed)
+            }
+        case .videoSubmitted:
+            let data = try event.decode(VideoSubmitted.self).data
+            return { job in
+                job.predictionID = data.predictionID
+                job.advance(to: .submitted, status: .processing)
+            }
+        case .videoGenerated:
+            return { job in job.advance(to: .generated, status: .processing) }
+        case .videoFailed:
+            let data = try event.decode(VideoFailed.self).data
+            return { job in
+                guard !job.status.isTerminal else { return }
+                job.errorCode = data.code.rawValue
+                job.errorMessage = data.message
+                job.advance(to: .failed, status: .failed)
+            }
+        case .videoStored:
+            let data = try event.decode(VideoStored.self).data
+            return { job in
+                guard !job.status.isTerminal else { return }
+                job.videoKey = data.videoKey
+                job.videoBytes = data.bytes
+                job.posterKey = data.posterKey
+                job.advance(to: .stored, status: .completed)
+            }
+        }
+    }
+}

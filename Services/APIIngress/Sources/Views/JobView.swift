@@ -1,0 +1,113 @@
+import EventContracts
+import Foundation
+import ObjectStorage
+
+/// A job as clients see it in `GET /v1/videos/{id}` and in the 202 of `POST /v1/videos`.
+struct JobView: Encodable {
+    struct Failure: Encodable {
+        let code: String
+        let message: String
+        /// Machine-readable context, e.g. `required` and `balance` for `INSUFFICIENT_CREDITS`.
+        let details: [String: Int64]
+    }
+    struct Links: Encodable {
+        let `self`: String
+    }
+
+    let id: String
+    let workspaceID: String
+    let status: String
+    let stage: String
+    let model: String?
+    let credits: Int64
+    let creditsDebited: Int64?
+    let provider: String?
+    let providerPredictionID: String?
+    let durationSeconds: Double
+    let aspectRatio: String
+    let videoURL: String?
+    let videoBytes: Int64?
+    let posterURL: String?
+    let error: Failure?
+    let estimatedSeconds: Int?
+    let createdAt: Date
+    let updatedAt: Date
+    let links: Links
+
+    enum CodingKeys: String, CodingKey {
+        case id, status, stage, model, credits, provider, error, links
+        case workspaceID = "workspace_id"
+        case creditsDebited = "credits_debited"
+        case providerPredictionID = "provider_prediction_id"
+        case durationSeconds = "duration_seconds"
+        case aspectRatio = "aspect_ratio"
+        case videoURL = "video_url"
+        case videoBytes = "video_bytes"
+        case posterURL = "poster_url"
+        case estimatedSeconds = "estimated_seconds"
+        case createdAt = "created_at"
+        case updatedAt = "updated_at"
+    }
+
+    /// The same bytes `JSONResponse.encode(self)` writes (sorted keys, nil fields left out), written
+    /// member by member: this is the body of every status poll, where the generic encoder cost as
+    /// much as the rest of the request.
+    var json: [UInt8] {
+        var object = JSONObjectWriter(capacity: 512)
+        object.string("aspect_ratio", aspectRatio)
+        object.string("created_at", EventCoding.format(createdAt))
+        object.integer("credits", credits)
+        if let creditsDebited { object.integer("credits_debited", creditsDebited) }
+        object.number("duration_seconds", durationSeconds)
+        if let error {
+            var failure = JSONObjectWriter(capacity: 128 + error.message.utf8.count)
+            failure.string("code", error.code)
+            var details = JSONObjectWriter(capacity: 64)
+            for (key, value) in error.details.sorted(by: { $0.key < $1.key }) { details.integer(key, value) }
+            failure.raw("details", details.finish())
+            failure.string("message", error.message)
+            object.raw("error", failure.finish())
+        }
+        if let estimatedSeconds { object.integer("estimated_seconds", Int64(estimatedSeconds)) }
+        object.string("id", id)
+        var links = JSONObjectWriter(capacity: 96)
+        links.string("self", self.links.`self`)
+        object.raw("links", links.finish())
+        if let model { object.string("model", model) }
+        if let posterURL { object.string("poster_url", posterURL) }
+        if let provider { object.string("provider", provider) }
+        if let providerPredictionID { object.string("provider_prediction_id", providerPredictionID) }
+        object.string("stage", stage)
+        object.string("status", status)
+        object.string("updated_at", EventCoding.format(updatedAt))
+        if let videoBytes { object.integer("video_bytes", videoBytes) }
+        if let videoURL { object.string("video_url", videoURL) }
+        object.string("workspace_id", workspaceID)
+        return object.finish()
+    }
+
+    init(_ job: JobRecord, publicBaseURL: String, videoLinks: VideoLinks, estimatedSeconds: Int? = nil) {
+        id = job.id
+        workspaceID = job.workspaceID
+        status = job.status.rawValue
+        stage = job.stage.rawValue
+        model = job.model
+        credits = job.quotedCredits
+        creditsDebited = job.creditsDebited
+        provider = job.provider
+        providerPredictionID = job.predictionID
+        durationSeconds = job.durationSeconds
+        aspectRatio = job.aspectRatio
+        videoURL = job.videoKey.map { videoLinks.url(for: $0, localBaseURL: publicBaseURL) }
+        videoBytes = job.videoBytes
+        posterURL = job.posterKey.map { videoLinks.url(for: $0, localBaseURL: publicBaseURL) }
+        error = job.errorCode.map { code in
+            let details = job.errorDetails.flatMap { try? JSONDecoder().decode([String: Int64].self, from: Data($0.utf8)) }
+            return Failure(code: code, message: job.errorMessage ?? "", details: details ?? [:])
+        }
+        self.estimatedSeconds = estimatedSeconds
+        createdAt = job.createdAt
+        updatedAt = job.updatedAt
+        links = Links(self: "\(publicBaseURL)/v1/videos/\(job.id)")
+    }
+}

@@ -1,0 +1,93 @@
+import EventContracts
+import Foundation
+import ModelCatalog
+import Testing
+
+@Suite("Model selection")
+struct ModelSelectorTests {
+    static let everyProvider = ProviderAvailability(configured: ["replicate", "kling", "google", "luma", "runway", "fal"])
+
+    static func spec(_ type: VideoType? = nil, model: String? = nil, motion: CameraMotion? = nil, seconds: Double = 5,
+                     ratio: AspectRatio = .landscape, fallback: Bool? = nil) -> VideoJobSpec {
+        VideoJobSpec(jobID: "job", workspaceID: "ws", videoType: type, model: model, cameraMotion: motion, prompt: nil, style: nil,
+                     aspectRatio: ratio, durationSeconds: seconds, fallback: fallback)
+    }
+
+    static func selector(_ availability: ProviderAvailability = everyProvider) throws -> ModelSelector {
+        ModelSelector(catalog: try ModelCatalog.bundled(), availability: availability)
+    }
+
+    @Test("each video type goes to its default model when every provider is configured", arguments: [
+        (VideoType.walkthrough, 1, "veo-2"), (.floorplanFlythrough, 1, "veo-2"), (.productSpotlight, 1, "kling-v3.0"),
+        (.beforeAfter, 2, "kling-v3.0"), (.socialReel, 4, "kling-v3.0"), (.cameraMotion, 1, "local-camera-motion"),
+    ])
+    func defaults(type: VideoType, images: Int, expected: String) throws {
+        let decision = try Self.selector().select(for: Self.spec(type, motion: type == .cameraMotion ? .zoomIn : nil), imageCount: images)
+        #expect(decision.model.id == expected)
+        #expect(decision.fallbackReason == nil)
+    }
+
+    @Test("without remote credentials, video types fall back to the local renderer where it can make them, saying why")
+    func localFallback() throws {
+        let selector = try Self.selector(ProviderAvailability(configured: []))
+        let reveal = try selector.select(for: Self.spec(.beforeAfter), imageCount: 2)
+        #expect(reveal.model.id == "local-before-after")
+        #expect(reveal.preferredModelID == "kling-v3.0")
+        #expect(reveal.fallbackReason?.contains("KLING_ACCESS_KEY") == true)
+        #expect(reveal.credits == 2)
+        #expect(try selector.select(for: Self.spec(.socialReel), imageCount: 3).model.id == "local-social-reel")
+
+        // A walkthrough is not something a local model makes: it stays unavailable, with the reason.
+        let error = try #require(throws: RoomReelError.self) { try selector.select(for: Self.spec(.walkthrough), imageCount: 1) }
+        #expect(error.code == .modelUnavailable)
+        #expect(error.message.contains("REPLICATE_API_TOKEN"))
+    }
+
+    @Test("fallback prefers the same tier, then the nearest cheaper tier, before the local renderer")
+    func tierOrder() throws {
+        // kling is down; replicate is up. kling-v3.0 (standard) → no other standard model takes two
+        // images here → kling-1.6-pro (economy, on replicate), not the local model.
+        let selector = try Self.selector(ProviderAvailability(configured: ["replicate"]))
+        let decision = try selector.select(for: Self.spec(.beforeAfter), imageCount: 2)
+        #expect(decision.model.id == "kling-1.6-pro")
+        #expect(decision.credits == 15)
+    }
+
+    @Test("an explicit model is honoured, refused with MODEL_CANNOT_DO outside its limits, and falls back only when asked")
+    func explicitModel() throws {
+        let selector = try Self.selector()
+        #expect(try selector.select(for: Self.spec(model: "veo3_fast", seconds: 8), imageCount: 1).model.id == "veo3-fast")
+        #expect(try selector.select(for: Self.spec(model: "veo3_fast", seconds: 8), imageCount: 1).credits == 240)
+
+        for (spec, images) in [(Self.spec(model: "veo-2", seconds: 3), 1), (Self.spec(model: "veo-2", ratio: .square), 1),
+                               (Self.spec(model: "runway-gen4-turbo"), 0), (Self.spec(model: "wan2.1-i2v-720p"), 2)] {
+            let error = try #require(throws: RoomReelError.self) { try selector.select(for: spec, imageCount: images) }
+            #expect(error.code == .modelCannotDo, "\(error)")
+        }
+
+        let offline = try Self.selector(ProviderAvailability(configured: ["replicate"]))
+        let refused = try #require(throws: RoomReelError.self) { try offline.select(for: Self.spec(model: "kling-v3.0"), imageCount: 1) }
+        #expect(refused.code == .modelUnavailable)
+        let allowed = try offline.select(for: Self.spec(model: "kling-v3.0", fallback: true), imageCount: 1)
+        #expect(allowed.model.provider == "replicate")
+        #expect(allowed.fallbackReason != nil)
+
+        let unknown = try #require(throws: RoomReelError.self) { try selector.select(for: Self.spec(model: "sora-9"), imageCount: 1) }
+        #expect(unknown.code == .modelUnavailable)
+    }
+
+    @Test("an unhealthy provider is skipped like one without credentials")
+    func unhealthy() throws {
+        let selector = try Self.selector(ProviderAvailability(
+            configured: ["replicate", "kling", "google", "luma", "runway", "fal"], unhealthy: ["kling": "5 failures in 10 minutes"]))
+        let decision = try selector.select(for: Self.spec(.productSpotlight), imageCount: 1)
+        #expect(decision.model.provider != "kling")
+        #expect(decision.fallbackReason?.contains("unhealthy") == true)
+    }
+
+    @Test("camera_motion needs a move")
+    func cameraMotionNeedsMove() throws {
+        let error = try #require(throws: RoomReelError.self) { try Self.selector().select(for: Self.spec(.cameraMotion), imageCount: 1) }
+        #expect(error.code == .invalidRequest)
+    }
+}
