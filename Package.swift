@@ -29,7 +29,7 @@ let libraries: [Target] = [
     // Settings read from the environment, failing fast naming the variable.
     .target(name: "ServiceSettings", path: "Shared/ServiceSettings"),
     // Threads for blocking calls, off the cooperative pool.
-    .target(name: "BlockingIO", path: "Shared/BlockingIO"),
+    .target(name: "BlockingIO", dependencies: [.product(name: "DequeModule", package: "swift-collections")], path: "Shared/BlockingIO"),
     // HMAC signatures: Standard Webhooks and HS256 JWTs.
     .target(name: "Signing", dependencies: ["EventContracts", crypto], path: "Shared/Signing"),
     // The model catalog, routing and provider health.
@@ -135,6 +135,7 @@ let package = Package(
         // Without its default trait, ExternalLoading, which RoomReel does not use and which builds slowly.
         .package(url: "https://github.com/mattpolzin/OpenAPIKit.git", from: "6.4.0", traits: []),
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-collections.git", from: "1.1.0"),
     ],
     targets: libraries + services
         + serviceExecutables.map { .executableTarget(name: $0.name, dependencies: serviceBase + [.target(name: $0.library)], path: "Services/\($0.library)/Main") }

@@ -1,3 +1,4 @@
+import DequeModule
 import Dispatch
 import Foundation
 import Synchronization
@@ -16,8 +17,7 @@ public final class BlockingWorkers: Sendable {
     /// Which threads sleep and what waits for one.
     private struct State {
         var idle: [Worker] = []
-        var queued: [@Sendable () -> Void] = []
-        var queuedStart = 0
+        var queued: Deque<@Sendable () -> Void> = []
         var threads = 0
 
         enum SubmitAction {
@@ -41,15 +41,7 @@ public final class BlockingWorkers: Sendable {
 
         /// The next queued job for a thread that finished one, or nil after filing it as idle.
         mutating func next(for worker: Worker) -> (@Sendable () -> Void)? {
-            if queuedStart < queued.count {
-                let job = queued[queuedStart]
-                queuedStart += 1
-                if queuedStart == queued.count {
-                    queued.removeAll(keepingCapacity: true)
-                    queuedStart = 0
-                }
-                return job
-            }
+            if let job = queued.popFirst() { return job }
             idle.append(worker)
             return nil
         }

@@ -1,3 +1,4 @@
+import EventContracts
 import Crypto
 import Foundation
 
@@ -35,19 +36,19 @@ public struct HS256JWT: Sendable {
 
     /// `claims` as a signed token (header `{"alg":"HS256","typ":"JWT"}`).
     public func sign(_ claims: [String: any Sendable]) throws -> String {
-        let header = Self.base64URL(Data(#"{"alg":"HS256","typ":"JWT"}"#.utf8))
-        let payload = Self.base64URL(try JSONSerialization.data(withJSONObject: claims, options: [.sortedKeys]))
+        let header = Base64URL.encode(Data(#"{"alg":"HS256","typ":"JWT"}"#.utf8))
+        let payload = Base64URL.encode(try JSONSerialization.data(withJSONObject: claims, options: [.sortedKeys]))
         let signingInput = "\(header).\(payload)"
         let mac = HMAC<SHA256>.authenticationCode(for: Data(signingInput.utf8), using: key)
-        return "\(signingInput).\(Self.base64URL(Data(mac)))"
+        return "\(signingInput).\(Base64URL.encode(Data(mac)))"
     }
 
     /// The token's claims, once its signature (constant-time), `exp` and `nbf` (with `leeway`
     /// seconds) check out. `exp` is required: a token that never expires is refused.
     public func verify(_ token: String, now: Date = Date(), leeway: TimeInterval = 30) throws(Rejection) -> [String: Any] {
         let parts = token.split(separator: ".", omittingEmptySubsequences: false)
-        guard parts.count == 3, let headerData = Self.decodeBase64URL(parts[0]), let payloadData = Self.decodeBase64URL(parts[1]),
-              let signature = Self.decodeBase64URL(parts[2]),
+        guard parts.count == 3, let headerData = Base64URL.decode(parts[0]), let payloadData = Base64URL.decode(parts[1]),
+              let signature = Base64URL.decode(parts[2]),
               let header = try? JSONSerialization.jsonObject(with: headerData) as? [String: Any],
               let claims = try? JSONSerialization.jsonObject(with: payloadData) as? [String: Any]
         else { throw .malformed }
@@ -59,17 +60,5 @@ public struct HS256JWT: Sendable {
         guard now.timeIntervalSince1970 < exp + leeway else { throw .expired }
         if let nbf = (claims["nbf"] as? NSNumber)?.doubleValue, now.timeIntervalSince1970 + leeway < nbf { throw .notYetValid }
         return claims
-    }
-
-    static func base64URL(_ data: Data) -> String {
-        data.base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
-            .replacingOccurrences(of: "=", with: "")
-    }
-
-    static func decodeBase64URL(_ text: Substring) -> Data? {
-        var base64 = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
-        guard !base64.contains("=") else { return nil }
-        base64 += String(repeating: "=", count: (4 - base64.count % 4) % 4)
-        return Data(base64Encoded: base64)
     }
 }

@@ -1,3 +1,4 @@
+import EventContracts
 import Crypto
 import Foundation
 import ServiceSettings
@@ -43,8 +44,7 @@ struct CallbackURLs: Sendable {
     /// HMAC-SHA256 of `message`, base64url without padding.
     private func token(for message: String) -> String {
         let mac = HMAC<SHA256>.authenticationCode(for: Data(message.utf8), using: key)
-        return Data(mac).base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
-            .replacingOccurrences(of: "=", with: "")
+        return Base64URL.encode(Data(mac))
     }
 
     private func isValid(token: String, for message: String) -> Bool {

@@ -1,3 +1,4 @@
+import EventContracts
 import Crypto
 import Foundation
 import GRDB
@@ -28,8 +29,7 @@ struct APIKeyRecord: Codable, FetchableRecord, PersistableRecord {
     /// A new key: `rr_` and 32 random bytes, base64url.
     static func generateKey() -> String {
         let bytes = SymmetricKey(size: .bits256).withUnsafeBytes { Data($0) }
-        return "rr_" + bytes.base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
-            .replacingOccurrences(of: "=", with: "")
+        return "rr_" + Base64URL.encode(bytes)
     }
 
     static func registerMigrations(_ migrator: inout DatabaseMigrator) {

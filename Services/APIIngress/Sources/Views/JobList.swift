@@ -1,3 +1,4 @@
+import EventContracts
 import Foundation
 
 /// A page of `GET /v1/videos`.
@@ -26,9 +27,7 @@ struct JobListCursor {
     }
 
     init(_ text: String) throws {
-        var base64 = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
-        base64 += String(repeating: "=", count: (4 - base64.count % 4) % 4)
-        guard text.utf8.count <= 200, let data = Data(base64Encoded: base64), let decoded = String(data: data, encoding: .utf8),
+        guard text.utf8.count <= 200, let data = Base64URL.decode(text), let decoded = String(data: data, encoding: .utf8),
               let dot = decoded.firstIndex(of: "."), let milliseconds = Int64(decoded[..<dot]), !decoded[decoded.index(after: dot)...].isEmpty
         else { throw APIError(.invalidRequest, "cursor is not one this API handed out") }
         createdAt = Date(millisecondsSince1970: milliseconds)
@@ -36,7 +35,6 @@ struct JobListCursor {
     }
 
     var text: String {
-        Data("\(createdAt.millisecondsSince1970).\(jobID)".utf8).base64EncodedString()
-            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+        Base64URL.encode(Data("\(createdAt.millisecondsSince1970).\(jobID)".utf8))
     }
 }
