@@ -1,6 +1,7 @@
 import Foundation
 import FoundationNetworking
 import OutboundHTTP
+import Signing
 import Testing
 import TestSupport
 #if canImport(FoundationNetworking)
@@ -8,14 +9,17 @@ import TestSupport
 
 @Suite("roomreel dev")
 struct DevModeTests {
-    @Test("one process serves the whole path on an embedded mock cluster; the dev workspace starts with 1000 credits")
+    @Test("one process serves the whole path on an embedded mock cluster; the dev workspace starts with 1000 credits; api-ingress's settings (INGRESS_JWT_SECRET) are honoured")
     func devMode() async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let data = directory.url.appendingPathComponent("data")
+        let jwtSecret = "dev-mode-jwt-secret-of-thirty-two-bytes-or-more"
+        var environment = ProcessInfo.processInfo.environment
+        environment["INGRESS_JWT_SECRET"] = jwtSecret
         let dev = try ServiceProcess(executable: BuiltProducts.executable("roomreel"),
                                      arguments: ["dev", "--port", "0", "--data-dir", data.path],
-                                     environment: ProcessInfo.processInfo.environment, logDirectory: directory.url, name: "roomreel-dev")
+                                     environment: environment, logDirectory: directory.url, name: "roomreel-dev")
         do {
             let ready = try await dev.line(startingWith: "RoomReel ready on http://127.0.0.1:")
             let base = String(ready.dropFirst("RoomReel ready on ".count))
@@ -32,6 +36,9 @@ struct DevModeTests {
             let id = try await Self.submit(form, base: base, key: key)
             let job = try await Self.finishedJob(id, base: base, key: key)
             #expect(job["status"] as? String == "completed", "\(job)")
+            let token = try HS256JWT(secret: Data(jwtSecret.utf8)).sign(["workspace_id": "dev", "exp": Int(Date().timeIntervalSince1970) + 300])
+            let readWithJWT = try await Self.finishedJob(id, base: base, key: token)
+            #expect(readWithJWT["status"] as? String == "completed", "\(readWithJWT)")
             let video = try ProbedVideo(data.appendingPathComponent("storage/generation-videos/\(id).mp4"))
             #expect(abs(video.durationSeconds - 3) <= 0.2)
 

@@ -82,14 +82,23 @@ struct DevCommand: AsyncParsableCommand {
             uploadFetchAllowed = [IPRange("127.0.0.1/32")!]
             Console.say("Remote providers: provider-sim on http://127.0.0.1:\(port) (try \"model\": \"veo-2\" or \"kling-v3.0\")")
         }
-        let ingress = IngressConfiguration(
-            common: common, routing: routing, port: port, bootstrapAPIKeys: [(workspaceID: Self.devWorkspace, key: apiKey)],
-            adminToken: adminToken, portSetting: "--port (PORT=… with make run)",
-            onServerRunning: { boundPort in
-                Console.say("RoomReel ready on http://127.0.0.1:\(boundPort)\nAPI key: \(apiKey)\nAdmin token: \(adminToken)")
-                readyContinuation.yield(boundPort)
-                readyContinuation.finish()
-            })
+        // api-ingress's own settings (INGRESS_JWT_SECRET, INGRESS_FETCH_ALLOW, INGRESS_PUBLIC_URL, …) are
+        // honoured as by the separate service; the cluster, data folder, port and dev keys are dev mode's.
+        var ingressEnvironment = ProcessInfo.processInfo.environment
+        ingressEnvironment["KAFKA_BROKERS"] = cluster.bootstrapServers
+        ingressEnvironment["INGRESS_PORT"] = String(port)
+        ingressEnvironment["INGRESS_HOST"] = ingressEnvironment["INGRESS_HOST"] ?? "127.0.0.1"
+        var ingress = try IngressConfiguration.fromEnvironment(EnvironmentReader(ingressEnvironment))
+        ingress.common = common
+        ingress.routing = routing
+        ingress.bootstrapAPIKeys = [(workspaceID: Self.devWorkspace, key: apiKey)] + ingress.bootstrapAPIKeys
+        ingress.adminToken = ingress.adminToken ?? adminToken
+        ingress.portSetting = "--port (PORT=… with make run)"
+        ingress.onServerRunning = { [adminToken = ingress.adminToken ?? adminToken] boundPort in
+            Console.say("RoomReel ready on http://127.0.0.1:\(boundPort)\nAPI key: \(apiKey)\nAdmin token: \(adminToken)")
+            readyContinuation.yield(boundPort)
+            readyContinuation.finish()
+        }
 
         let workers: [any Service] =
             try buildModelRouterServices(config: .init(common: common, routing: routing))
