@@ -36,9 +36,9 @@ let libraries: [Target] = [
     .target(name: "ModelCatalog", dependencies: ["EventContracts", "ServiceSettings"], path: "Shared/ModelCatalog",
             resources: [.copy("models.json")]),
     // Outbound HTTP through libcurl, with the SSRF address policy checked on every socket.
-    .target(name: "OutboundHTTP", dependencies: ["EventContracts", "ServiceSettings", "BlockingIO", "CCurl", log], path: "Shared/OutboundHTTP"),
+    .target(name: "OutboundHTTP", dependencies: ["EventContracts", "ServiceSettings", "BlockingIO", "CCurl", crypto], path: "Shared/OutboundHTTP"),
     // Local-disk and S3 object storage.
-    .target(name: "ObjectStorage", dependencies: ["EventContracts", "ServiceSettings", "OutboundHTTP", crypto, log], path: "Shared/ObjectStorage"),
+    .target(name: "ObjectStorage", dependencies: ["EventContracts", "ServiceSettings", "OutboundHTTP", crypto], path: "Shared/ObjectStorage"),
     // Image headers and external processes (ffmpeg, ffprobe).
     .target(name: "Media", dependencies: ["EventContracts", "BlockingIO"], path: "Shared/Media"),
     // Kafka (librdkafka), the SQLite outbox and inbox, and what runs a service around them.
@@ -49,7 +49,7 @@ let libraries: [Target] = [
     // The renderer's per-pixel work, in C so that it runs optimised even in debug builds (tests and
     // `make run` use debug builds; unoptimised Swift would be tens of times slower per pixel).
     .target(name: "CRenderKernel", path: "Renderer/RenderKernel", cSettings: [.unsafeFlags(["-O3"])]),
-    .target(name: "LocalRender", dependencies: ["EventContracts", "Media", "CRenderKernel", log], path: "Renderer/LocalRender"),
+    .target(name: "LocalRender", dependencies: ["EventContracts", "Media", "CRenderKernel"], path: "Renderer/LocalRender"),
 ]
 
 let services: [Target] = [
@@ -58,7 +58,7 @@ let services: [Target] = [
                                          .product(name: "MultipartKit", package: "multipart-kit")],
             path: "Services/APIIngress/Sources", resources: [.copy("HTTP/openapi.yaml")]),
     .target(name: "ModelRouter", dependencies: serviceBase, path: "Services/ModelRouter/Sources"),
-    .target(name: "Billing", dependencies: serviceBase, path: "Services/Billing/Sources"),
+    .target(name: "Billing", dependencies: serviceBase + [crypto], path: "Services/Billing/Sources"),
     .target(name: "ProviderBridge",
             dependencies: serviceBase + ["OutboundHTTP", "ObjectStorage", "Media", "Signing", "LocalRender", hummingbird, crypto, metrics],
             path: "Services/ProviderBridge/Sources"),
@@ -78,7 +78,7 @@ let tools: [Target] = [
     .target(name: "ProviderSim",
             dependencies: ["EventContracts", "ServiceSettings", "OutboundHTTP", "Signing", "Media", "LocalRender", hummingbird, crypto, log, lifecycle],
             path: "Tools/ProviderSim/Sources"),
-    .executableTarget(name: "provider-sim", dependencies: ["ProviderSim", "EventRuntime"], path: "Tools/ProviderSim/Main"),
+    .executableTarget(name: "provider-sim", dependencies: ["ProviderSim", "EventRuntime", "ServiceSettings", "OutboundHTTP", "Signing", log, lifecycle], path: "Tools/ProviderSim/Main"),
     .executableTarget(name: "roomreel",
                       dependencies: serviceBase + services.map { .target(name: $0.name) }
                           + ["OutboundHTTP", "ObjectStorage", "Signing", "LocalRender", "ProviderSim",
@@ -91,23 +91,23 @@ let benchmarks: [Target] = [
     .executableTarget(name: "router-benchmark", dependencies: ["EventContracts", "ModelCatalog"], path: "Benchmarks/RouterBenchmark"),
     .executableTarget(name: "webhook-benchmark", dependencies: serviceBase + ["ProviderBridge", "OutboundHTTP", "Signing"], path: "Benchmarks/WebhookBenchmark"),
     .executableTarget(name: "photo-server", dependencies: [hummingbird], path: "Benchmarks/PhotoServer"),
-    .executableTarget(name: "upload-benchmark", dependencies: ["ObjectStorage", "OutboundHTTP", "ServiceSettings"], path: "Benchmarks/UploadBenchmark"),
+    .executableTarget(name: "upload-benchmark", dependencies: ["EventContracts", "ObjectStorage", "OutboundHTTP", "ServiceSettings"], path: "Benchmarks/UploadBenchmark"),
 ]
 
 let tests: [Target] = [
     .target(name: "TestSupport", dependencies: serviceBase + ["OutboundHTTP", "ObjectStorage", hummingbird], path: "Tests/TestSupport"),
-    .testTarget(name: "EventContractsTests", dependencies: ["EventContracts", "Signing", "TestSupport"], path: "Tests/EventContractsTests"),
+    .testTarget(name: "EventContractsTests", dependencies: ["EventContracts", "EventRuntime", "Signing", "TestSupport", grdb], path: "Tests/EventContractsTests"),
     .testTarget(name: "EventRuntimeTests", dependencies: serviceBase + ["BlockingIO", "ObjectStorage", "TestSupport"], path: "Tests/EventRuntimeTests"),
-    .testTarget(name: "ModelCatalogTests", dependencies: ["EventContracts", "ServiceSettings", "ModelCatalog", "TestSupport"], path: "Tests/ModelCatalogTests"),
-    .testTarget(name: "OutboundHTTPTests", dependencies: ["EventContracts", "OutboundHTTP", "TestSupport", hummingbird], path: "Tests/OutboundHTTPTests"),
-    .testTarget(name: "ObjectStorageTests", dependencies: ["EventContracts", "ServiceSettings", "OutboundHTTP", "ObjectStorage", "TestSupport", hummingbird],
+    .testTarget(name: "ModelCatalogTests", dependencies: serviceBase + ["TestSupport"], path: "Tests/ModelCatalogTests"),
+    .testTarget(name: "OutboundHTTPTests", dependencies: ["EventContracts", "OutboundHTTP", "TestSupport", hummingbird, crypto], path: "Tests/OutboundHTTPTests"),
+    .testTarget(name: "ObjectStorageTests", dependencies: ["EventContracts", "ServiceSettings", "OutboundHTTP", "ObjectStorage", "TestSupport", hummingbird, crypto],
                 path: "Tests/ObjectStorageTests"),
     .testTarget(name: "LocalRenderTests", dependencies: ["EventContracts", "Media", "LocalRender", "TestSupport"], path: "Tests/LocalRenderTests"),
     .testTarget(name: "APIIngressTests", dependencies: serviceBase + ["APIIngress", "Media", "Signing", "TestSupport", hummingbird, openAPIKit, yams],
                 path: "Tests/APIIngressTests"),
     .testTarget(name: "BillingTests", dependencies: serviceBase + ["Billing", "TestSupport"], path: "Tests/BillingTests"),
     .testTarget(name: "ProviderBridgeTests",
-                dependencies: serviceBase + ["ProviderBridge", "ProviderSim", "OutboundHTTP", "ObjectStorage", "Signing", "Media", "TestSupport", hummingbird, crypto],
+                dependencies: serviceBase + ["ProviderBridge", "ProviderSim", "LocalRender", "OutboundHTTP", "ObjectStorage", "Signing", "Media", "TestSupport", hummingbird, crypto],
                 path: "Tests/ProviderBridgeTests"),
     .testTarget(name: "StorageUploaderTests", dependencies: serviceBase + ["StorageUploader", "OutboundHTTP", "ObjectStorage", "Media", "TestSupport", hummingbird],
                 path: "Tests/StorageUploaderTests"),

@@ -1,5 +1,5 @@
-import EventContracts
 import Crypto
+import EventContracts
 import Foundation
 
 /// Compact JSON Web Tokens signed with HMAC-SHA256 (RFC 7519, `alg: HS256` only): verifying the

@@ -1,5 +1,5 @@
-import EventContracts
 import Crypto
+import EventContracts
 import Foundation
 import ServiceSettings
 
