@@ -114,3 +114,15 @@ struct OpenAPIDocumentTests {
         }
     }
 }
+
+@Suite("Error answers")
+struct APIErrorStatusTests {
+    @Test("every code answers with its status and that status's reason phrase")
+    func statusAndReasonPhrase() {
+        for code in ErrorCode.allCases {
+            let status = APIError(code, "message").status
+            #expect(status.code == code.httpStatus && !status.reasonPhrase.isEmpty, "\(code): \(status)")
+        }
+        #expect(APIError(.insufficientCredits, "message").status.reasonPhrase == "Payment Required")
+    }
+}

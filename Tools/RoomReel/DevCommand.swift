@@ -84,13 +84,8 @@ struct DevCommand: AsyncParsableCommand {
         }
         // api-ingress's own settings (INGRESS_JWT_SECRET, INGRESS_FETCH_ALLOW, INGRESS_PUBLIC_URL, …) are
         // honoured as by the separate service; the cluster, data folder, port and dev keys are dev mode's.
-        var ingressEnvironment = ProcessInfo.processInfo.environment
-        ingressEnvironment["KAFKA_BROKERS"] = cluster.bootstrapServers
-        ingressEnvironment["INGRESS_PORT"] = String(port)
-        ingressEnvironment["INGRESS_HOST"] = ingressEnvironment["INGRESS_HOST"] ?? "127.0.0.1"
-        var ingress = try IngressConfiguration.fromEnvironment(EnvironmentReader(ingressEnvironment))
-        ingress.common = common
-        ingress.routing = routing
+        var ingress = try IngressConfiguration.fromEnvironment(EnvironmentReader(), common: common, routing: routing)
+        ingress.port = port
         ingress.bootstrapAPIKeys = [(workspaceID: Self.devWorkspace, key: apiKey)] + ingress.bootstrapAPIKeys
         ingress.adminToken = ingress.adminToken ?? adminToken
         ingress.portSetting = "--port (PORT=… with make run)"

@@ -61,6 +61,13 @@ public struct IngressConfiguration: Sendable {
     }
 
     public static func fromEnvironment(_ environment: EnvironmentReader) throws -> IngressConfiguration {
+        try fromEnvironment(environment, common: .fromEnvironment(environment), routing: .fromEnvironment(environment))
+    }
+
+    /// api-ingress's own settings (`INGRESS_*`, `FFMPEG_PATH`) from the environment, around common and
+    /// routing settings made elsewhere (`roomreel dev` brings its own cluster, data folder and providers).
+    public static func fromEnvironment(_ environment: EnvironmentReader, common: CommonConfiguration,
+                                       routing: RoutingConfiguration) throws -> IngressConfiguration {
         let adminToken = environment.optionalString("INGRESS_ADMIN_TOKEN")
         if let adminToken, adminToken.count < 24 {
             throw ConfigurationError(variable: "INGRESS_ADMIN_TOKEN", problem: "is \(adminToken.count) characters; use at least 24 (say, `openssl rand -hex 24`)")
@@ -75,8 +82,8 @@ public struct IngressConfiguration: Sendable {
         }
         let fetchAllowed = try environment.addressRanges("INGRESS_FETCH_ALLOW")
         return IngressConfiguration(
-            common: try .fromEnvironment(environment),
-            routing: try .fromEnvironment(environment),
+            common: common,
+            routing: routing,
             host: environment.string("INGRESS_HOST", default: "127.0.0.1"),
             port: try environment.integer("INGRESS_PORT", default: 8080, in: 0...65535),
             publicBaseURL: environment.optionalString("INGRESS_PUBLIC_URL"),

@@ -18,7 +18,15 @@ struct APIError: HTTPResponseError {
         self.headers = headers
     }
 
-    var status: HTTPResponse.Status { HTTPResponse.Status(code: error.code.httpStatus) }
+    /// The code's HTTP status, with the status line's reason phrase (a bare number would leave it empty).
+    var status: HTTPResponse.Status {
+        Self.statuses[error.code.httpStatus] ?? HTTPResponse.Status(code: error.code.httpStatus)
+    }
+
+    private static let statuses = Dictionary(uniqueKeysWithValues: [
+        HTTPResponse.Status.badRequest, .unauthorized, .init(code: 402, reasonPhrase: "Payment Required"), .notFound, .methodNotAllowed,
+        .contentTooLarge, .unprocessableContent, .internalServerError,
+    ].map { ($0.code, $0) })
 
     func response(from request: Request, context: some RequestContext) throws -> Response {
         let body = ErrorBody(error: .init(code: error.code.rawValue, message: error.message, details: error.details))
