@@ -17,6 +17,11 @@ let metrics: Target.Dependency = .product(name: "Metrics", package: "swift-metri
 let hummingbird: Target.Dependency = .product(name: "Hummingbird", package: "hummingbird")
 let yams: Target.Dependency = .product(name: "Yams", package: "Yams")
 let openAPIKit: Target.Dependency = .product(name: "OpenAPIKit", package: "OpenAPIKit")
+let jwtKit: Target.Dependency = .product(name: "JWTKit", package: "jwt-kit")
+let hummingbirdAuth: Target.Dependency = .product(name: "HummingbirdAuth", package: "hummingbird-auth")
+let configuration: Target.Dependency = .product(name: "Configuration", package: "swift-configuration")
+let subprocess: Target.Dependency = .product(name: "Subprocess", package: "swift-subprocess")
+let systemPackage: Target.Dependency = .product(name: "SystemPackage", package: "swift-system")
 
 /// What every service library builds on.
 let serviceBase: [Target.Dependency] = ["EventContracts", "ServiceSettings", "EventRuntime", "ModelCatalog", log, lifecycle, grdb]
@@ -27,11 +32,11 @@ let libraries: [Target] = [
     // Event payloads, the envelope, error codes and the JSON readers and writers they use.
     .target(name: "EventContracts", path: "Shared/EventContracts"),
     // Settings read from the environment, failing fast naming the variable.
-    .target(name: "ServiceSettings", path: "Shared/ServiceSettings"),
+    .target(name: "ServiceSettings", dependencies: [configuration], path: "Shared/ServiceSettings"),
     // Threads for blocking calls, off the cooperative pool.
     .target(name: "BlockingIO", dependencies: [.product(name: "DequeModule", package: "swift-collections")], path: "Shared/BlockingIO"),
-    // HMAC signatures: Standard Webhooks and HS256 JWTs.
-    .target(name: "Signing", dependencies: ["EventContracts", crypto], path: "Shared/Signing"),
+    // HMAC signatures: Standard Webhooks, and HS256 JWTs through jwt-kit.
+    .target(name: "Signing", dependencies: ["EventContracts", crypto, jwtKit], path: "Shared/Signing"),
     // The model catalog, routing and provider health.
     .target(name: "ModelCatalog", dependencies: ["EventContracts", "ServiceSettings"], path: "Shared/ModelCatalog",
             resources: [.copy("models.json")]),
@@ -40,7 +45,7 @@ let libraries: [Target] = [
     // Local-disk and S3 object storage.
     .target(name: "ObjectStorage", dependencies: ["EventContracts", "ServiceSettings", "OutboundHTTP", crypto], path: "Shared/ObjectStorage"),
     // Image headers and external processes (ffmpeg, ffprobe).
-    .target(name: "Media", dependencies: ["EventContracts", "BlockingIO"], path: "Shared/Media"),
+    .target(name: "Media", dependencies: ["EventContracts", "BlockingIO", subprocess, systemPackage], path: "Shared/Media"),
     // Kafka (librdkafka), the SQLite outbox and inbox, and what runs a service around them.
     .target(name: "EventRuntime",
             dependencies: ["EventContracts", "ServiceSettings", "BlockingIO", "ModelCatalog", "ObjectStorage", "CRdKafka", log, lifecycle, grdb, metrics,
@@ -54,7 +59,7 @@ let libraries: [Target] = [
 
 let services: [Target] = [
     .target(name: "APIIngress",
-            dependencies: serviceBase + ["OutboundHTTP", "ObjectStorage", "Media", "Signing", hummingbird, crypto, metrics, yams, openAPIKit,
+            dependencies: serviceBase + ["OutboundHTTP", "ObjectStorage", "Media", "Signing", hummingbird, hummingbirdAuth, crypto, jwtKit, metrics, yams, openAPIKit,
                                          .product(name: "MultipartKit", package: "multipart-kit")],
             path: "Services/APIIngress/Sources", resources: [.copy("HTTP/openapi.yaml")]),
     .target(name: "ModelRouter", dependencies: serviceBase, path: "Services/ModelRouter/Sources"),
@@ -95,7 +100,7 @@ let benchmarks: [Target] = [
 ]
 
 let tests: [Target] = [
-    .target(name: "TestSupport", dependencies: serviceBase + ["OutboundHTTP", "ObjectStorage", hummingbird], path: "Tests/TestSupport"),
+    .target(name: "TestSupport", dependencies: serviceBase + ["OutboundHTTP", "ObjectStorage", "Signing", hummingbird, jwtKit, configuration], path: "Tests/TestSupport"),
     .testTarget(name: "EventContractsTests", dependencies: ["EventContracts", "EventRuntime", "Signing", "TestSupport", grdb], path: "Tests/EventContractsTests"),
     .testTarget(name: "EventRuntimeTests", dependencies: serviceBase + ["BlockingIO", "ObjectStorage", "TestSupport"], path: "Tests/EventRuntimeTests"),
     .testTarget(name: "ModelCatalogTests", dependencies: serviceBase + ["TestSupport"], path: "Tests/ModelCatalogTests"),
@@ -128,7 +133,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log.git", from: "1.6.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.6.0"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
-        .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.0"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "4.1.0"),
         .package(url: "https://github.com/vapor/multipart-kit.git", from: "4.7.0"),
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.5.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.1.0"),
@@ -136,6 +141,12 @@ let package = Package(
         .package(url: "https://github.com/mattpolzin/OpenAPIKit.git", from: "6.4.0", traits: []),
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
         .package(url: "https://github.com/apple/swift-collections.git", from: "1.1.0"),
+        .package(url: "https://github.com/vapor/jwt-kit.git", from: "5.7.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-auth.git", from: "2.5.0"),
+        // Environment variables only: no JSON or YAML file providers.
+        .package(url: "https://github.com/apple/swift-configuration.git", from: "1.4.0", traits: []),
+        .package(url: "https://github.com/swiftlang/swift-subprocess.git", from: "1.0.2"),
+        .package(url: "https://github.com/apple/swift-system.git", from: "1.5.0"),
     ],
     targets: libraries + services
         + serviceExecutables.map { .executableTarget(name: $0.name, dependencies: serviceBase + [.target(name: $0.library)], path: "Services/\($0.library)/Main") }

@@ -1,70 +1,71 @@
 import BlockingIO
 import Foundation
+import Subprocess
+import SystemPackage
 
-/// Runs a command-line tool to completion without blocking a thread of the cooperative pool.
+/// Runs a command-line tool to completion through swift-subprocess, which waits for it without
+/// blocking a thread of the cooperative pool.
 public enum ExternalProcess {
     /// The tool exited non-zero, or stopped reading its input; `output` is the tail of what it printed.
     public struct Failure: Error, CustomStringConvertible {
         public let executable: String
-        public let status: Int32
+        public let status: String
         public let output: String
         /// Why feeding its standard input failed, when it did.
         public var inputFailure: String?
         public var description: String {
-            "\(executable) exited with status \(status)\(inputFailure.map { " (\($0))" } ?? ""): \(output)"
+            "\(executable) \(status)\(inputFailure.map { " (\($0))" } ?? ""): \(output)"
         }
     }
 
-    /// Runs `executable` (a path, or a name looked up on PATH) with `arguments`; its output goes to
-    /// `logFile`, whose tail becomes the error when it exits non-zero.
+    /// Runs `executable` (a path, or a name looked up on PATH) with `arguments`; its output and
+    /// errors go to `logFile`, whose tail becomes the error when it exits non-zero.
     ///
     /// With `feedingInput`, its standard input is a pipe that `feedingInput` writes on a thread of its
-    /// own (a pipe write blocks while the tool catches up), closed when `feedingInput` returns.
+    /// own (a pipe write blocks while the tool catches up, and the renderer draws each frame on that
+    /// thread), closed when `feedingInput` returns.
     public static func run(_ executable: String, arguments: [String], logFile: URL,
                            feedingInput feed: (@Sendable (ProcessInput) -> Void)? = nil) async throws {
-        let process = Process()
-        if executable.contains("/") {
-            process.executableURL = URL(fileURLWithPath: executable)
-            process.arguments = arguments
-        } else {
-            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-            process.arguments = [executable] + arguments
-        }
-        _ = FileManager.default.createFile(atPath: logFile.path, contents: nil)
-        let log = try FileHandle(forWritingTo: logFile)
+        let log = try FileDescriptor.open(FilePath(logFile.path), .writeOnly, options: [.create, .truncate],
+                                          permissions: [.ownerReadWrite, .groupRead, .otherRead])
         defer { try? log.close() }
-        process.standardOutput = log
-        process.standardError = log
-        let pipe = feed.map { _ in Pipe() }
-        process.standardInput = pipe ?? FileHandle.nullDevice
-        if feed != nil {
+        let target: Executable = executable.contains("/") ? .path(FilePath(executable)) : .name(executable)
+        let status: TerminationStatus
+        var input: ProcessInput?
+        if let feed {
             // A tool that dies early must fail this run, not kill the whole process with SIGPIPE.
             signal(SIGPIPE, SIG_IGN)
-        }
-        var input: ProcessInput?
-        var feeder: BlockingThread?
-        let status: Int32 = try await withCheckedThrowingContinuation { continuation in
-            process.terminationHandler = { continuation.resume(returning: $0.terminationStatus) }
+            let pipe = try FileDescriptor.pipe()
+            let writer = ProcessInput(descriptor: pipe.writeEnd.rawValue)
+            input = writer
             do {
-                try process.run()
+                status = try await Subprocess.run(target, arguments: Arguments(arguments),
+                                                  input: .fileDescriptor(pipe.readEnd, closeAfterSpawningProcess: true),
+                                                  output: .fileDescriptor(log, closeAfterSpawningProcess: false),
+                                                  error: .combinedWithOutput) { _ in
+                    let feeder = BlockingThread(name: "roomreel-process-input") {
+                        feed(writer)
+                        try? pipe.writeEnd.close()
+                    }
+                    await feeder.join()
+                }.terminationStatus
             } catch {
-                process.terminationHandler = nil
-                continuation.resume(throwing: error)
-                return
+                // Not started: nothing fed or closed the pipe.
+                try? pipe.writeEnd.close()
+                throw error
             }
-            if let feed, let pipe {
-                let writer = ProcessInput(descriptor: pipe.fileHandleForWriting.fileDescriptor)
-                input = writer
-                feeder = BlockingThread(name: "roomreel-process-input") {
-                    feed(writer)
-                    try? pipe.fileHandleForWriting.close()
-                }
-            }
+        } else {
+            status = try await Subprocess.run(target, arguments: Arguments(arguments), input: .none,
+                                              output: .fileDescriptor(log, closeAfterSpawningProcess: false),
+                                              error: .combinedWithOutput).terminationStatus
         }
-        await feeder?.join()
-        guard status == 0, input?.failure == nil else {
+        guard status.isSuccess, input?.failure == nil else {
             let output = (try? String(contentsOf: logFile, encoding: .utf8)) ?? ""
-            throw Failure(executable: executable, status: status, output: String(output.suffix(2000)), inputFailure: input?.failure)
+            let ended = switch status {
+            case .exited(let code): "exited with status \(code)"
+            case .signaled(let signal): "was killed by signal \(signal)"
+            }
+            throw Failure(executable: executable, status: ended, output: String(output.suffix(2000)), inputFailure: input?.failure)
         }
     }
 }

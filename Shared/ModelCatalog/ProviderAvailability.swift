@@ -38,7 +38,7 @@ public struct ProviderAvailability: Sendable, Equatable {
             return ProviderAvailability(configured: names)
         }
         let configured = credentialVariables.filter { _, variables in
-            variables.allSatisfy { environment.optionalString($0) != nil }
+            variables.allSatisfy { environment.optionalString($0, secret: true) != nil }
         }.keys
         return ProviderAvailability(configured: Set(configured))
     }

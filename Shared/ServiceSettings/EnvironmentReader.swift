@@ -1,3 +1,4 @@
+import Configuration
 import Foundation
 
 /// A setting that is missing or malformed; start-up stops with this message, which names the variable.
@@ -13,13 +14,29 @@ public struct ConfigurationError: Error, CustomStringConvertible, Equatable {
     public var description: String { "Configuration error: \(variable) \(problem)" }
 }
 
-/// Reads typed settings from environment variables, once, at start-up.
+/// Reads typed settings, once, at start-up, through swift-configuration's `ConfigReader` over the
+/// environment. Settings are named by their environment variable (`INGRESS_JWT_SECRET` is the key
+/// `ingress.jwt.secret`); reads of credentials pass `secret: true`, so that swift-configuration
+/// redacts them wherever it reports a value.
+///
+/// Malformed values fail start-up naming the variable, rather than falling back to the default as
+/// `ConfigReader`'s `default:` reads do: a typo in a deployed setting must not go unnoticed.
 public struct EnvironmentReader: Sendable {
-    private let values: [String: String]
+    private let reader: ConfigReader
 
     /// Reads from `values`, the process environment by default.
     public init(_ values: [String: String] = ProcessInfo.processInfo.environment) {
-        self.values = values
+        reader = ConfigReader(provider: EnvironmentVariablesProvider(environmentVariables: values))
+    }
+
+    /// Reads from any swift-configuration provider (a file, several providers in order).
+    public init(_ reader: ConfigReader) {
+        self.reader = reader
+    }
+
+    /// The configuration key of an environment variable's name.
+    static func key(_ name: String) -> ConfigKey {
+        ConfigKey(name.lowercased().split(separator: "_").map(String.init))
     }
 
     /// The variable's value, or `defaultValue` when it is unset or empty.
@@ -27,15 +44,16 @@ public struct EnvironmentReader: Sendable {
         optionalString(name) ?? defaultValue
     }
 
-    /// The variable's value, or nil when it is unset or empty.
-    public func optionalString(_ name: String) -> String? {
-        guard let value = values[name]?.trimmingCharacters(in: .whitespaces), !value.isEmpty else { return nil }
+    /// The variable's value, or nil when it is unset or empty. `secret` marks a credential.
+    public func optionalString(_ name: String, secret: Bool = false) -> String? {
+        guard let value = reader.string(forKey: Self.key(name), isSecret: secret)?.trimmingCharacters(in: .whitespaces), !value.isEmpty
+        else { return nil }
         return value
     }
 
-    /// The variable's value; throws naming the variable when it is unset or empty.
-    public func requiredString(_ name: String) throws -> String {
-        guard let value = optionalString(name) else {
+    /// The variable's value; throws naming the variable when it is unset or empty. `secret` marks a credential.
+    public func requiredString(_ name: String, secret: Bool = false) throws -> String {
+        guard let value = optionalString(name, secret: secret) else {
             throw ConfigurationError(variable: name, problem: "is required but not set")
         }
         return value
@@ -51,8 +69,8 @@ public struct EnvironmentReader: Sendable {
     }
 
     /// A list of `name:value` pairs separated by commas (e.g. `dev:1000,acme:50`).
-    public func pairs(_ name: String) throws -> [(String, String)] {
-        guard let text = optionalString(name) else { return [] }
+    public func pairs(_ name: String, secret: Bool = false) throws -> [(String, String)] {
+        guard let text = optionalString(name, secret: secret) else { return [] }
         return try text.split(separator: ",").map { item in
             let parts = item.split(separator: ":", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
             guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty else {

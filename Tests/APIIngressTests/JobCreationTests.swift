@@ -6,6 +6,19 @@ import Testing
 
 @Suite("The accepted job's insert")
 struct JobInsertTests {
+    @Test("the jobs table, JobRecord's properties and its CodingKeys name the same columns, and the samples set every one")
+    func oneColumnList() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let database = try openIngressDatabase(path: directory.url.appendingPathComponent("ingress.sqlite").path)
+        let tableColumns = try database.pool.read { db in try db.columns(in: JobRecord.databaseTableName).map(\.name) }
+        #expect(Set(tableColumns) == Set(JobRecord.CodingKeys.allCases.map(\.rawValue)))
+        #expect(tableColumns.count == JobRecord.CodingKeys.allCases.count)
+        // A property left out of CodingKeys would be skipped by the insert: one key per property.
+        #expect(Mirror(reflecting: StatusReadTests.everyField).children.count == JobRecord.CodingKeys.allCases.count)
+        #expect(ContractParity.unsetFields(StatusReadTests.everyField) == [])
+    }
+
     @Test("a job inserted by the hand-written statement reads back as the same job, and its row equals the record insert's")
     func sameAsRecordInsert() throws {
         let directory = try TemporaryDirectory()

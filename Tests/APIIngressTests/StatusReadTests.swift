@@ -35,11 +35,34 @@ struct StatusReadTests {
         failed.errorDetails = #"{"required":9,"balance":1,"a":-3}"#
         var noDetails = job(id: "job-4", status: .failed, duration: 0.1)
         noDetails.errorCode = "GENERATION_TIMEOUT"
-        return [(job(), nil), (job(), 40), (finished, nil), (failed, 12), (noDetails, nil), (job(id: "job-5", duration: 10), nil)]
+        return [(job(), nil), (job(), 40), (finished, nil), (failed, 12), (noDetails, nil), (job(id: "job-5", duration: 10), nil),
+                (everyField, 3)]
     }
 
-    @Test("the job body is byte for byte what the JSON encoder writes, for every shape a job takes")
+    /// A job with every field set (a finished video and an error both): the samples that hold the
+    /// hand-written body and insert to their declarations must cover every field.
+    static var everyField: JobRecord {
+        var job = job(id: "job-6", status: .failed, duration: 4)
+        job.stage = .failed
+        job.model = "veo3"
+        job.creditsDebited = 40
+        job.prompt = "a \"quoted\" prompt"
+        job.provider = "google"
+        job.predictionID = "operations/x"
+        job.videoKey = "generation-videos/job-6.mp4"
+        job.videoBytes = 99
+        job.posterKey = "generation-videos/job-6.jpg"
+        job.errorCode = "OUTPUT_INVALID"
+        job.errorMessage = "the stored video is 2 s long"
+        job.errorDetails = #"{"seconds":2}"#
+        job.webhookURL = "https://hooks.example.com/rr"
+        return job
+    }
+
+    @Test("the job body is byte for byte what the JSON encoder writes, for every shape a job takes, one of them with every field set")
     func bodyMatchesEncoder() throws {
+        let full = JobView(Self.everyField, publicBaseURL: "http://127.0.0.1:8080", videoLinks: Self.links, estimatedSeconds: 3)
+        #expect(ContractParity.unsetFields(full) == [])
         for (record, estimate) in Self.variedJobs {
             let view = JobView(record, publicBaseURL: "http://127.0.0.1:8080", videoLinks: Self.links, estimatedSeconds: estimate)
             let expected = try JSONResponse.encode(view)

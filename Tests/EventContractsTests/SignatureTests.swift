@@ -1,5 +1,6 @@
 import Foundation
 import Signing
+import TestSupport
 import Testing
 
 @Suite("Standard Webhooks signatures and HS256 JWTs")
@@ -49,40 +50,52 @@ struct SignatureTests {
         #expect(StandardWebhookSignature(secret: "whsec_not base64!") == nil)
     }
 
-    @Test("HS256: RFC 7515 A.1's token verifies, and tokens we sign round-trip")
-    func jwtVector() throws {
+    @Test("HS256 through jwt-kit: RFC 7515 A.1's token verifies under its key, and client tokens round-trip")
+    func jwtVector() async throws {
         let key = try #require(Data(base64Encoded: "AyM1SysPpbyDfgZld3umj1qzKObwVMkoqQ+EstJQLr/T+1qS0gZH75aKtMN3Yj0iPS4hcgUuTwjAzZr1Z9CAow=="))
         let token = "eyJ0eXAiOiJKV1QiLA0KICJhbGciOiJIUzI1NiJ9.eyJpc3MiOiJqb2UiLA0KICJleHAiOjEzMDA4MTkzODAsDQogImh0dHA6Ly9leGFtcGxlLmNvbS9pc19yb290Ijp0cnVlfQ.dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk"
-        let claims = try HS256JWT(secret: key).verify(token, now: Date(timeIntervalSince1970: 1_300_819_000))
-        #expect(claims["iss"] as? String == "joe")
-        #expect(throws: HS256JWT.Rejection.expired) { try HS256JWT(secret: key).verify(token, now: Date(timeIntervalSince1970: 1_300_819_500)) }
+        let claims = try await HS256Tokens(secret: key).verify(token, as: TestClaims.self)
+        #expect(claims == TestClaims(issuer: "joe", exp: 1_300_819_380))
+        await #expect(throws: TokenRejection.badSignature) {
+            try await HS256Tokens(secret: "another-secret-of-thirty-two-bytes!!!!").verify(token, as: TestClaims.self)
+        }
 
-        let jwt = HS256JWT(secret: Data("a-secret-of-at-least-thirty-two-bytes!!".utf8))
-        let now = Date()
-        let signed = try jwt.sign(["workspace_id": "acme", "exp": Int(now.timeIntervalSince1970) + 60])
-        #expect(try jwt.verify(signed, now: now)["workspace_id"] as? String == "acme")
+        let tokens = HS256Tokens(secret: "a-secret-of-at-least-thirty-two-bytes!!")
+        let signed = try await tokens.workspaceToken("acme", expiresIn: 60)
+        #expect(try await tokens.verify(signed, as: WorkspaceClaims.self).workspaceID == "acme")
+        let kling = try await tokens.sign(KlingClaims(accessKey: "ak"))
+        #expect(try await tokens.verify(kling, as: KlingClaims.self).issuer.value == "ak")
     }
 
-    @Test("HS256 refuses other algorithms, bad signatures, missing exp, future nbf and junk")
-    func jwtRefusals() throws {
-        let jwt = HS256JWT(secret: Data("a-secret-of-at-least-thirty-two-bytes!!".utf8))
-        let now = Date()
-        let exp = Int(now.timeIntervalSince1970) + 60
-        let good = try jwt.sign(["workspace_id": "acme", "exp": exp])
+    @Test("HS256 refuses alg none, other keys, tampered signatures, missing exp or workspace, expired or future tokens, and junk")
+    func jwtRefusals() async throws {
+        let tokens = HS256Tokens(secret: "a-secret-of-at-least-thirty-two-bytes!!")
+        let now = Int(Date().timeIntervalSince1970)
+        let good = try await tokens.sign(TestClaims(workspaceID: "acme", exp: now + 60))
         let parts = good.split(separator: ".").map(String.init)
         let noneHeader = "eyJhbGciOiJub25lIiwidHlwIjoiSldUIn0"  // {"alg":"none","typ":"JWT"}
-        let other = try HS256JWT(secret: Data("another-secret-of-thirty-two-bytes!!!!".utf8)).sign(["workspace_id": "acme", "exp": exp])
-        #expect(throws: HS256JWT.Rejection.unsupportedAlgorithm("none")) { try jwt.verify("\(noneHeader).\(parts[1]).", now: now) }
-        #expect(throws: HS256JWT.Rejection.badSignature) { try jwt.verify(other, now: now) }
+        let other = try await HS256Tokens(secret: "another-secret-of-thirty-two-bytes!!!!").sign(TestClaims(workspaceID: "acme", exp: now + 60))
         // A changed first character: the last one carries padding bits, and changing it can leave the bytes as they were.
         let tampered = (parts[2].first == "A" ? "B" : "A") + parts[2].dropFirst()
-        #expect(throws: HS256JWT.Rejection.badSignature) { try jwt.verify("\(parts[0]).\(parts[1]).\(tampered)", now: now) }
-        #expect(throws: HS256JWT.Rejection.missingClaim("exp")) { try jwt.verify(try jwt.sign(["workspace_id": "acme"]), now: now) }
-        #expect(throws: HS256JWT.Rejection.notYetValid) {
-            try jwt.verify(try jwt.sign(["workspace_id": "acme", "exp": exp, "nbf": exp - 10]), now: now)
+        let cases: [(String, TokenRejection)] = [
+            ("\(noneHeader).\(parts[1]).", .badSignature),
+            (other, .badSignature),
+            ("\(parts[0]).\(parts[1]).\(tampered)", .badSignature),
+            (try await tokens.sign(TestClaims(workspaceID: "acme")), .malformed),
+            (try await tokens.sign(TestClaims(exp: now + 60)), .malformed),
+            (try await tokens.sign(TestClaims(workspaceID: "acme", exp: now - 31)), .expired),
+            (try await tokens.sign(TestClaims(workspaceID: "acme", exp: now + 60, nbf: now + 50)), .notYetValid),
+        ]
+        #expect(try await tokens.verify(good, as: WorkspaceClaims.self).workspaceID == "acme")
+        for (token, rejection) in cases {
+            await #expect(throws: rejection, "\(token)") { try await tokens.verify(token, as: WorkspaceClaims.self) }
         }
+        // Junk fails on its shape or on its signature, whichever jwt-kit meets first.
         for junk in ["", "a.b", "a.b.c", "\(parts[0]).\(parts[1])", "\(parts[0])..\(parts[2])"] {
-            #expect(throws: HS256JWT.Rejection.malformed) { try jwt.verify(junk, now: now) }
+            let error = await #expect(throws: TokenRejection.self) { try await tokens.verify(junk, as: WorkspaceClaims.self) }
+            #expect(error == .malformed || error == .badSignature, "\(junk)")
         }
+        // Within the leeway, a token just past its exp still passes (clocks drift).
+        #expect(try await tokens.verify(try await tokens.sign(TestClaims(workspaceID: "acme", exp: now - 5)), as: WorkspaceClaims.self).workspaceID == "acme")
     }
 }

@@ -15,7 +15,7 @@ struct CircuitBreakerPipelineTests {
     @Test("provider-bridge's failures for a provider mark it unhealthy for model-router and api-ingress: jobs fall back, saying why, and still get made")
     func failingProviderIsSkipped() async throws {
         // Kling has (dummy) credentials, so kling-v3.0, the social_reel default, starts out available.
-        try await Pipeline.with(environment: ["KLING_ACCESS_KEY": "it-access", "KLING_SECRET_KEY": "it-secret"]) { pipeline in
+        try await Pipeline.with(environment: ["KLING_ACCESS_KEY": "it-access", "KLING_SECRET_KEY": "it-kling-secret-key-of-32-bytes-or-more"]) { pipeline in
             let before = try await pipeline.get("/v1/models")
             #expect(Self.modelEntry("kling-v3.0", in: before)?["available"] as? Bool == true, "\(before.json)")
 

@@ -138,10 +138,10 @@ struct ClientWebhookTests {
     @Test("JWTs and admin-made API keys authenticate; another workspace's credential can neither read, list, create for nor see the balance of this one (404); /readyz, /metrics, /openapi.json and /openapi.yaml answer; a wrong method is 405 with Allow")
     func authIsolationAndOperations() async throws {
         try await Pipeline.with(environment: ["INGRESS_JWT_SECRET": PublicAPITests.jwtSecret, "INGRESS_ADMIN_TOKEN": PublicAPITests.adminToken]) { pipeline in
-            let jwt = HS256JWT(secret: Data(PublicAPITests.jwtSecret.utf8))
+            let jwt = HS256Tokens(secret: PublicAPITests.jwtSecret)
             let now = Int(Date().timeIntervalSince1970)
-            let own = try jwt.sign(["workspace_id": Pipeline.workspace, "exp": now + 300])
-            let other = try jwt.sign(["workspace_id": "ws-other", "exp": now + 300])
+            let own = try await jwt.workspaceToken(Pipeline.workspace)
+            let other = try await jwt.workspaceToken("ws-other")
 
             let created = try await pipeline.postJSON("/v1/videos", try PublicAPITests.photoJSON(), bearer: own)
             #expect(created.status == 202, "\(created.json)")
@@ -149,12 +149,12 @@ struct ClientWebhookTests {
             #expect(try await pipeline.get("/v1/videos/\(id)", key: own).status == 200)
 
             // Credentials that are not accepted: 401 UNAUTHORIZED.
-            let foreignSecret = try HS256JWT(secret: Data("some-other-secret-that-is-long-enough-000".utf8)).sign(["workspace_id": Pipeline.workspace, "exp": now + 300])
+            let foreignSecret = try await HS256Tokens(secret: "some-other-secret-that-is-long-enough-000").workspaceToken(Pipeline.workspace)
             let ownParts = own.split(separator: ".")
-            for credential in [try jwt.sign(["workspace_id": Pipeline.workspace, "exp": now - 120]), foreignSecret,
+            for credential in [try await jwt.sign(TestClaims(workspaceID: Pipeline.workspace, exp: now - 120)), foreignSecret,
                                "eyJhbGciOiJub25lIiwidHlwIjoiSldUIn0.\(ownParts[1]).",
-                               try jwt.sign(["exp": now + 300]), try jwt.sign(["workspace_id": Pipeline.workspace]),
-                               try jwt.sign(["workspace_id": Pipeline.workspace, "exp": now + 300, "nbf": now + 200]),
+                               try await jwt.sign(TestClaims(exp: now + 300)), try await jwt.sign(TestClaims(workspaceID: Pipeline.workspace)),
+                               try await jwt.sign(TestClaims(workspaceID: Pipeline.workspace, exp: now + 300, nbf: now + 200)),
                                "\(ownParts[0]).\(ownParts[1]).AAAA", "rr_unknown_key"] {
                 let reply = try await pipeline.get("/v1/videos/\(id)", key: credential)
                 #expect(reply.status == 401 && reply.errorCode == "UNAUTHORIZED", "\(credential): \(reply.json)")

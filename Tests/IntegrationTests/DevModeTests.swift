@@ -36,7 +36,7 @@ struct DevModeTests {
             let id = try await Self.submit(form, base: base, key: key)
             let job = try await Self.finishedJob(id, base: base, key: key)
             #expect(job["status"] as? String == "completed", "\(job)")
-            let token = try HS256JWT(secret: Data(jwtSecret.utf8)).sign(["workspace_id": "dev", "exp": Int(Date().timeIntervalSince1970) + 300])
+            let token = try await HS256Tokens(secret: jwtSecret).workspaceToken("dev")
             let readWithJWT = try await Self.finishedJob(id, base: base, key: token)
             #expect(readWithJWT["status"] as? String == "completed", "\(readWithJWT)")
             let video = try ProbedVideo(data.appendingPathComponent("storage/generation-videos/\(id).mp4"))

@@ -32,7 +32,7 @@ struct RemoteProviderTests {
             // The time limit is 60 s: the simulator renders each video with ffmpeg, and while the
             // renderer's own tests load both cores, a first job took over 30 s end to end.
             let environment = [
-                "REPLICATE_API_TOKEN": "r8_sim", "REPLICATE_WEBHOOK_SECRET": secret, "KLING_ACCESS_KEY": "sim-access", "KLING_SECRET_KEY": "sim-secret",
+                "REPLICATE_API_TOKEN": "r8_sim", "REPLICATE_WEBHOOK_SECRET": secret, "KLING_ACCESS_KEY": "sim-access", "KLING_SECRET_KEY": "sim-kling-secret-key-of-32-bytes-or-more",
                 "GOOGLE_API_KEY": "sim-google", "LUMA_API_KEY": "sim-luma", "RUNWAYML_API_SECRET": "sim-runway",
                 "REPLICATE_BASE_URL": base, "KLING_BASE_URL": base, "GOOGLE_VEO_BASE_URL": base, "LUMA_BASE_URL": base, "RUNWAY_BASE_URL": base,
                 "UPLOAD_FETCH_ALLOW": "127.0.0.1/32", "BRIDGE_RECONCILE_AFTER_SECONDS": "20", "GENERATION_TIMEOUT_SECONDS": "60",

@@ -17,7 +17,7 @@ struct CallbackTokenTests {
         let simulator = ProviderSimulator(configuration: .init(workDirectory: directory.url, faults: faults))
         try await withRunningServices([simulator]) {
             let simulatorURL = await simulator.baseURL()
-            let client = KlingProvider(baseURL: simulatorURL, accessKey: "sim-access", secretKey: "sim-secret")
+            let client = KlingProvider(baseURL: simulatorURL, accessKey: "sim-access", secretKey: "sim-kling-secret-key-of-32-bytes-or-more")
             let predictionID = try await client.submit(ProviderJob(
                 jobID: WebhookHarness.klingJob, providerModelID: "kling-v3", prompt: "a room", images: [], aspectRatio: .landscape,
                 durationSeconds: 2, callbackURL: nil))
@@ -80,7 +80,7 @@ struct CallbackTokenTests {
         try await withKlingTask(faults: SimulatorFaults()) { harness, base, simulator, task in
             let job = WebhookHarness.klingJob
             let token = harness.callbacks.token(jobID: job)
-            let client = KlingProvider(baseURL: await simulator.baseURL(), accessKey: "sim-access", secretKey: "sim-secret")
+            let client = KlingProvider(baseURL: await simulator.baseURL(), accessKey: "sim-access", secretKey: "sim-kling-secret-key-of-32-bytes-or-more")
             try await eventually("the simulated render", timeout: .seconds(60)) {
                 try await client.progress(of: "text2video/\(task)").isTerminal ? true : nil
             }

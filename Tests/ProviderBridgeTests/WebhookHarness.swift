@@ -32,7 +32,7 @@ struct WebhookHarness: Sendable {
         let callbacks = CallbackURLs(key: Data(repeating: 7, count: 32), publicBaseURL: { URL(string: "http://127.0.0.1:1")! })
         let providers: [String: any VideoProvider] = [
             "replicate": ReplicateProvider(baseURL: providerBaseURL, token: "r8_test"),
-            "kling": KlingProvider(baseURL: providerBaseURL, accessKey: "sim-access", secretKey: "sim-secret"),
+            "kling": KlingProvider(baseURL: providerBaseURL, accessKey: "sim-access", secretKey: "sim-kling-secret-key-of-32-bytes-or-more"),
         ]
         let commits = GroupCommit<GenerationRecorder.Recorded>(database: database)
         let recorder = GenerationRecorder(database: database, commits: commits, renderDirectory: directory.url, client: ServiceHTTPClient(),

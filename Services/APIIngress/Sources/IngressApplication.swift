@@ -107,7 +107,7 @@ func buildRouter(config: IngressConfiguration, database: ServiceDatabase, health
     }
     OperationsRoutes(database: database, openAPI: try OpenAPIDocument.bundled(), kafkaAnswers: kafkaAnswers).register(on: router)
     AdminRoutes(database: database).register(on: router.group("v1/admin").add(middleware: AdminAuthenticator(adminToken: config.adminToken)))
-    let api = router.group("v1").add(middleware: APIKeyAuthenticator(database: database, jwt: config.jwtSecret.map { HS256JWT(secret: Data($0.utf8)) }))
+    let api = router.group("v1").add(middleware: APIKeyAuthenticator(database: database, jwt: config.jwtSecret.map { HS256Tokens(secret: $0) }))
     ModelRoutes(routing: config.routing, health: health).register(on: api)
     let policy = OutboundAddressPolicy(allowed: config.fetchAllowed)
     let recentJobs = RecentJobs()

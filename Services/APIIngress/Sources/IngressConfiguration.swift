@@ -3,6 +3,7 @@ import Foundation
 import ModelCatalog
 import OutboundHTTP
 import ServiceSettings
+import Signing
 
 /// api-ingress's settings.
 public struct IngressConfiguration: Sendable {
@@ -68,13 +69,13 @@ public struct IngressConfiguration: Sendable {
     /// routing settings made elsewhere (`roomreel dev` brings its own cluster, data folder and providers).
     public static func fromEnvironment(_ environment: EnvironmentReader, common: CommonConfiguration,
                                        routing: RoutingConfiguration) throws -> IngressConfiguration {
-        let adminToken = environment.optionalString("INGRESS_ADMIN_TOKEN")
+        let adminToken = environment.optionalString("INGRESS_ADMIN_TOKEN", secret: true)
         if let adminToken, adminToken.count < 24 {
             throw ConfigurationError(variable: "INGRESS_ADMIN_TOKEN", problem: "is \(adminToken.count) characters; use at least 24 (say, `openssl rand -hex 24`)")
         }
-        let jwtSecret = environment.optionalString("INGRESS_JWT_SECRET")
-        if let jwtSecret, jwtSecret.utf8.count < 32 {
-            throw ConfigurationError(variable: "INGRESS_JWT_SECRET", problem: "is \(jwtSecret.utf8.count) bytes; HS256 keys need at least 32")
+        let jwtSecret = environment.optionalString("INGRESS_JWT_SECRET", secret: true)
+        if let jwtSecret, jwtSecret.utf8.count < HS256Tokens.minimumKeyBytes {
+            throw ConfigurationError(variable: "INGRESS_JWT_SECRET", problem: "is \(jwtSecret.utf8.count) bytes; HS256 keys need at least \(HS256Tokens.minimumKeyBytes)")
         }
         let scaleText = environment.string("INGRESS_WEBHOOK_RETRY_SCALE", default: "1")
         guard let webhookRetryScale = Double(scaleText), webhookRetryScale > 0, webhookRetryScale <= 1 else {
@@ -87,7 +88,7 @@ public struct IngressConfiguration: Sendable {
             host: environment.string("INGRESS_HOST", default: "127.0.0.1"),
             port: try environment.integer("INGRESS_PORT", default: 8080, in: 0...65535),
             publicBaseURL: environment.optionalString("INGRESS_PUBLIC_URL"),
-            bootstrapAPIKeys: try environment.pairs("INGRESS_BOOTSTRAP_API_KEYS").map { (workspaceID: $0, key: $1) },
+            bootstrapAPIKeys: try environment.pairs("INGRESS_BOOTSTRAP_API_KEYS", secret: true).map { (workspaceID: $0, key: $1) },
             maxUploadBytes: try environment.integer("INGRESS_MAX_UPLOAD_BYTES", default: 64 << 20, in: 1024...(1 << 30)),
             ffmpegPath: environment.string("FFMPEG_PATH", default: "ffmpeg"),
             fetchAllowed: fetchAllowed,

@@ -76,7 +76,7 @@ public struct ProviderBridgeConfiguration: Sendable {
             httpHost: environment.string("BRIDGE_HTTP_HOST", default: "0.0.0.0"),
             httpPort: try environment.integer("BRIDGE_HTTP_PORT", default: 8090, in: 0...65_535),
             publicURL: try environment.httpURL("BRIDGE_PUBLIC_URL", default: nil),
-            callbackSecret: environment.optionalString("BRIDGE_CALLBACK_SECRET"),
+            callbackSecret: environment.optionalString("BRIDGE_CALLBACK_SECRET", secret: true),
             defaultTimeLimit: .seconds(try environment.integer("GENERATION_TIMEOUT_SECONDS", default: 600, in: 5...86_400)),
             reconcileAfter: reconcile == 0 ? nil : .seconds(reconcile),
             pollInterval: .milliseconds(try environment.integer("BRIDGE_POLL_INTERVAL_MS", default: 5000, in: 10...600_000)),
@@ -139,7 +139,7 @@ public struct ProviderSettings: Sendable {
     /// sim` and the tests reach `provider-sim`, which speaks all five APIs on one port.
     public static func simulator(at baseURL: URL, webhookSecret: String) -> ProviderSettings {
         ProviderSettings(replicateToken: "r8_sim", replicateWebhookSecret: webhookSecret, klingAccessKey: "sim-access",
-                         klingSecretKey: "sim-secret", googleAPIKey: "sim-google", lumaAPIKey: "sim-luma", runwaySecret: "sim-runway",
+                         klingSecretKey: "sim-kling-secret-key-of-32-bytes-or-more", googleAPIKey: "sim-google", lumaAPIKey: "sim-luma", runwaySecret: "sim-runway",
                          baseURLs: Dictionary(uniqueKeysWithValues: defaultBaseURLs.keys.map { ($0, baseURL) }))
     }
 
@@ -150,15 +150,20 @@ public struct ProviderSettings: Sendable {
                                      ("luma", "LUMA_BASE_URL"), ("runway", "RUNWAY_BASE_URL")] {
             if let url = try environment.httpURL(variable, default: nil) { baseURLs[provider] = url }
         }
-        let secret = environment.optionalString("REPLICATE_WEBHOOK_SECRET")
+        let secret = environment.optionalString("REPLICATE_WEBHOOK_SECRET", secret: true)
         if let secret, StandardWebhookSignature(secret: secret) == nil {
             throw ConfigurationError(variable: "REPLICATE_WEBHOOK_SECRET", problem: "must be whsec_ followed by base64 of at least 16 bytes")
         }
+        let klingSecretKey = environment.optionalString("KLING_SECRET_KEY", secret: true)
+        if let klingSecretKey, klingSecretKey.utf8.count < HS256Tokens.minimumKeyBytes {
+            throw ConfigurationError(variable: "KLING_SECRET_KEY",
+                                     problem: "is \(klingSecretKey.utf8.count) bytes; Kling's tokens are HS256, whose keys need at least \(HS256Tokens.minimumKeyBytes)")
+        }
         return ProviderSettings(
-            replicateToken: environment.optionalString("REPLICATE_API_TOKEN"), replicateWebhookSecret: secret,
-            klingAccessKey: environment.optionalString("KLING_ACCESS_KEY"), klingSecretKey: environment.optionalString("KLING_SECRET_KEY"),
-            googleAPIKey: environment.optionalString("GOOGLE_API_KEY"), lumaAPIKey: environment.optionalString("LUMA_API_KEY"),
-            runwaySecret: environment.optionalString("RUNWAYML_API_SECRET"), baseURLs: baseURLs)
+            replicateToken: environment.optionalString("REPLICATE_API_TOKEN", secret: true), replicateWebhookSecret: secret,
+            klingAccessKey: environment.optionalString("KLING_ACCESS_KEY", secret: true), klingSecretKey: klingSecretKey,
+            googleAPIKey: environment.optionalString("GOOGLE_API_KEY", secret: true), lumaAPIKey: environment.optionalString("LUMA_API_KEY", secret: true),
+            runwaySecret: environment.optionalString("RUNWAYML_API_SECRET", secret: true), baseURLs: baseURLs)
     }
 
     /// A client for each provider with credentials.

@@ -53,20 +53,18 @@ enum WebhookRoutes {
                                         message: "webhook bodies are limited to \(WebhookReceiver.maximumBodyBytes) bytes"))
     }
 
-    /// `{"message": …, "status": CODE}` for a 2xx, `{"error": {"code", "message"}}` otherwise; written
-    /// directly, as every webhook gets one.
+    /// `{"message": …, "status": CODE}` for a 2xx, the shared `ErrorBody` otherwise.
     private static func response(_ answer: WebhookReceiver.Answer) -> Response {
-        var fields = JSONObjectWriter(capacity: 128)
-        if answer.status < 300 {
-            fields.string("message", answer.message)
-            fields.string("status", answer.code)
-        } else {
-            var error = JSONObjectWriter(capacity: 128)
-            error.string("code", answer.code)
-            error.string("message", answer.message)
-            fields.raw("error", error.finish())
-        }
+        let body = answer.status < 300
+            ? try? JSONEncoder().encode(WebhookAccepted(message: answer.message, status: answer.code))
+            : try? JSONEncoder().encode(ErrorBody(code: answer.code, message: answer.message))
         return Response(status: .init(code: answer.status), headers: [.contentType: "application/json"],
-                        body: .init(byteBuffer: ByteBuffer(bytes: fields.finish())))
+                        body: .init(byteBuffer: ByteBuffer(bytes: body ?? Data())))
     }
+}
+
+/// What a provider's webhook gets when it was taken (recorded, or known already): the outcome's code and a sentence.
+struct WebhookAccepted: Encodable {
+    let message: String
+    let status: String
 }

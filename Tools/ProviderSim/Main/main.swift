@@ -20,7 +20,7 @@ do {
             throw ConfigurationError(variable: "PROVIDER_SIM_FAULTS", problem: "must be a JSON object of fault settings: \(error)")
         }
     }
-    let secret = environment.string("PROVIDER_SIM_WEBHOOK_SECRET", default: StandardWebhookSignature.generateSecret())
+    let secret = environment.optionalString("PROVIDER_SIM_WEBHOOK_SECRET", secret: true) ?? StandardWebhookSignature.generateSecret()
     guard StandardWebhookSignature(secret: secret) != nil else {
         throw ConfigurationError(variable: "PROVIDER_SIM_WEBHOOK_SECRET", problem: "must be whsec_ followed by base64 of at least 16 bytes")
     }

@@ -26,7 +26,7 @@ public final class ProviderSimulator: Service, Sendable {
         public var faults: SimulatorFaults
 
         public init(host: String = "127.0.0.1", port: Int = 0, webhookSecret: String = StandardWebhookSignature.generateSecret(),
-                    klingSecretKey: String = "sim-secret", workDirectory: URL, ffmpegPath: String = "ffmpeg",
+                    klingSecretKey: String = "sim-kling-secret-key-of-32-bytes-or-more", workDirectory: URL, ffmpegPath: String = "ffmpeg",
                     faults: SimulatorFaults = SimulatorFaults()) {
             self.host = host
             self.port = port

@@ -14,7 +14,7 @@ struct SimulatorRoutes: Sendable {
         taskRoute(router, .get, "/v1/predictions/:id", .replicate, status)
         taskRoute(router, .post, "/v1/predictions/:id/cancel", .replicate, cancel)
         router.get("/v1/webhooks/default/secret") { request, _ in
-            try authorized(request, .replicate) ?? json(["key": simulator.configuration.webhookSecret])
+            try await authorized(request, .replicate) ?? json(["key": simulator.configuration.webhookSecret])
         }
         // Kling
         router.post("/v1/videos/:kind") { request, context in try await klingCreate(request, kind: context.parameters.get("kind") ?? "") }
@@ -23,7 +23,7 @@ struct SimulatorRoutes: Sendable {
         router.post("/v1beta/models/:model") { request, context in try await veoCreate(request, action: context.parameters.get("model") ?? "") }
         taskRoute(router, .get, "/v1beta/models/:model/operations/:id", .veo, status)
         router.get("/v1beta/files/:id") { request, context in
-            try authorized(request, .veo) ?? output(String((context.parameters.get("id") ?? "").split(separator: ":").first ?? ""))
+            try await authorized(request, .veo) ?? output(String((context.parameters.get("id") ?? "").split(separator: ":").first ?? ""))
         }
         // Luma
         router.post("/dream-machine/v1/generations") { request, _ in try await lumaCreate(request) }
@@ -53,14 +53,14 @@ struct SimulatorRoutes: Sendable {
     private func taskRoute(_ router: Router<BasicRequestContext>, _ method: HTTPRequest.Method, _ path: String, _ api: SimulatedAPI,
                            _ answer: @escaping @Sendable (String, SimulatedAPI) -> Response) {
         router.on(RouterPath(path), method: method) { request, context in
-            try authorized(request, api) ?? answer(context.parameters.get("id") ?? "", api)
+            try await authorized(request, api) ?? answer(context.parameters.get("id") ?? "", api)
         }
     }
 
     // MARK: creates
 
     private func replicateCreate(_ request: Request) async throws -> Response {
-        if let refused = try refusal(request, .replicate) { return refused }
+        if let refused = try await refusal(request, .replicate) { return refused }
         let body = try await object(request)
         let input = body["input"] as? [String: Any] ?? [:]
         let image = (input["image"] ?? input["start_image"]) as? String
@@ -74,7 +74,7 @@ struct SimulatorRoutes: Sendable {
 
     private func klingCreate(_ request: Request, kind: String) async throws -> Response {
         guard kind == "image2video" || kind == "text2video" else { return json(["code": 1201, "message": "unknown endpoint"], status: .notFound) }
-        if let refused = try refusal(request, .kling) { return refused }
+        if let refused = try await refusal(request, .kling) { return refused }
         let body = try await object(request)
         let id = Self.newID()
         var photo: URL?
@@ -92,7 +92,7 @@ struct SimulatorRoutes: Sendable {
 
     private func veoCreate(_ request: Request, action: String) async throws -> Response {
         guard action.hasSuffix(":predictLongRunning") else { return json(["error": ["code": 404, "message": "unknown method"]], status: .notFound) }
-        if let refused = try refusal(request, .veo) { return refused }
+        if let refused = try await refusal(request, .veo) { return refused }
         let body = try await object(request)
         let instance = (body["instances"] as? [[String: Any]])?.first ?? [:]
         let parameters = body["parameters"] as? [String: Any] ?? [:]
@@ -109,7 +109,7 @@ struct SimulatorRoutes: Sendable {
     }
 
     private func lumaCreate(_ request: Request) async throws -> Response {
-        if let refused = try refusal(request, .luma) { return refused }
+        if let refused = try await refusal(request, .luma) { return refused }
         let body = try await object(request)
         let frame0 = ((body["keyframes"] as? [String: Any])?["frame0"] as? [String: Any])?["url"] as? String
         let id = UUID().uuidString.lowercased()
@@ -130,7 +130,7 @@ struct SimulatorRoutes: Sendable {
     }
 
     private func runwayCreate(_ request: Request) async throws -> Response {
-        if let refused = try refusal(request, .runway) { return refused }
+        if let refused = try await refusal(request, .runway) { return refused }
         guard request.headers[.init("X-Runway-Version")!] != nil else {
             return json(["error": "You must specify the X-Runway-Version header"], status: .badRequest)
         }
@@ -259,12 +259,12 @@ struct SimulatorRoutes: Sendable {
 
     /// Each API's credentials check: a bearer token (Kling's must be a valid JWT under the secret
     /// key), Veo's `x-goog-api-key`; nil when the call may go on.
-    private func authorized(_ request: Request, _ api: SimulatedAPI) throws -> Response? {
+    private func authorized(_ request: Request, _ api: SimulatedAPI) async throws -> Response? {
         let rejectAll = simulator.state.withLock { $0.faults.rejectCredentials }
         let bearer = request.headers[.authorization].flatMap { $0.hasPrefix("Bearer ") ? String($0.dropFirst(7)) : nil }
         let valid: Bool = switch api {
         case .veo: request.headers[.init("x-goog-api-key")!].map { !$0.isEmpty } ?? false
-        case .kling: bearer.map { (try? HS256JWT(secret: Data(simulator.configuration.klingSecretKey.utf8)).verify($0)) != nil } ?? false
+        case .kling: await validKlingToken(bearer)
         default: bearer.map { !$0.isEmpty } ?? false
         }
         guard rejectAll || !valid else { return nil }
@@ -275,15 +275,20 @@ struct SimulatorRoutes: Sendable {
         }
     }
 
+    private func validKlingToken(_ bearer: String?) async -> Bool {
+        guard let bearer else { return false }
+        return (try? await HS256Tokens(secret: simulator.configuration.klingSecretKey).verify(bearer, as: KlingClaims.self)) != nil
+    }
+
     /// Credentials first, then the create faults.
-    private func refusal(_ request: Request, _ api: SimulatedAPI) throws -> Response? {
-        if let unauthorized = try authorized(request, api) {
+    private func refusal(_ request: Request, _ api: SimulatedAPI) async throws -> Response? {
+        if let unauthorized = try await authorized(request, api) {
             simulator.state.withLock { $0.stats.creates[api.rawValue, default: 0] += 1 }
             return unauthorized
         }
         switch simulator.state.withLock({ $0.admitCreate(api: api) }) {
         case nil: return nil
-        case .unauthorized?: return try authorized(request, api)
+        case .unauthorized?: return try await authorized(request, api)
         case .rateLimited?:
             var response = json(api == .kling ? ["code": 1302, "message": "rate limit exceeded"] : ["detail": "Request was throttled."],
                                 status: .tooManyRequests)

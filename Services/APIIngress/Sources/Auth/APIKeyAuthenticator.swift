@@ -1,44 +1,52 @@
 import EventRuntime
 import GRDB
 import Hummingbird
+import HummingbirdAuth
 import Signing
 import Synchronization
 
 /// Resolves `Authorization: Bearer <credential>` to a workspace: an API key (looked up by its
 /// SHA-256, so the comparison never touches the secret itself), or, when a JWT secret is
 /// configured, an HS256 JWT whose `workspace_id` claim names the workspace. Anything else is a 401.
-struct APIKeyAuthenticator: RouterMiddleware {
+struct APIKeyAuthenticator: AuthenticatorMiddleware {
+    typealias Context = IngressRequestContext
     let database: ServiceDatabase
     /// Verifies JWT bearer tokens; nil when `INGRESS_JWT_SECRET` is unset (then only API keys work).
-    let jwt: HS256JWT?
+    let jwt: HS256Tokens?
     /// Keys seen before, by hash: keys are never edited, so a hit needs no database read.
     let knownKeys = KnownAPIKeys()
 
-    func handle(_ request: Request, context: IngressRequestContext,
-                next: (Request, IngressRequestContext) async throws -> Response) async throws -> Response {
+    /// The credential's workspace id; throws a 401 for a missing or unknown credential, so no route
+    /// behind this middleware runs unauthenticated.
+    func authenticate(request: Request, context: IngressRequestContext) async throws -> String? {
         guard let credential = request.bearerToken else {
             throw APIError(.unauthorized, "send an API key or a JWT as 'Authorization: Bearer <credential>'")
         }
-        let workspaceID = try await workspace(for: credential)
+        return try await workspace(for: credential)
+    }
+
+    func handle(_ request: Request, context: IngressRequestContext,
+                next: (Request, IngressRequestContext) async throws -> Response) async throws -> Response {
+        let workspaceID = try await authenticate(request: request, context: context)
         var context = context
-        context.workspaceID = workspaceID
-        context.logger[metadataKey: "workspace_id"] = "\(workspaceID)"
+        context.identity = workspaceID
+        context.logger[metadataKey: "workspace_id"] = workspaceID.map { "\($0)" }
         return try await next(request, context)
     }
 
     private func workspace(for credential: String) async throws -> String {
         if credential.utf8.count(where: { $0 == UInt8(ascii: ".") }) == 2 {
             guard let jwt else { throw APIError(.unauthorized, "JWT bearer tokens are not enabled on this server; use an API key") }
-            let claims: [String: Any]
+            let claims: WorkspaceClaims
             do {
-                claims = try jwt.verify(credential)
+                claims = try await jwt.verify(credential, as: WorkspaceClaims.self)
             } catch {
                 throw APIError(.unauthorized, "invalid token: \(error)")
             }
-            guard let workspaceID = claims["workspace_id"] as? String, AdminRoutes.isWorkspaceID(workspaceID) else {
-                throw APIError(.unauthorized, "invalid token: the 'workspace_id' claim is missing or malformed")
+            guard AdminRoutes.isWorkspaceID(claims.workspaceID) else {
+                throw APIError(.unauthorized, "invalid token: the 'workspace_id' claim is malformed")
             }
-            return workspaceID
+            return claims.workspaceID
         }
         let keyHash = APIKeyRecord.hash(credential)
         if let workspaceID = knownKeys.workspace(forHash: keyHash) { return workspaceID }

@@ -2,8 +2,9 @@ import Hummingbird
 
 extension Request {
     /// The token of an `Authorization: Bearer <token>` header (the scheme in any case), without the
-    /// spaces or tabs around it; nil without one. Read on every API request, so byte by byte rather
-    /// than through Foundation's string trimming.
+    /// spaces or tabs around it; nil without one. hummingbird-auth's `headers.bearer` matches only
+    /// `"Bearer "` exactly, but RFC 9110 (11.1) makes the scheme case-insensitive and clients do send
+    /// `bearer`. Read on every API request, so byte by byte rather than through Foundation's trimming.
     var bearerToken: String? {
         guard let header = headers[.authorization] else { return nil }
         let bytes = Array(header.utf8)

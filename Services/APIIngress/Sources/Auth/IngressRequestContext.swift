@@ -1,19 +1,20 @@
 import Hummingbird
+import HummingbirdAuth
 
-/// Per-request context: Hummingbird's core storage plus the workspace the API key belongs to.
-struct IngressRequestContext: RequestContext {
+/// Per-request context: Hummingbird's core storage plus the authenticated identity, the id of the
+/// workspace the credential acts for (set by `APIKeyAuthenticator`).
+struct IngressRequestContext: AuthRequestContext {
     var coreContext: CoreRequestContextStorage
-    /// Set by `APIKeyAuthenticator` for authenticated routes.
-    var workspaceID: String?
+    var identity: String?
 
     init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)
-        workspaceID = nil
+        identity = nil
     }
 
     /// The authenticated workspace; routes behind the authenticator can rely on it.
     func requireWorkspace() throws -> String {
-        guard let workspaceID else { throw APIError(.unauthorized, "missing API key") }
-        return workspaceID
+        guard let identity else { throw APIError(.unauthorized, "missing API key") }
+        return identity
     }
 }

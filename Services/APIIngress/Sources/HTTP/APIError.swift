@@ -29,22 +29,12 @@ struct APIError: HTTPResponseError {
     ].map { ($0.code, $0) })
 
     func response(from request: Request, context: some RequestContext) throws -> Response {
-        let body = ErrorBody(error: .init(code: error.code.rawValue, message: error.message, details: error.details))
+        let body = ErrorBody(code: error.code.rawValue, message: error.message, details: error.details)
         let data = try JSONEncoder().encode(body)
         var headers = headers
         headers[.contentType] = "application/json"
         return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }
-}
-
-/// The JSON body of every error response.
-private struct ErrorBody: Encodable {
-    struct Detail: Encodable {
-        let code: String
-        let message: String
-        let details: [String: Int64]
-    }
-    let error: Detail
 }
 
 /// Turns every error a route throws into the one JSON error shape, so that clients never see another.

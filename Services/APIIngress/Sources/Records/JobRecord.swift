@@ -52,7 +52,9 @@ struct JobRecord: Codable, FetchableRecord, PersistableRecord {
     var createdAt: Date
     var updatedAt: Date
 
-    enum CodingKeys: String, CodingKey {
+    /// The columns of the `jobs` table, one per property (`JobRecordTests` holds the table, the
+    /// properties and the insert to this list).
+    enum CodingKeys: String, CodingKey, CaseIterable {
         case id, status, stage, model, prompt, provider
         case workspaceID = "workspace_id"
         case videoType = "video_type"
@@ -112,16 +114,41 @@ struct JobRecord: Codable, FetchableRecord, PersistableRecord {
     /// the record's generic insert (Codable encoding, a persistence container, a new statement
     /// lookup) cost more than the rest of the commit. Reads back the same as `insert(db)` writes.
     func insertNew(_ db: Database) throws {
-        try db.cachedStatement(sql: """
-            INSERT INTO jobs (id, workspace_id, status, stage, video_type, camera_motion, model, quoted_credits, credits_debited,
-                              duration_seconds, aspect_ratio, prompt, provider, prediction_id, video_key, video_bytes, poster_key,
-                              error_code, error_message, error_details, webhook_url, created_at, updated_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """).execute(arguments: [
-                id, workspaceID, status.rawValue, stage.rawValue, videoType, cameraMotion, model, quotedCredits, creditsDebited,
-                durationSeconds, aspectRatio, prompt, provider, predictionID, videoKey, videoBytes, posterKey,
-                errorCode, errorMessage, errorDetails, webhookURL, DatabaseTime.value(createdAt), DatabaseTime.value(updatedAt),
-            ])
+        try db.cachedStatement(sql: Self.insertSQL).execute(arguments: StatementArguments(CodingKeys.allCases.map(databaseValue)))
+    }
+
+    private static let insertSQL = """
+        INSERT INTO \(databaseTableName) (\(CodingKeys.allCases.map(\.rawValue).joined(separator: ", ")))
+        VALUES (\(Array(repeating: "?", count: CodingKeys.allCases.count).joined(separator: ", ")))
+        """
+
+    /// A column's value as `insert(db)` stores it; exhaustive, so a new column needs its value here.
+    private func databaseValue(_ column: CodingKeys) -> (any DatabaseValueConvertible)? {
+        switch column {
+        case .id: id
+        case .workspaceID: workspaceID
+        case .status: status.rawValue
+        case .stage: stage.rawValue
+        case .videoType: videoType
+        case .cameraMotion: cameraMotion
+        case .model: model
+        case .quotedCredits: quotedCredits
+        case .creditsDebited: creditsDebited
+        case .durationSeconds: durationSeconds
+        case .aspectRatio: aspectRatio
+        case .prompt: prompt
+        case .provider: provider
+        case .predictionID: predictionID
+        case .videoKey: videoKey
+        case .videoBytes: videoBytes
+        case .posterKey: posterKey
+        case .errorCode: errorCode
+        case .errorMessage: errorMessage
+        case .errorDetails: errorDetails
+        case .webhookURL: webhookURL
+        case .createdAt: DatabaseTime.value(createdAt)
+        case .updatedAt: DatabaseTime.value(updatedAt)
+        }
     }
 
     /// Moves the job to `stage` unless it is already there, further on, or finished.

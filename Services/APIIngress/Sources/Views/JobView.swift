@@ -4,12 +4,6 @@ import ObjectStorage
 
 /// A job as clients see it in `GET /v1/videos/{id}` and in the 202 of `POST /v1/videos`.
 struct JobView: Encodable {
-    struct Failure: Encodable {
-        let code: String
-        let message: String
-        /// Machine-readable context, e.g. `required` and `balance` for `INSUFFICIENT_CREDITS`.
-        let details: [String: Int64]
-    }
     struct Links: Encodable {
         let `self`: String
     }
@@ -28,7 +22,8 @@ struct JobView: Encodable {
     let videoURL: String?
     let videoBytes: Int64?
     let posterURL: String?
-    let error: Failure?
+    /// Why the job failed, in the shape of every error answer.
+    let error: ErrorBody.Detail?
     let estimatedSeconds: Int?
     let createdAt: Date
     let updatedAt: Date
@@ -103,7 +98,7 @@ struct JobView: Encodable {
         posterURL = job.posterKey.map { videoLinks.url(for: $0, localBaseURL: publicBaseURL) }
         error = job.errorCode.map { code in
             let details = job.errorDetails.flatMap { try? JSONDecoder().decode([String: Int64].self, from: Data($0.utf8)) }
-            return Failure(code: code, message: job.errorMessage ?? "", details: details ?? [:])
+            return ErrorBody.Detail(code: code, message: job.errorMessage ?? "", details: details ?? [:])
         }
         self.estimatedSeconds = estimatedSeconds
         createdAt = job.createdAt

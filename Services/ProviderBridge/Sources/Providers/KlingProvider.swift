@@ -15,11 +15,10 @@ struct KlingProvider: VideoProvider {
     var completion: CompletionChannel { .tokenCallback }
 
     init(baseURL: URL, accessKey: String, secretKey: String, client: ServiceHTTPClient = ServiceHTTPClient()) {
-        let signer = HS256JWT(secret: Data(secretKey.utf8))
-        api = ProviderAPI(baseURL: baseURL, client: client) { () throws(ProviderCallError) -> [(name: String, value: String)] in
-            let now = Int(Date().timeIntervalSince1970)
+        let tokens = HS256Tokens(secret: secretKey)
+        api = ProviderAPI(baseURL: baseURL, client: client) { () async throws(ProviderCallError) -> [(name: String, value: String)] in
             do {
-                let token = try signer.sign(["iss": accessKey, "exp": now + 1800, "nbf": now - 5])
+                let token = try await tokens.sign(KlingClaims(accessKey: accessKey))
                 return [("Authorization", "Bearer \(token)")]
             } catch {
                 throw .authFailed("could not sign a Kling token: \(error)")

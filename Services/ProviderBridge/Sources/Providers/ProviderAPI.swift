@@ -8,10 +8,10 @@ struct ProviderAPI: Sendable {
     let baseURL: URL
     let client: ServiceHTTPClient
     /// Headers for every call (`Authorization`, `X-Runway-Version` …), made per call (Kling's JWT expires).
-    let headers: @Sendable () throws(ProviderCallError) -> [(name: String, value: String)]
+    let headers: @Sendable () async throws(ProviderCallError) -> [(name: String, value: String)]
 
     init(baseURL: URL, client: ServiceHTTPClient = ServiceHTTPClient(),
-         headers: @escaping @Sendable () throws(ProviderCallError) -> [(name: String, value: String)]) {
+         headers: @escaping @Sendable () async throws(ProviderCallError) -> [(name: String, value: String)]) {
         self.baseURL = baseURL
         self.client = client
         self.headers = headers
@@ -30,7 +30,7 @@ struct ProviderAPI: Sendable {
     func call(_ method: String, _ path: String, json: [String: Any]? = nil,
               rejection: (HTTPAnswer) -> ProviderCallError? = { _ in nil }) async throws(ProviderCallError) -> Data {
         let target = try url(path)
-        var headers = try headers()
+        var headers = try await headers()
         var body: [UInt8]?
         if let json {
             guard let encoded = try? JSONSerialization.data(withJSONObject: json, options: [.sortedKeys, .withoutEscapingSlashes]) else {
