@@ -100,6 +100,13 @@ let benchmarks: [Target] = [
 ]
 
 let tests: [Target] = [
+    // A typed client of the public API for the tests, generated from openapi.yaml by swift-openapi-generator
+    // (Tests/APIClient/generate.sh; a test fails when the document changed since).
+    .target(name: "APIClient",
+            dependencies: [.product(name: "OpenAPIRuntime", package: "swift-openapi-runtime"),
+                           .product(name: "OpenAPIURLSession", package: "swift-openapi-urlsession"),
+                           .product(name: "HTTPTypes", package: "swift-http-types")],
+            path: "Tests/APIClient", exclude: ["generate.sh", "openapi-generator-config.yaml", "Generated/openapi.sha256"]),
     .target(name: "TestSupport", dependencies: serviceBase + ["OutboundHTTP", "ObjectStorage", "Signing", hummingbird, jwtKit, configuration], path: "Tests/TestSupport"),
     .testTarget(name: "EventContractsTests", dependencies: ["EventContracts", "EventRuntime", "Signing", "TestSupport", grdb], path: "Tests/EventContractsTests"),
     .testTarget(name: "EventRuntimeTests", dependencies: serviceBase + ["BlockingIO", "ObjectStorage", "TestSupport"], path: "Tests/EventRuntimeTests"),
@@ -108,7 +115,7 @@ let tests: [Target] = [
     .testTarget(name: "ObjectStorageTests", dependencies: ["EventContracts", "ServiceSettings", "OutboundHTTP", "ObjectStorage", "TestSupport", hummingbird, crypto],
                 path: "Tests/ObjectStorageTests"),
     .testTarget(name: "LocalRenderTests", dependencies: ["EventContracts", "Media", "LocalRender", "TestSupport"], path: "Tests/LocalRenderTests"),
-    .testTarget(name: "APIIngressTests", dependencies: serviceBase + ["APIIngress", "Media", "Signing", "TestSupport", hummingbird, openAPIKit, yams],
+    .testTarget(name: "APIIngressTests", dependencies: serviceBase + ["APIIngress", "Media", "Signing", "TestSupport", hummingbird, openAPIKit, yams, crypto],
                 path: "Tests/APIIngressTests"),
     .testTarget(name: "BillingTests", dependencies: serviceBase + ["Billing", "TestSupport"], path: "Tests/BillingTests"),
     .testTarget(name: "ProviderBridgeTests",
@@ -117,9 +124,16 @@ let tests: [Target] = [
     .testTarget(name: "StorageUploaderTests", dependencies: serviceBase + ["StorageUploader", "OutboundHTTP", "ObjectStorage", "Media", "TestSupport", hummingbird],
                 path: "Tests/StorageUploaderTests"),
     .testTarget(name: "IntegrationTests",
-                dependencies: serviceBase + ["ProviderSim", "OutboundHTTP", "ObjectStorage", "Signing", "Media", "TestSupport", hummingbird, yams],
+                dependencies: serviceBase + ["ProviderSim", "OutboundHTTP", "ObjectStorage", "Signing", "Media", "TestSupport", "APIClient", hummingbird, yams],
                 path: "Tests/IntegrationTests"),
 ]
+
+// Release builds optimise across RoomReel's own modules: the libraries are split by concern, and
+// the hot generic helpers (JSON writers, base64url, the event runtime) are called across them.
+let crossModule: [SwiftSetting] = [.unsafeFlags(["-cross-module-optimization"], .when(configuration: .release))]
+for target in libraries + services + tools + benchmarks where target.type != .system {
+    target.swiftSettings = (target.swiftSettings ?? []) + crossModule
+}
 
 let package = Package(
     name: "RoomReel",
@@ -147,6 +161,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-configuration.git", from: "1.4.0", traits: []),
         .package(url: "https://github.com/swiftlang/swift-subprocess.git", from: "1.0.2"),
         .package(url: "https://github.com/apple/swift-system.git", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-openapi-runtime.git", from: "1.13.4"),
+        .package(url: "https://github.com/apple/swift-openapi-urlsession.git", from: "1.4.0"),
+        .package(url: "https://github.com/apple/swift-http-types.git", from: "1.7.0"),
     ],
     targets: libraries + services
         + serviceExecutables.map { .executableTarget(name: $0.name, dependencies: serviceBase + [.target(name: $0.library)], path: "Services/\($0.library)/Main") }

@@ -1,4 +1,5 @@
 @testable import APIIngress
+import Crypto
 import EventContracts
 import EventRuntime
 import Foundation
@@ -14,7 +15,7 @@ import Yams
 struct OpenAPIDocumentTests {
     static let document = Result { try OpenAPIDocument.bundled() }
 
-    @Test("openapi.yaml describes exactly the routes the router serves, each with answers")
+    @Test("openapi.yaml describes exactly the routes the router serves, each with answers and its own operationId")
     func matchesRouter() throws {
         let directory = try TemporaryDirectory()
         let common = CommonConfiguration(kafkaBrokers: "127.0.0.1:9", dataDirectory: directory.url)
@@ -30,13 +31,17 @@ struct OpenAPIDocumentTests {
         let document = try Self.document.get().document
         #expect(document.openAPIVersion == .v3_1_0)
         var documented: Set<String> = []
+        var operationIDs: [String] = []
         for (path, item) in document.paths {
             let item = try #require(item.pathItemValue, "\(path.rawValue)")
             for endpoint in item.endpoints {
                 documented.insert("\(endpoint.method.rawValue.lowercased()) \(path.rawValue)")
                 #expect(!endpoint.operation.responses.isEmpty, "\(endpoint.method.rawValue) \(path.rawValue)")
+                // The generated client names its methods after these.
+                operationIDs.append(try #require(endpoint.operation.operationId, "\(endpoint.method.rawValue) \(path.rawValue)"))
             }
         }
+        #expect(Set(operationIDs).count == operationIDs.count, "\(operationIDs.sorted())")
         #expect(documented == served, "only served: \(served.subtracting(documented).sorted()); only documented: \(documented.subtracting(served).sorted())")
     }
 
@@ -69,6 +74,14 @@ struct OpenAPIDocumentTests {
         let schema = try #require(document.components.schemas["ErrorCode"])
         let values = try #require(schema.allowedValues).compactMap { $0.value as? String }
         #expect(values == ErrorCode.allCases.map(\.rawValue))
+    }
+
+    @Test("the tests' generated client (Tests/APIClient) was generated from this openapi.yaml: rerun its generate.sh after editing the document")
+    func generatedClientIsCurrent() throws {
+        let root = PythonTools.packageRoot
+        let spec = try Data(contentsOf: root.appendingPathComponent("Services/APIIngress/Sources/HTTP/openapi.yaml"))
+        let recorded = try String(contentsOf: root.appendingPathComponent("Tests/APIClient/Generated/openapi.sha256"), encoding: .utf8)
+        #expect(recorded.trimmingCharacters(in: .whitespacesAndNewlines) == SHA256.hash(data: spec).map { String(format: "%02x", $0) }.joined())
     }
 
     @Test("docs/api.md's error table has one row for each code, with the HTTP status a request is answered with")
