@@ -5,6 +5,7 @@ import EventRuntime
 import Foundation
 import Logging
 import ModelCatalog
+import ObjectStorage
 import OpenAPIKit
 import ServiceSettings
 import Testing
@@ -74,6 +75,35 @@ struct OpenAPIDocumentTests {
         let schema = try #require(document.components.schemas["ErrorCode"])
         let values = try #require(schema.allowedValues).compactMap { $0.value as? String }
         #expect(values == ErrorCode.allCases.map(\.rawValue))
+    }
+
+    /// The property names of a schema in components/schemas.
+    static func schemaProperties(_ name: String) throws -> Set<String> {
+        let schema = try #require(try document.get().document.components.schemas[.init(stringLiteral: name)], "\(name)")
+        return Set(try #require(schema.objectContext, "\(name)").properties.keys)
+    }
+
+    /// The member names of the JSON object `value` encodes to.
+    static func encodedKeys(_ value: some Encodable) throws -> Set<String> {
+        let object = try #require(try JSONSerialization.jsonObject(with: try JSONEncoder().encode(value)) as? [String: Any])
+        return Set(object.keys)
+    }
+
+    @Test("the bodies api-ingress writes (Job, Error, ModelList, Model) have exactly the members their schemas declare, from samples that set every field")
+    func bodiesMatchSchemas() throws {
+        let links = VideoLinks(storage: .local)
+        let job = JobView(StatusReadTests.everyField, publicBaseURL: "http://localhost", videoLinks: links, estimatedSeconds: 3)
+        #expect(ContractParity.unsetFields(job) == [])
+        #expect(try Self.encodedKeys(job) == Self.schemaProperties("Job"))
+        #expect(try Self.encodedKeys(ErrorBody(code: "NOT_FOUND", message: "m")) == Self.schemaProperties("Error"))
+
+        let routing = try RoutingConfiguration.fromEnvironment(EnvironmentReader([:]))
+        // No remote credentials: the remote models say why they are unavailable, so that field is set too.
+        let views: [ModelRoutes.ModelView] = routing.catalog.models.map { ModelRoutes.ModelView($0, availability: ProviderAvailability(configured: [])) }
+        let unavailable = try #require(views.first { $0.unavailableReason != nil })
+        let list = ModelRoutes.ModelList(models: [unavailable], defaults: ["camera_motion": "local-camera-motion"], tiers: routing.catalog.tiers)
+        #expect(try Self.encodedKeys(list) == Self.schemaProperties("ModelList"))
+        #expect(try Self.encodedKeys(unavailable) == Self.schemaProperties("Model"))
     }
 
     @Test("the tests' generated client (Tests/APIClient) was generated from this openapi.yaml: rerun its generate.sh after editing the document")
