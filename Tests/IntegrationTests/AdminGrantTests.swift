@@ -79,30 +79,26 @@ struct AdminGrantTests {
 
 @Suite("Insufficient credits across the services", .serialized)
 struct InsufficientCreditsTests {
-    @Test("a job the balance cannot cover fails with INSUFFICIENT_CREDITS (required, balance) and nothing debited; after a top-up the same request goes through")
+    @Test("a job the balance view shows cannot be paid is a 402 at once (required, balance), creating and debiting nothing; after a top-up the same request goes through")
     func rejectedThenToppedUp() async throws {
         try await Pipeline.with(environment: ["BILLING_BOOTSTRAP_GRANTS": "\(Pipeline.workspace):1", "INGRESS_ADMIN_TOKEN": AdminGrantTests.adminToken]) { pipeline in
+            let viewBalance = { try await pipeline.get("/v1/workspaces/\(Pipeline.workspace)/balance").json["balance"] as? Int }
+            _ = try await eventually("the grant of 1 credit in api-ingress's view") { try await viewBalance() == 1 ? true : nil }
             let sample = try Data(contentsOf: BuiltProducts.samplePhoto)
             let fields = [("video_type", "before_after"), ("workspace_id", Pipeline.workspace), ("duration", "3")]
             let refused = try await pipeline.submit(fields: fields, files: [("before_image", sample), ("after_image", sample)])
-            #expect(refused.status == 202 && refused.json["credits"] as? Int == 2, "\(refused.json)")
-            let refusedID = try #require(refused.json["id"] as? String)
-            let failed = try await pipeline.finishedJob(refusedID)
-            #expect(failed["status"] as? String == "failed")
-            let error = try #require(failed["error"] as? [String: Any])
-            #expect(error["code"] as? String == "INSUFFICIENT_CREDITS")
-            #expect((error["details"] as? [String: Any])?["required"] as? Int == 2)
-            #expect((error["details"] as? [String: Any])?["balance"] as? Int == 1)
-            #expect(try pipeline.debitCount(job: refusedID) == 0)
-            #expect(!FileManager.default.fileExists(atPath: pipeline.directory.url.appendingPathComponent("storage/generation-videos/\(refusedID).mp4").path))
+            #expect(refused.status == 402 && refused.errorCode == "INSUFFICIENT_CREDITS", "\(refused.json)")
+            let details = (refused.json["error"] as? [String: Any])?["details"] as? [String: Any]
+            #expect(details?["required"] as? Int == 2 && details?["balance"] as? Int == 1, "\(refused.json)")
+            let jobs = try await pipeline.database("api-ingress").read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM jobs") }
+            let debits = try await pipeline.database("billing").read { db in
+                try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM ledger_entries WHERE kind = 'debit'")
+            }
+            #expect(jobs == 0 && debits == 0)
 
             let topUp = try await pipeline.postJSON("/v1/admin/workspaces/\(Pipeline.workspace)/grants", #"{"credits": 5}"#, bearer: AdminGrantTests.adminToken)
             #expect(topUp.status == 202)
-            _ = try await eventually("the top-up in billing's ledger") {
-                try await pipeline.database("billing").read { db in
-                    try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM ledger_entries WHERE id LIKE 'grant:admin:%'")
-                } == 1 ? true : nil
-            }
+            _ = try await eventually("the top-up in api-ingress's view") { try await viewBalance() == 6 ? true : nil }
             let accepted = try await pipeline.submit(fields: fields, files: [("before_image", sample), ("after_image", sample)])
             let acceptedID = try #require(accepted.json["id"] as? String)
             let job = try await pipeline.finishedJob(acceptedID)

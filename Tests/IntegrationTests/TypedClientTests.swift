@@ -48,4 +48,33 @@ struct TypedClientTests {
             }
         }
     }
+
+    @Test("a job the balance view already shows the workspace cannot afford is a 402 at once, with the numbers, and creates and charges nothing")
+    func earlyPaymentRequired() async throws {
+        try await Pipeline.with(environment: ["BILLING_BOOTSTRAP_GRANTS": "\(Pipeline.workspace):1"]) { pipeline in
+            let client = Client.roomReel(try #require(URL(string: pipeline.baseURL)), key: pipeline.apiKey)
+            let balance = { try await client.getBalance(path: .init(workspace: Pipeline.workspace)).ok.body.json.balance }
+            _ = try await eventually("the grant of 1 credit in api-ingress's view") { try await balance() == 1 ? true : nil }
+
+            var request = Components.Schemas.VideoRequestJSON()
+            request.videoType = .cameraMotion
+            request.cameraMotion = .panUp
+            request.duration = 3
+            request.imageBase64 = try Data(contentsOf: BuiltProducts.samplePhoto).base64EncodedString()
+            let first = try await client.createVideo(body: .json(request)).accepted.body.json
+            #expect(first.credits == 1, "\(first)")
+            _ = try await eventually("the debit in api-ingress's view") { try await balance() == 0 ? true : nil }
+
+            switch try await client.createVideo(body: .json(request)) {
+            case .code402(let answer):
+                let error = try answer.body.json.error
+                #expect(error.code == .insufficientCredits && error.message == "this job needs 1 credits; the workspace has 0", "\(error)")
+            case let other:
+                Issue.record("expected an immediate 402, got \(other)")
+            }
+            let jobs = try await client.listVideos().ok.body.json
+            #expect(jobs.data.map(\.id) == [first.id], "\(jobs)")
+            #expect(try pipeline.debitCount(job: first.id) == 1)
+        }
+    }
 }

@@ -1212,7 +1212,7 @@ public enum Operations {
                     }
                 }
             }
-            /// With Prefer: wait, billing turned the job down: INSUFFICIENT_CREDITS with details.required and details.balance.
+            /// INSUFFICIENT_CREDITS with details.required and details.balance: at once when the workspace's balance already falls short, or, with Prefer: wait, when billing turned the job down.
             ///
             /// - Remark: Generated from `#/paths//v1/videos/post(createVideo)/responses/402`.
             ///

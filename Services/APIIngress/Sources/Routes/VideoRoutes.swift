@@ -94,6 +94,7 @@ struct VideoRoutes {
         )
         let photos = try Self.photoParts(of: form, for: videoType)
         let decision = try routing.selector(health: health).select(for: spec, imageCount: photos.count)
+        try await refuseUnaffordable(decision.credits, workspaceID: workspaceID)
 
         // Every photo passes the cheap header checks before any is stored, then the decode check.
         var checked: [(bytes: [UInt8], header: ImageHeader, field: String)] = []
@@ -155,6 +156,18 @@ struct VideoRoutes {
         context.logger.info("Accepted job", metadata: ["job_id": "\(jobID)", "model": "\(decision.model.id)", "images": "\(imageKeys.count)"])
         guard let wait else { return JSONResponse.make(data: accepted, status: .accepted) }
         return try await answerAfterWaiting(for: jobID, workspaceID: workspaceID, seconds: wait, accepted: accepted)
+    }
+
+    /// A 402 before anything is fetched or stored when the balance view already shows the workspace
+    /// cannot pay `credits`. A workspace the view has not heard of yet (its first grant may still be
+    /// on its way) goes on; billing has the final word either way, and a job it turns down fails with
+    /// the same code.
+    func refuseUnaffordable(_ credits: Int64, workspaceID: String) async throws {
+        guard let view = try await database.pool.read({ db in try WorkspaceBalanceRecord.fetchOne(db, key: workspaceID) }) else { return }
+        let balance = view.balance(at: Date())
+        guard balance < credits else { return }
+        throw APIError(.insufficientCredits, "this job needs \(credits) credits; the workspace has \(balance)",
+                       details: ["required": credits, "balance": balance])
     }
 
     /// `Prefer: wait=N`: holds the answer until the job finishes or N seconds pass. A finished job is a
