@@ -169,19 +169,3 @@ struct APIErrorStatusTests {
         #expect(APIError(.insufficientCredits, "message").status.reasonPhrase == "Payment Required")
     }
 }
-
-@Suite("api-ingress settings")
-struct IngressSettingsTests {
-    @Test("api-ingress reads its admin token, JWT secret and bootstrap keys as secrets through swift-configuration")
-    func credentialsAreSecret() throws {
-        let settings = RecordedSettings(["KAFKA_BROKERS": "127.0.0.1:9092", "INGRESS_ADMIN_TOKEN": "admin-token-of-twenty-four-bytes", "INGRESS_JWT_SECRET": "jwt-secret-of-thirty-two-bytes-or-more",
-                                         "INGRESS_BOOTSTRAP_API_KEYS": "dev:rr_dev", "INGRESS_PORT": "8081"])
-        let config = try IngressConfiguration.fromEnvironment(settings.reader)
-        #expect(config.port == 8081 && config.jwtSecret == "jwt-secret-of-thirty-two-bytes-or-more")
-        let reads = settings.secretByVariable
-        for name in ["INGRESS_ADMIN_TOKEN", "INGRESS_JWT_SECRET", "INGRESS_BOOTSTRAP_API_KEYS"] {
-            #expect(reads[name] == true, "\(name)")
-        }
-        #expect(reads["INGRESS_PORT"] == false && reads["KAFKA_BROKERS"] == false)
-    }
-}

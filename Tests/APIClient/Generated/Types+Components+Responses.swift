@@ -130,53 +130,6 @@ extension Components {
                 self.body = body
             }
         }
-        public struct MethodNotAllowed: Sendable, Hashable {
-            /// - Remark: Generated from `#/components/responses/MethodNotAllowed/headers`.
-            public struct Headers: Sendable, Hashable {
-                /// - Remark: Generated from `#/components/responses/MethodNotAllowed/headers/Allow`.
-                public var allow: Swift.String?
-                /// Creates a new `Headers`.
-                ///
-                /// - Parameters:
-                ///   - allow:
-                public init(allow: Swift.String? = nil) {
-                    self.allow = allow
-                }
-            }
-            /// Received HTTP response headers
-            public var headers: Components.Responses.MethodNotAllowed.Headers
-            /// - Remark: Generated from `#/components/responses/MethodNotAllowed/content`.
-            @frozen public enum Body: Sendable, Hashable {
-                /// - Remark: Generated from `#/components/responses/MethodNotAllowed/content/application\/json`.
-                case json(Components.Schemas._Error)
-                /// The associated value of the enum case if `self` is `.json`.
-                ///
-                /// - Throws: An error if `self` is not `.json`.
-                /// - SeeAlso: `.json`.
-                public var json: Components.Schemas._Error {
-                    get throws {
-                        switch self {
-                        case let .json(body):
-                            return body
-                        }
-                    }
-                }
-            }
-            /// Received HTTP response body
-            public var body: Components.Responses.MethodNotAllowed.Body
-            /// Creates a new `MethodNotAllowed`.
-            ///
-            /// - Parameters:
-            ///   - headers: Received HTTP response headers
-            ///   - body: Received HTTP response body
-            public init(
-                headers: Components.Responses.MethodNotAllowed.Headers = .init(),
-                body: Components.Responses.MethodNotAllowed.Body
-            ) {
-                self.headers = headers
-                self.body = body
-            }
-        }
         public struct PayloadTooLarge: Sendable, Hashable {
             /// - Remark: Generated from `#/components/responses/PayloadTooLarge/content`.
             @frozen public enum Body: Sendable, Hashable {

@@ -17,31 +17,6 @@ public import struct Foundation.Data
 public import struct Foundation.Date
 /// A type that performs HTTP operations defined by the OpenAPI document.
 public protocol APIProtocol: Sendable {
-    /// The process is serving.
-    ///
-    /// - Remark: HTTP `GET /healthz`.
-    /// - Remark: Generated from `#/paths//healthz/get(getHealth)`.
-    func getHealth(_ input: Operations.GetHealth.Input) async throws -> Operations.GetHealth.Output
-    /// The database and Kafka answer; the outbox backlog.
-    ///
-    /// - Remark: HTTP `GET /readyz`.
-    /// - Remark: Generated from `#/paths//readyz/get(getReadiness)`.
-    func getReadiness(_ input: Operations.GetReadiness.Input) async throws -> Operations.GetReadiness.Output
-    /// Prometheus metrics (text exposition format).
-    ///
-    /// - Remark: HTTP `GET /metrics`.
-    /// - Remark: Generated from `#/paths//metrics/get(getMetrics)`.
-    func getMetrics(_ input: Operations.GetMetrics.Input) async throws -> Operations.GetMetrics.Output
-    /// This document.
-    ///
-    /// - Remark: HTTP `GET /openapi.json`.
-    /// - Remark: Generated from `#/paths//openapi.json/get(getOpenAPIJSON)`.
-    func getOpenAPIJSON(_ input: Operations.GetOpenAPIJSON.Input) async throws -> Operations.GetOpenAPIJSON.Output
-    /// This document, as YAML (the form it is kept in).
-    ///
-    /// - Remark: HTTP `GET /openapi.yaml`.
-    /// - Remark: Generated from `#/paths//openapi.yaml/get(getOpenAPIYAML)`.
-    func getOpenAPIYAML(_ input: Operations.GetOpenAPIYAML.Input) async throws -> Operations.GetOpenAPIYAML.Output
     /// The model catalog with prices, limits and availability.
     ///
     /// - Remark: HTTP `GET /v1/models`.
@@ -62,80 +37,15 @@ public protocol APIProtocol: Sendable {
     /// - Remark: HTTP `GET /v1/videos/{id}`.
     /// - Remark: Generated from `#/paths//v1/videos/{id}/get(getVideo)`.
     func getVideo(_ input: Operations.GetVideo.Input) async throws -> Operations.GetVideo.Output
-    /// The job's webhook messages and every attempt at them.
-    ///
-    /// - Remark: HTTP `GET /v1/videos/{id}/webhook-deliveries`.
-    /// - Remark: Generated from `#/paths//v1/videos/{id}/webhook-deliveries/get(listWebhookDeliveries)`.
-    func listWebhookDeliveries(_ input: Operations.ListWebhookDeliveries.Input) async throws -> Operations.ListWebhookDeliveries.Output
     /// Spendable credits (from billing's events), with what is due to expire.
     ///
     /// - Remark: HTTP `GET /v1/workspaces/{workspace}/balance`.
     /// - Remark: Generated from `#/paths//v1/workspaces/{workspace}/balance/get(getBalance)`.
     func getBalance(_ input: Operations.GetBalance.Input) async throws -> Operations.GetBalance.Output
-    /// Ledger entries, newest first.
-    ///
-    /// - Remark: HTTP `GET /v1/workspaces/{workspace}/ledger`.
-    /// - Remark: Generated from `#/paths//v1/workspaces/{workspace}/ledger/get(getLedger)`.
-    func getLedger(_ input: Operations.GetLedger.Input) async throws -> Operations.GetLedger.Output
-    /// The whsec_ secret webhooks are signed with (made on first request).
-    ///
-    /// - Remark: HTTP `GET /v1/workspaces/{workspace}/webhook-secret`.
-    /// - Remark: Generated from `#/paths//v1/workspaces/{workspace}/webhook-secret/get(getWebhookSecret)`.
-    func getWebhookSecret(_ input: Operations.GetWebhookSecret.Input) async throws -> Operations.GetWebhookSecret.Output
-    /// Replace the webhook secret.
-    ///
-    /// - Remark: HTTP `POST /v1/workspaces/{workspace}/webhook-secret/rotate`.
-    /// - Remark: Generated from `#/paths//v1/workspaces/{workspace}/webhook-secret/rotate/post(rotateWebhookSecret)`.
-    func rotateWebhookSecret(_ input: Operations.RotateWebhookSecret.Input) async throws -> Operations.RotateWebhookSecret.Output
-    /// Grant credits (applied by billing, once per Idempotency-Key).
-    ///
-    /// - Remark: HTTP `POST /v1/admin/workspaces/{workspace}/grants`.
-    /// - Remark: Generated from `#/paths//v1/admin/workspaces/{workspace}/grants/post(grantCredits)`.
-    func grantCredits(_ input: Operations.GrantCredits.Input) async throws -> Operations.GrantCredits.Output
-    /// Create an API key for a workspace; the key is shown once.
-    ///
-    /// - Remark: HTTP `POST /v1/admin/workspaces/{workspace}/api-keys`.
-    /// - Remark: Generated from `#/paths//v1/admin/workspaces/{workspace}/api-keys/post(createAPIKey)`.
-    func createAPIKey(_ input: Operations.CreateAPIKey.Input) async throws -> Operations.CreateAPIKey.Output
 }
 
 /// Convenience overloads for operation inputs.
 extension APIProtocol {
-    /// The process is serving.
-    ///
-    /// - Remark: HTTP `GET /healthz`.
-    /// - Remark: Generated from `#/paths//healthz/get(getHealth)`.
-    public func getHealth(headers: Operations.GetHealth.Input.Headers = .init()) async throws -> Operations.GetHealth.Output {
-        try await getHealth(Operations.GetHealth.Input(headers: headers))
-    }
-    /// The database and Kafka answer; the outbox backlog.
-    ///
-    /// - Remark: HTTP `GET /readyz`.
-    /// - Remark: Generated from `#/paths//readyz/get(getReadiness)`.
-    public func getReadiness(headers: Operations.GetReadiness.Input.Headers = .init()) async throws -> Operations.GetReadiness.Output {
-        try await getReadiness(Operations.GetReadiness.Input(headers: headers))
-    }
-    /// Prometheus metrics (text exposition format).
-    ///
-    /// - Remark: HTTP `GET /metrics`.
-    /// - Remark: Generated from `#/paths//metrics/get(getMetrics)`.
-    public func getMetrics(headers: Operations.GetMetrics.Input.Headers = .init()) async throws -> Operations.GetMetrics.Output {
-        try await getMetrics(Operations.GetMetrics.Input(headers: headers))
-    }
-    /// This document.
-    ///
-    /// - Remark: HTTP `GET /openapi.json`.
-    /// - Remark: Generated from `#/paths//openapi.json/get(getOpenAPIJSON)`.
-    public func getOpenAPIJSON(headers: Operations.GetOpenAPIJSON.Input.Headers = .init()) async throws -> Operations.GetOpenAPIJSON.Output {
-        try await getOpenAPIJSON(Operations.GetOpenAPIJSON.Input(headers: headers))
-    }
-    /// This document, as YAML (the form it is kept in).
-    ///
-    /// - Remark: HTTP `GET /openapi.yaml`.
-    /// - Remark: Generated from `#/paths//openapi.yaml/get(getOpenAPIYAML)`.
-    public func getOpenAPIYAML(headers: Operations.GetOpenAPIYAML.Input.Headers = .init()) async throws -> Operations.GetOpenAPIYAML.Output {
-        try await getOpenAPIYAML(Operations.GetOpenAPIYAML.Input(headers: headers))
-    }
     /// The model catalog with prices, limits and availability.
     ///
     /// - Remark: HTTP `GET /v1/models`.
@@ -182,19 +92,6 @@ extension APIProtocol {
             headers: headers
         ))
     }
-    /// The job's webhook messages and every attempt at them.
-    ///
-    /// - Remark: HTTP `GET /v1/videos/{id}/webhook-deliveries`.
-    /// - Remark: Generated from `#/paths//v1/videos/{id}/webhook-deliveries/get(listWebhookDeliveries)`.
-    public func listWebhookDeliveries(
-        path: Operations.ListWebhookDeliveries.Input.Path,
-        headers: Operations.ListWebhookDeliveries.Input.Headers = .init()
-    ) async throws -> Operations.ListWebhookDeliveries.Output {
-        try await listWebhookDeliveries(Operations.ListWebhookDeliveries.Input(
-            path: path,
-            headers: headers
-        ))
-    }
     /// Spendable credits (from billing's events), with what is due to expire.
     ///
     /// - Remark: HTTP `GET /v1/workspaces/{workspace}/balance`.
@@ -206,77 +103,6 @@ extension APIProtocol {
         try await getBalance(Operations.GetBalance.Input(
             path: path,
             headers: headers
-        ))
-    }
-    /// Ledger entries, newest first.
-    ///
-    /// - Remark: HTTP `GET /v1/workspaces/{workspace}/ledger`.
-    /// - Remark: Generated from `#/paths//v1/workspaces/{workspace}/ledger/get(getLedger)`.
-    public func getLedger(
-        path: Operations.GetLedger.Input.Path,
-        query: Operations.GetLedger.Input.Query = .init(),
-        headers: Operations.GetLedger.Input.Headers = .init()
-    ) async throws -> Operations.GetLedger.Output {
-        try await getLedger(Operations.GetLedger.Input(
-            path: path,
-            query: query,
-            headers: headers
-        ))
-    }
-    /// The whsec_ secret webhooks are signed with (made on first request).
-    ///
-    /// - Remark: HTTP `GET /v1/workspaces/{workspace}/webhook-secret`.
-    /// - Remark: Generated from `#/paths//v1/workspaces/{workspace}/webhook-secret/get(getWebhookSecret)`.
-    public func getWebhookSecret(
-        path: Operations.GetWebhookSecret.Input.Path,
-        headers: Operations.GetWebhookSecret.Input.Headers = .init()
-    ) async throws -> Operations.GetWebhookSecret.Output {
-        try await getWebhookSecret(Operations.GetWebhookSecret.Input(
-            path: path,
-            headers: headers
-        ))
-    }
-    /// Replace the webhook secret.
-    ///
-    /// - Remark: HTTP `POST /v1/workspaces/{workspace}/webhook-secret/rotate`.
-    /// - Remark: Generated from `#/paths//v1/workspaces/{workspace}/webhook-secret/rotate/post(rotateWebhookSecret)`.
-    public func rotateWebhookSecret(
-        path: Operations.RotateWebhookSecret.Input.Path,
-        headers: Operations.RotateWebhookSecret.Input.Headers = .init()
-    ) async throws -> Operations.RotateWebhookSecret.Output {
-        try await rotateWebhookSecret(Operations.RotateWebhookSecret.Input(
-            path: path,
-            headers: headers
-        ))
-    }
-    /// Grant credits (applied by billing, once per Idempotency-Key).
-    ///
-    /// - Remark: HTTP `POST /v1/admin/workspaces/{workspace}/grants`.
-    /// - Remark: Generated from `#/paths//v1/admin/workspaces/{workspace}/grants/post(grantCredits)`.
-    public func grantCredits(
-        path: Operations.GrantCredits.Input.Path,
-        headers: Operations.GrantCredits.Input.Headers = .init(),
-        body: Operations.GrantCredits.Input.Body
-    ) async throws -> Operations.GrantCredits.Output {
-        try await grantCredits(Operations.GrantCredits.Input(
-            path: path,
-            headers: headers,
-            body: body
-        ))
-    }
-    /// Create an API key for a workspace; the key is shown once.
-    ///
-    /// - Remark: HTTP `POST /v1/admin/workspaces/{workspace}/api-keys`.
-    /// - Remark: Generated from `#/paths//v1/admin/workspaces/{workspace}/api-keys/post(createAPIKey)`.
-    public func createAPIKey(
-        path: Operations.CreateAPIKey.Input.Path,
-        headers: Operations.CreateAPIKey.Input.Headers = .init(),
-        body: Operations.CreateAPIKey.Input.Body? = nil
-    ) async throws -> Operations.CreateAPIKey.Output {
-        try await createAPIKey(Operations.CreateAPIKey.Input(
-            path: path,
-            headers: headers,
-            body: body
         ))
     }
 }
