@@ -47,6 +47,8 @@ enum CatalogFile {
         let tier: String = try reader.required("quality_tier")
         let bestFor: String = try reader.optional("best_for") ?? ""
         let types: [String]? = try reader.optional("video_types")
+        let maxImages: Int? = try reader.optional("max_images")
+        let shapeFromPhoto: Bool = try reader.optional("shape_from_photo") ?? false
         try reader.rejectUnknownKeys()
 
         guard !id.isEmpty, !provider.isEmpty, !providerModelID.isEmpty else {
@@ -67,12 +69,19 @@ enum CatalogFile {
         let minimum: Double = try durationReader.required("min")
         let maximum: Double = try durationReader.required("max")
         let allowed: [Double]? = try durationReader.optional("allowed")
+        let defaultDuration: Double = try durationReader.required("default")
         try durationReader.rejectUnknownKeys()
         guard minimum > 0, minimum <= maximum, maximum <= 60 else {
             throw CatalogError(entry: "\(entry).durations", problem: "needs 0 < min ≤ max ≤ 60, got min \(minimum), max \(maximum)")
         }
         if let allowed, allowed.isEmpty || !allowed.allSatisfy({ (minimum...maximum).contains($0) }) {
             throw CatalogError(entry: "\(entry).durations.allowed", problem: "must list durations within min...max")
+        }
+        guard allowed?.contains(defaultDuration) ?? (minimum...maximum).contains(defaultDuration) else {
+            throw CatalogError(entry: "\(entry).durations.default", problem: "must be a duration the model offers")
+        }
+        if let maxImages, maxImages < 1 {
+            throw CatalogError(entry: "\(entry).max_images", problem: "must be at least 1")
         }
         guard latency > 0 else { throw CatalogError(entry: "\(entry).typical_latency_seconds", problem: "must be positive") }
         if let timeLimit, timeLimit <= latency {
@@ -106,7 +115,7 @@ enum CatalogFile {
         }
         return VideoModel(id: id, aliases: aliases, provider: provider, providerModelID: providerModelID, pricing: pricing,
                           inputModes: inputModes, minDurationSeconds: minimum, maxDurationSeconds: maximum, allowedDurations: allowed,
-                          aspectRatios: aspectRatios, cameraMotions: cameraMotions, typicalLatencySeconds: latency,
+                          defaultDurationSeconds: defaultDuration, maxImages: maxImages, shapeFromPhoto: shapeFromPhoto, aspectRatios: aspectRatios, cameraMotions: cameraMotions, typicalLatencySeconds: latency,
                           timeLimitSeconds: timeLimit, qualityTier: tier, bestFor: bestFor, videoTypes: videoTypes)
     }
 
@@ -208,7 +217,8 @@ enum JSONValue: Decodable, Equatable, CustomStringConvertible {
             }
             return nil
         case .object(let object): return object as? T
-        case .null, .bool: return nil
+        case .bool(let value): return value as? T
+        case .null: return nil
         }
     }
 }

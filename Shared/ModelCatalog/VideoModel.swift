@@ -39,6 +39,13 @@ public struct VideoModel: Sendable, Equatable {
     public var maxDurationSeconds: Double
     /// The only durations the model renders, when it has a fixed set; any in min...max otherwise.
     public var allowedDurations: [Double]?
+    /// The length a request without `duration` gets.
+    public var defaultDurationSeconds: Double
+    /// The most photos it uses.
+    public var maxImages: Int
+    /// Whether the shape of its video follows the input photo rather than an aspect-ratio parameter
+    /// (Kling's and Wan's image-to-video): the bridge crops the photo to the requested ratio first.
+    public var shapeFromPhoto: Bool
     public var aspectRatios: [AspectRatio]
     /// Camera moves it renders; empty when it takes a prompt instead.
     public var cameraMotions: [CameraMotion]
@@ -56,7 +63,7 @@ public struct VideoModel: Sendable, Equatable {
 
     public init(id: String, aliases: [String] = [], provider: String, providerModelID: String, pricing: Pricing,
                 inputModes: [InputMode], minDurationSeconds: Double, maxDurationSeconds: Double, allowedDurations: [Double]? = nil,
-                aspectRatios: [AspectRatio], cameraMotions: [CameraMotion] = [], typicalLatencySeconds: Int,
+                defaultDurationSeconds: Double? = nil, maxImages: Int? = nil, shapeFromPhoto: Bool = false, aspectRatios: [AspectRatio], cameraMotions: [CameraMotion] = [], typicalLatencySeconds: Int,
                 timeLimitSeconds: Int? = nil, qualityTier: String, bestFor: String = "", videoTypes: [VideoType] = VideoType.allCases) {
         self.id = id
         self.aliases = aliases
@@ -67,6 +74,9 @@ public struct VideoModel: Sendable, Equatable {
         self.minDurationSeconds = minDurationSeconds
         self.maxDurationSeconds = maxDurationSeconds
         self.allowedDurations = allowedDurations
+        self.defaultDurationSeconds = defaultDurationSeconds ?? allowedDurations?.first ?? minDurationSeconds
+        self.maxImages = maxImages ?? (inputModes.contains(.multiImage) ? 10 : inputModes.contains(.twoImage) ? 2 : inputModes.contains(.imageToVideo) ? 1 : 0)
+        self.shapeFromPhoto = shapeFromPhoto
         self.aspectRatios = aspectRatios
         self.cameraMotions = cameraMotions
         self.typicalLatencySeconds = typicalLatencySeconds
@@ -76,9 +86,24 @@ public struct VideoModel: Sendable, Equatable {
         self.videoTypes = videoTypes
     }
 
-    /// Whether the model renders a video of `seconds`.
-    public func renders(durationSeconds seconds: Double) -> Bool {
-        if let allowedDurations { return allowedDurations.contains(seconds) }
-        return (minDurationSeconds...maxDurationSeconds).contains(seconds)
+    /// The length to generate for a video of `seconds`: the shortest the model offers that is at
+    /// least `seconds` (a remote model's in whole seconds), or nil when `seconds` is beyond its maximum.
+    /// A longer generation is trimmed to `seconds` when it is stored.
+    public func generatedDuration(for seconds: Double) -> Double? {
+        guard seconds <= maxDurationSeconds else { return nil }
+        if let allowedDurations { return allowedDurations.sorted().first { $0 >= seconds } }
+        let wanted = provider == "local" ? seconds : seconds.rounded(.up)
+        return min(max(wanted, minDurationSeconds), maxDurationSeconds)
+    }
+
+    /// The lengths it offers, for messages: `5 or 10 s`, `2–10 s`.
+    public var offeredDurations: String {
+        guard let allowedDurations else { return "\(Self.formatted(minDurationSeconds))–\(Self.formatted(maxDurationSeconds)) s" }
+        let texts = allowedDurations.map(Self.formatted)
+        return (texts.count > 1 ? texts.dropLast().joined(separator: ", ") + " or " + texts.last! : texts.joined()) + " s"
+    }
+
+    static func formatted(_ seconds: Double) -> String {
+        seconds == seconds.rounded() ? String(Int(seconds)) : String(seconds)
     }
 }

@@ -11,8 +11,10 @@ struct StatusReadTests {
     static func job(id: String = "job-1", status: JobRecord.Status = .queued, duration: Double = 5) -> JobRecord {
         let now = Date(timeIntervalSince1970: 1_795_000_000.123)
         return JobRecord(id: id, workspaceID: "ws-a", status: status, stage: .requested, videoType: "camera_motion", cameraMotion: "zoom_in",
-                         model: nil, quotedCredits: 2, creditsDebited: nil, durationSeconds: duration, aspectRatio: "16:9", prompt: nil,
-                         provider: nil, predictionID: nil, videoKey: nil, videoBytes: nil, posterKey: nil, errorCode: nil,
+                         model: nil, quotedCredits: 2, creditsDebited: nil, durationSeconds: duration, generatedSeconds: nil,
+                         requestedModel: nil, routingReason: nil, aspectRatio: "16:9", prompt: nil,
+                         provider: nil, predictionID: nil, videoKey: nil, videoBytes: nil, posterKey: nil,
+                         videoWidth: nil, videoHeight: nil, videoDurationSeconds: nil, errorCode: nil,
                          errorMessage: nil, errorDetails: nil, webhookURL: nil, createdAt: now, updatedAt: now.addingTimeInterval(61.5))
     }
 
@@ -28,6 +30,11 @@ struct StatusReadTests {
         finished.videoKey = "team/ü/generation-videos/job-2.mp4"
         finished.posterKey = "generation-videos/job-2.jpg"
         finished.videoBytes = 1_234_567
+        finished.generatedSeconds = 5
+        finished.requestedModel = "kling-v3.0"
+        finished.videoWidth = 1280
+        finished.videoHeight = 720
+        finished.videoDurationSeconds = 2.5
         var failed = job(id: "job-3", status: .failed, duration: 7.25)
         failed.stage = .failed
         failed.errorCode = "INSUFFICIENT_CREDITS"
@@ -56,6 +63,12 @@ struct StatusReadTests {
         job.errorMessage = "the stored video is 2 s long"
         job.errorDetails = #"{"seconds":2}"#
         job.webhookURL = "https://hooks.example.com/rr"
+        job.generatedSeconds = 8
+        job.requestedModel = "veo-3.1"
+        job.routingReason = "veo-3.1 is \"unavailable\""
+        job.videoWidth = 720
+        job.videoHeight = 1280
+        job.videoDurationSeconds = 4.033
         return job
     }
 

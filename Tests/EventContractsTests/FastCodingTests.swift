@@ -148,7 +148,8 @@ struct FastCodingTests {
             if round % 2 == 1 {
                 spec.model = "kling-v3.0"
                 spec.prompt = "a room \(text)"
-                spec.style = text
+                spec.style = DesignStyle.allCases[round % DesignStyle.allCases.count]
+                spec.maxCredits = Int64(round * 7 + 1)
                 spec.destinationPrefix = "team/\(text)"
                 spec.resolution = Resolution.allCases[round % Resolution.allCases.count]
                 spec.framesPerSecond = 24 + round

@@ -7,10 +7,10 @@ import Testing
 struct ModelSelectorTests {
     static let everyProvider = ProviderAvailability(configured: ["replicate", "kling", "google", "luma", "runway", "fal"])
 
-    static func spec(_ type: VideoType? = nil, model: String? = nil, motion: CameraMotion? = nil, seconds: Double = 5,
-                     ratio: AspectRatio = .landscape, fallback: Bool? = nil) -> VideoJobSpec {
+    static func spec(_ type: VideoType? = nil, model: String? = nil, motion: CameraMotion? = nil, seconds: Double? = 5,
+                     ratio: AspectRatio = .landscape, fallback: Bool? = nil, maxCredits: Int64? = nil) -> VideoJobSpec {
         VideoJobSpec(jobID: "job", workspaceID: "ws", videoType: type, model: model, cameraMotion: motion, prompt: nil, style: nil,
-                     aspectRatio: ratio, durationSeconds: seconds, fallback: fallback)
+                     aspectRatio: ratio, durationSeconds: seconds, fallback: fallback, maxCredits: maxCredits)
     }
 
     static func selector(_ availability: ProviderAvailability = everyProvider) throws -> ModelSelector {
@@ -19,7 +19,7 @@ struct ModelSelectorTests {
 
     @Test("each video type goes to its default model when every provider is configured", arguments: [
         (VideoType.walkthrough, 1, "veo-2"), (.floorplanFlythrough, 1, "veo-2"), (.productSpotlight, 1, "kling-v3.0"),
-        (.beforeAfter, 2, "kling-v3.0"), (.socialReel, 4, "kling-v3.0"), (.cameraMotion, 1, "local-camera-motion"),
+        (.beforeAfter, 2, "kling-v3.0"), (.beforeAfter, 1, "kling-v3.0"), (.socialReel, 2, "kling-v3.0"), (.cameraMotion, 1, "local-camera-motion"),
     ])
     func defaults(type: VideoType, images: Int, expected: String) throws {
         let decision = try Self.selector().select(for: Self.spec(type, motion: type == .cameraMotion ? .zoomIn : nil), imageCount: images)
@@ -59,8 +59,8 @@ struct ModelSelectorTests {
         #expect(try selector.select(for: Self.spec(model: "veo3_fast", seconds: 8), imageCount: 1).model.id == "veo3-fast")
         #expect(try selector.select(for: Self.spec(model: "veo3_fast", seconds: 8), imageCount: 1).credits == 240)
 
-        for (spec, images) in [(Self.spec(model: "veo-2", seconds: 3), 1), (Self.spec(model: "veo-2", ratio: .square), 1),
-                               (Self.spec(model: "runway-gen4-turbo"), 0), (Self.spec(model: "wan2.1-i2v-720p"), 2)] {
+        for (spec, images) in [(Self.spec(model: "veo-2", seconds: 9), 1), (Self.spec(model: "veo-2", ratio: .square), 1),
+                               (Self.spec(model: "runway-gen4-turbo"), 0), (Self.spec(model: "wan2.1-i2v-720p"), 0)] {
             let error = try #require(throws: RoomReelError.self) { try selector.select(for: spec, imageCount: images) }
             #expect(error.code == .modelCannotDo, "\(error)")
         }
@@ -89,5 +89,57 @@ struct ModelSelectorTests {
     func cameraMotionNeedsMove() throws {
         let error = try #require(throws: RoomReelError.self) { try Self.selector().select(for: Self.spec(.cameraMotion), imageCount: 1) }
         #expect(error.code == .invalidRequest)
+    }
+
+    @Test("without a duration each model makes its default length: 8 s on Veo 3, 5 s on Kling")
+    func defaultDurations() throws {
+        let selector = try Self.selector()
+        for (model, seconds) in [("veo3", 8.0), ("veo3_fast", 8), ("veo-3.1", 8), ("kling-v3.0", 5), ("luma-ray3", 5)] {
+            let decision = try selector.select(for: Self.spec(model: model, seconds: nil), imageCount: 1)
+            #expect(decision.durationSeconds == seconds && decision.generatedSeconds == seconds, "\(model)")
+        }
+    }
+
+    @Test("a length the model does not offer is generated at the next one up and charged at it; beyond the maximum is MODEL_CANNOT_DO naming what it offers",
+          arguments: [("kling-v3.0", 4.0, 5.0), ("kling-v3.0", 6, 10), ("luma-ray3", 4, 5), ("luma-ray3", 6, 9), ("veo-3.1", 5, 6),
+                      ("seedance-pro", 4.2, 5), ("local-camera-motion", 2.5, 2.5), ("wan2.1-i2v-720p", 3, 5)])
+    func nearestLongerDuration(model: String, asked: Double, generated: Double) throws {
+        let decision = try Self.selector().select(for: Self.spec(model: model, motion: model.hasPrefix("local") ? .zoomIn : nil, seconds: asked),
+                                                  imageCount: 1)
+        #expect(decision.durationSeconds == asked)
+        #expect(decision.generatedSeconds == generated)
+        #expect(decision.credits == decision.model.pricing.credits(forDuration: generated))
+    }
+
+    @Test("beyond a model's maximum: MODEL_CANNOT_DO naming its lengths")
+    func beyondMaximum() throws {
+        let error = try #require(throws: RoomReelError.self) { try Self.selector().select(for: Self.spec(model: "luma-ray3", seconds: 12), imageCount: 1) }
+        #expect(error.code == .modelCannotDo)
+        #expect(error.message.contains("5 or 9 s") && error.details["maximum_seconds"] == 9, "\(error)")
+    }
+
+    @Test("a fallback never costs more than the preferred model unless max_credits allows it, and says why it happened")
+    func fallbackCeiling() throws {
+        // Only Google is up besides the local renderer: product_spotlight's kling-v3.0 (20) cannot run, and every
+        // Veo costs more.
+        let selector = try Self.selector(ProviderAvailability(configured: ["google"]))
+        let refused = try #require(throws: RoomReelError.self) { try selector.select(for: Self.spec(.productSpotlight), imageCount: 1) }
+        #expect(refused.code == .modelUnavailable)
+        #expect(refused.message.contains("at most 20 credits") && refused.message.contains("max_credits"), "\(refused)")
+        let allowed = try selector.select(for: Self.spec(.productSpotlight, maxCredits: 300), imageCount: 1)
+        #expect(allowed.model.id == "veo3-fast" && allowed.credits == 240)
+        #expect(allowed.preferredModelID == "kling-v3.0" && allowed.fallbackReason?.contains("kling-v3.0 is unavailable") == true)
+
+        // product_spotlight at 6 s stays on kling-v3.0 (generated at 10 s, trimmed), not veo-2 at 30 credits.
+        let sixSeconds = try Self.selector().select(for: Self.spec(.productSpotlight, seconds: 6), imageCount: 1)
+        #expect(sixSeconds.model.id == "kling-v3.0" && sixSeconds.credits == 20 && sixSeconds.generatedSeconds == 10)
+    }
+
+    @Test("more photos than a model uses: TOO_MANY_IMAGES naming its limit for an explicit model; a video type falls back to one that uses them all")
+    func tooManyImages() throws {
+        let error = try #require(throws: RoomReelError.self) { try Self.selector().select(for: Self.spec(model: "kling-v3.0"), imageCount: 3) }
+        #expect(error.code == .tooManyImages && error.details["maximum_images"] == 2 && error.details["images"] == 3, "\(error)")
+        let reel = try Self.selector().select(for: Self.spec(.socialReel), imageCount: 3)
+        #expect(reel.model.id == "local-social-reel" && reel.fallbackReason?.contains("at most 2 photos") == true)
     }
 }

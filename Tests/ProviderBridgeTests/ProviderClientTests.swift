@@ -201,11 +201,11 @@ struct ProviderClientTests {
     @Test("the prompt carries the client's words, then the video type's and the style's")
     func promptFolding() {
         let spec = VideoJobSpec(jobID: "j", workspaceID: "w", videoType: .walkthrough, model: nil, cameraMotion: nil,
-                                prompt: "  sunlit loft  ", style: "scandinavian", aspectRatio: .landscape, durationSeconds: 5)
+                                prompt: "  sunlit loft  ", style: .midCenturyModern, aspectRatio: .landscape, durationSeconds: 5)
         let text = ProviderPrompt.text(for: spec)
         #expect(text.hasPrefix("sunlit loft. "))
         #expect(text.contains("walkthrough"))
-        #expect(text.hasSuffix("scandinavian interior design style"))
+        #expect(text.hasSuffix("Mid-Century Modern interior design style"))
         var bare = spec
         bare.prompt = nil
         bare.style = nil

@@ -7,6 +7,7 @@ import ObjectStorage
 import OutboundHTTP
 @testable import ProviderBridge
 import Synchronization
+import LocalRender
 import Testing
 import TestSupport
 
@@ -20,7 +21,8 @@ struct SchedulerTests {
         let recorder = GenerationRecorder(database: harness.database, commits: harness.commits, renderDirectory: harness.directoryURL,
                                           client: ServiceHTTPClient(), logger: testLogger)
         return PredictionScheduler(database: harness.database, providers: providers, rules: rules, callbacks: harness.callbacks,
-                                   inputs: LocalBlobStore(root: harness.directoryURL), recorder: recorder, tick: .milliseconds(50),
+                                   inputs: LocalBlobStore(root: harness.directoryURL), cropper: PhotoCropper(ffmpegPath: "ffmpeg"),
+                                   workDirectory: harness.directoryURL, recorder: recorder, tick: .milliseconds(50),
                                    logger: testLogger)
     }
 

@@ -107,7 +107,7 @@ struct UploadHandlerTests {
                                                           downloadAttempts: 3, retryBaseDelay: .milliseconds(10))
                 let real = buildUploadHandler(config: config, logger: testLogger)
                 let store = CountingStore(real.store)
-                let handler = UploadHandler(downloader: real.downloader, probe: real.probe, store: store, logger: testLogger)
+                let handler = UploadHandler(downloader: real.downloader, probe: real.probe, conformer: real.conformer, store: store, logger: testLogger)
                 let database = try ServiceDatabase(path: directory.appendingPathComponent("uploader.sqlite").path) { _ in }
                 try await body(Fixture(directory: directory, database: database, client: client, store: store, handler: handler, port: port))
                 await moto.stop()
@@ -199,7 +199,7 @@ struct UploadHandlerTests {
         try await withFixture { fixture in
             let unreachable = S3Settings(endpoint: URL(string: "http://127.0.0.1:9")!, bucket: "videos",
                                          credentials: AWSCredentials(accessKeyID: "a", secretAccessKey: "b"), attempts: 1)
-            let handler = UploadHandler(downloader: fixture.handler.downloader, probe: fixture.handler.probe,
+            let handler = UploadHandler(downloader: fixture.handler.downloader, probe: fixture.handler.probe, conformer: fixture.handler.conformer,
                                         store: S3VideoStore(uploader: S3Uploader(client: S3Client(settings: unreachable))), logger: testLogger)
             let event = try fixture.event(job: "job-7", output: "video.mp4")
             await #expect(throws: VideoStoreError.self) { try await handler.handle(event) }

@@ -83,6 +83,7 @@ func openIngressDatabase(path: String) throws -> ServiceDatabase {
             try WebhookAttemptRecord.createTable(db)
             try db.create(index: "jobs_by_workspace_status", on: JobRecord.databaseTableName, columns: ["workspace_id", "status", "created_at"])
         }
+        migrator.registerMigration("api-ingress-v5-job-delivery", migrate: JobRecord.addDeliveryColumns)
     }
 }
 

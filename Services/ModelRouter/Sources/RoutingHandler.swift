@@ -40,7 +40,9 @@ struct RoutingHandler: EventHandler {
                 try Outbox.enqueue(EventEnvelope(
                     source: "model-router", subject: spec.jobID, workspaceID: spec.workspaceID,
                     data: VideoRouted(request: spec, inputImageKeys: requested.data.inputImageKeys,
-                                      modelID: decision.model.id, provider: decision.model.provider, credits: decision.credits)
+                                      modelID: decision.model.id, provider: decision.model.provider, credits: decision.credits,
+                                      durationSeconds: decision.durationSeconds, generatedSeconds: decision.generatedSeconds,
+                                      requestedModel: decision.preferredModelID, routingReason: decision.fallbackReason)
                 ), in: db)
             case .failure(let error):
                 try RoutingDecisionRecord(

@@ -98,7 +98,7 @@ struct LocalRenderWorker: Service {
             content = .cameraMotion(motion, image: image)
         }
         return RenderRequest(content: content, aspectRatio: spec.aspectRatio, resolution: spec.resolution ?? .p720,
-                             framesPerSecond: spec.framesPerSecond ?? 30, durationSeconds: spec.durationSeconds,
+                             framesPerSecond: spec.framesPerSecond ?? 30, durationSeconds: routed.secondsToGenerate,
                              focus: spec.focus ?? .centre)
     }
 }

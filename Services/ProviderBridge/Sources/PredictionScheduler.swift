@@ -3,6 +3,8 @@ import EventRuntime
 import Foundation
 import GRDB
 import Logging
+import LocalRender
+import Media
 import ModelCatalog
 import ObjectStorage
 import ServiceLifecycle
@@ -54,6 +56,10 @@ struct PredictionScheduler: Service {
     let rules: SchedulingRules
     let callbacks: CallbackURLs
     let inputs: LocalBlobStore
+    /// Crops photos for models whose video takes the photo's shape.
+    let cropper: PhotoCropper
+    /// Where cropped photos are written while they are sent.
+    let workDirectory: URL
     let recorder: GenerationRecorder
     let tick: Duration
     let logger: Logger
@@ -116,7 +122,7 @@ struct PredictionScheduler: Service {
     private func submit(_ prediction: PredictionRecord, to provider: any VideoProvider) async throws {
         let job: ProviderJob
         do {
-            job = try providerJob(for: prediction, provider: provider)
+            job = try await providerJob(for: prediction, provider: provider)
         } catch {
             try await end(prediction.jobID, .failed(RoomReelError(.internalError, "the job's input could not be read: \(error)"), stage: "submission"))
             return
@@ -242,19 +248,43 @@ struct PredictionScheduler: Service {
         return min(date, deadline)
     }
 
-    /// What the provider is sent: the routed job, its photos read from storage (with the URLs the
-    /// bridge serves them at), the prompt with the style folded in, and the callback URL for its channel.
-    func providerJob(for prediction: PredictionRecord, provider: any VideoProvider) throws -> ProviderJob {
+    /// What the provider is sent: the routed job, its photos read from storage (cropped to the
+    /// requested ratio for models whose video takes the photo's shape, with the URLs the bridge serves
+    /// them at), the prompt with the style folded in, the length to generate, and the callback URL for
+    /// its channel.
+    func providerJob(for prediction: PredictionRecord, provider: any VideoProvider) async throws -> ProviderJob {
         let routed = try prediction.decodedRouted()
-        let images = try routed.inputImageKeys.enumerated().map { index, key in
-            let photo = try InputFiles.read(key, from: inputs)
-            return ProviderImage(data: photo.data, mimeType: photo.mimeType, url: callbacks.inputURL(jobID: prediction.jobID, index: index))
+        let model = rules.catalog.model(named: routed.modelID)
+        var images: [ProviderImage] = []
+        for (index, key) in routed.inputImageKeys.enumerated() {
+            var photo = try InputFiles.read(key, from: inputs)
+            if model?.shapeFromPhoto == true {
+                photo = try await cropped(photo, key: key, to: routed.request.aspectRatio, focus: routed.request.focus ?? .centre,
+                                          name: "\(prediction.jobID)-\(index)")
+            }
+            images.append(ProviderImage(data: photo.data, mimeType: photo.mimeType, url: callbacks.inputURL(jobID: prediction.jobID, index: index)))
         }
         return ProviderJob(
-            jobID: prediction.jobID, providerModelID: rules.catalog.model(named: routed.modelID)?.providerModelID ?? routed.modelID,
+            jobID: prediction.jobID, providerModelID: model?.providerModelID ?? routed.modelID,
             prompt: ProviderPrompt.text(for: routed.request), images: images, aspectRatio: routed.request.aspectRatio,
-            durationSeconds: routed.request.durationSeconds,
+            durationSeconds: routed.secondsToGenerate,
             callbackURL: callbacks.url(provider: provider.name, jobID: prediction.jobID, channel: provider.completion))
+    }
+
+    /// `photo` cropped to `ratio` around `focus`, as a JPEG; the photo itself when it already has that shape.
+    private func cropped(_ photo: InputFiles.Photo, key: String, to ratio: AspectRatio, focus: FocusPoint, name: String) async throws -> InputFiles.Photo {
+        guard let header = ImageHeader.read(Array(photo.data)) else { return photo }
+        let upright = header.uprightSize
+        if header.orientation == .up, AspectRatio.of(width: upright.width, height: upright.height, tolerance: 0.005) == ratio { return photo }
+        try FileManager.default.createDirectory(at: workDirectory, withIntermediateDirectories: true)
+        let output = workDirectory.appendingPathComponent("\(name)-cropped.jpg")
+        let log = workDirectory.appendingPathComponent("\(name)-crop.log")
+        defer {
+            try? FileManager.default.removeItem(at: output)
+            try? FileManager.default.removeItem(at: log)
+        }
+        try await cropper.crop(try inputs.fileURL(for: key), orientation: header.orientation, to: ratio, focus: focus, output: output, logFile: log)
+        return InputFiles.Photo(data: try Data(contentsOf: output), mimeType: "image/jpeg")
     }
 }
 

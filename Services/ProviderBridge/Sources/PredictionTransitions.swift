@@ -113,8 +113,12 @@ struct PredictionIdentity {
         case .generated(let outputURL, let posterURL):
             // Every finished generation passes here: both payloads are written directly, key by key in
             // the encoder's sorted order (`FastEventTests` holds them to the encoder's bytes).
-            var generated = JSONObjectWriter(capacity: 256)
+            var generated = JSONObjectWriter(capacity: 320)
+            let delivery = Self.delivery(in: routed)
+            if let ratio = delivery.aspectRatio { generated.raw("aspect_ratio", ratio) }
             if let prefix = Self.destinationPrefix(in: routed) { generated.string("destination_prefix", prefix) }
+            if let seconds = delivery.durationSeconds { generated.raw("duration_seconds", seconds) }
+            if let focus = delivery.focus { generated.raw("focus", focus) }
             generated.string("output_url", outputURL)
             if let posterURL { generated.string("poster_url", posterURL) }
             generated.string("prediction_id", predictionID)
@@ -142,6 +146,19 @@ struct PredictionIdentity {
     }
 
     private static let destinationPrefixKey = Array("\"destination_prefix\"".utf8)
+
+    /// What storage-uploader must deliver, as the routed job's encoder wrote it: the request's
+    /// `aspect_ratio` and `focus`, and the routed `duration_seconds` (the request's for jobs routed
+    /// without one). Read in place and passed on verbatim, so the bytes are the encoder's.
+    static func delivery(in routed: Data) -> (aspectRatio: ArraySlice<UInt8>?, durationSeconds: ArraySlice<UInt8>?, focus: ArraySlice<UInt8>?) {
+        guard let json = try? RawJSON(Array(routed)),
+              let members = try? json.members(of: json.root, ["request", "duration_seconds"]),
+              let request = members[0],
+              let fields = try? json.members(of: request, ["aspect_ratio", "duration_seconds", "focus"])
+        else { return (nil, nil, nil) }
+        let slice = { (range: Range<Int>?) in range.map { json.bytes[$0] } }
+        return (slice(fields[0]), slice(members[1] ?? fields[1]), slice(fields[2]))
+    }
 
     /// Whether `bytes` hold `key`, searched in place: `Data.range(of:)` goes through NSData, and was a
     /// quarter of the time spent building both events.

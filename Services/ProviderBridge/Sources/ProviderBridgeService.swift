@@ -49,7 +49,8 @@ public func buildProviderBridgeServices(config: ProviderBridgeConfiguration,
         renderDirectory: config.renderDirectory, logger: logger)
     let scheduler = PredictionScheduler(
         database: database, providers: providers, rules: rules, callbacks: callbacks,
-        inputs: inputs, recorder: recorder, tick: config.schedulerTick, logger: logger)
+        inputs: inputs, cropper: PhotoCropper(ffmpegPath: config.ffmpegPath), workDirectory: config.renderDirectory,
+        recorder: recorder, tick: config.schedulerTick, logger: logger)
     let listener = Application(
         router: WebhookRoutes.router(
             receiver: receiver,

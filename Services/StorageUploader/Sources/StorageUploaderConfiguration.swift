@@ -19,10 +19,12 @@ public struct StorageUploaderConfiguration: Sendable {
     public var retryBaseDelay: Duration
     /// ffprobe, which must find a video stream and a duration in every output (`FFPROBE_PATH`).
     public var ffprobePath: String
+    /// ffmpeg, which crops and trims outputs of another shape or a greater length (`FFMPEG_PATH`).
+    public var ffmpegPath: String
 
     public init(common: CommonConfiguration, fetchAllowed: [IPRange] = [], maximumVideoBytes: Int64 = 2048 << 20,
                 downloadTimeout: Duration = .seconds(600), downloadAttempts: Int = 4, retryBaseDelay: Duration = .seconds(1),
-                ffprobePath: String = "ffprobe") {
+                ffprobePath: String = "ffprobe", ffmpegPath: String = "ffmpeg") {
         self.common = common
         self.fetchAllowed = fetchAllowed
         self.maximumVideoBytes = maximumVideoBytes
@@ -30,6 +32,7 @@ public struct StorageUploaderConfiguration: Sendable {
         self.downloadAttempts = downloadAttempts
         self.retryBaseDelay = retryBaseDelay
         self.ffprobePath = ffprobePath
+        self.ffmpegPath = ffmpegPath
     }
 
     public static func fromEnvironment(_ environment: EnvironmentReader) throws -> StorageUploaderConfiguration {
@@ -40,7 +43,8 @@ public struct StorageUploaderConfiguration: Sendable {
             downloadTimeout: .seconds(try environment.integer("UPLOAD_DOWNLOAD_TIMEOUT_SECONDS", default: 600, in: 1...86_400)),
             downloadAttempts: try environment.integer("UPLOAD_DOWNLOAD_ATTEMPTS", default: 4, in: 1...20),
             retryBaseDelay: .milliseconds(try environment.integer("UPLOAD_RETRY_BASE_MS", default: 1000, in: 0...600_000)),
-            ffprobePath: environment.string("FFPROBE_PATH", default: "ffprobe")
+            ffprobePath: environment.string("FFPROBE_PATH", default: "ffprobe"),
+            ffmpegPath: environment.string("FFMPEG_PATH", default: "ffmpeg")
         )
     }
 }

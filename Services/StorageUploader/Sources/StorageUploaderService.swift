@@ -29,6 +29,7 @@ func buildUploadHandler(config: StorageUploaderConfiguration, partFaults: [Int: 
     return UploadHandler(
         downloader: OutputDownloader(fetcher: fetcher, attempts: config.downloadAttempts, baseDelay: config.retryBaseDelay, workDirectory: work),
         probe: VideoProbe(ffprobePath: config.ffprobePath, workDirectory: work),
+        conformer: VideoConformer(ffmpegPath: config.ffmpegPath, workDirectory: work),
         store: store, logger: logger)
 }
 

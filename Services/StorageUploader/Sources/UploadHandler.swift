@@ -17,6 +17,7 @@ import ObjectStorage
 struct UploadHandler: EventHandler {
     let downloader: OutputDownloader
     let probe: VideoProbe
+    let conformer: VideoConformer
     let store: any VideoStore
     let logger: Logger
 
@@ -60,18 +61,36 @@ struct UploadHandler: EventHandler {
     private func storeVideo(_ generated: VideoGenerated, key: String, jobID: String) async throws -> VideoStored {
         let output = try await downloader.fetch(generated.outputURL, name: "\(jobID).mp4")
         defer { if output.isWorkFile { try? FileManager.default.removeItem(at: output.file) } }
-        let duration = try await probe.duration(of: output.file)
-        guard let size = (try? FileManager.default.attributesOfItem(atPath: output.file.path))?[.size] as? Int64,
-              let digest = output.sha256 ?? FileDigest.sha256(path: output.file.path)?.hexEncoded else {
+        var file = output.file
+        var sha256 = output.sha256
+        var reading = try await probe.read(file)
+        // Cropped to the shape asked for and trimmed to the length asked for, when the model made another.
+        let plan = VideoConformer.plan(for: reading, ratio: generated.aspectRatio, seconds: generated.durationSeconds,
+                                       focus: generated.focus ?? .centre)
+        let conformed = conformer.workDirectory.appendingPathComponent("\(jobID)-conformed.mp4")
+        defer { try? FileManager.default.removeItem(at: conformed) }
+        if plan.isNeeded {
+            try await conformer.apply(plan, to: file, output: conformed)
+            let before = reading
+            reading = try await probe.read(conformed)
+            logger.info("Conformed the provider's output", metadata: [
+                "job_id": "\(jobID)", "from": "\(before.width)x\(before.height) \(before.durationSeconds) s",
+                "to": "\(reading.width)x\(reading.height) \(reading.durationSeconds) s"])
+            file = conformed
+            sha256 = nil
+        }
+        guard let size = (try? FileManager.default.attributesOfItem(atPath: file.path))?[.size] as? Int64,
+              let digest = sha256 ?? FileDigest.sha256(path: file.path)?.hexEncoded else {
             throw RoomReelError(.outputUnavailable, "the provider's output could not be read back")
         }
-        let written = try await store.store(file: output.file, key: key, contentType: "video/mp4", bytes: size, sha256: digest)
+        let written = try await store.store(file: file, key: key, contentType: "video/mp4", bytes: size, sha256: digest)
         if !written {
             logger.info("Video already in storage; not uploaded again", metadata: ["job_id": "\(jobID)", "key": "\(key)"])
         }
         let posterKey = try await storePoster(generated.posterURL, videoKey: key, jobID: jobID)
         return VideoStored(videoKey: key, bytes: size, sha256: digest, posterKey: posterKey,
-                           url: store.announcedURL(for: key), durationSeconds: duration)
+                           url: store.announcedURL(for: key), durationSeconds: reading.durationSeconds,
+                           width: reading.width, height: reading.height)
     }
 
     /// Stores the poster beside the video when there is a readable JPEG; a missing poster never

@@ -3,13 +3,20 @@ import Foundation
 import Media
 
 /// Checks that a file is a playable MP4 before anyone is told it is: its first box is `ftyp`, and
-/// ffprobe finds a video stream and a positive duration in it.
+/// ffprobe finds a video stream, its frame size and a positive duration in it.
 struct VideoProbe: Sendable {
     let ffprobePath: String
     let workDirectory: URL
 
-    /// The video's duration in seconds, or `OUTPUT_INVALID` saying what is wrong.
-    func duration(of file: URL) async throws(RoomReelError) -> Double {
+    /// What ffprobe read of a video.
+    struct Reading: Sendable, Equatable {
+        var durationSeconds: Double
+        var width: Int
+        var height: Int
+    }
+
+    /// The video's duration and frame size, or `OUTPUT_INVALID` saying what is wrong.
+    func read(_ file: URL) async throws(RoomReelError) -> Reading {
         guard Self.startsWithFileTypeBox(file) else {
             throw RoomReelError(.outputInvalid, "the provider's output is not an MP4 (no ftyp box)")
         }
@@ -18,7 +25,7 @@ struct VideoProbe: Sendable {
         defer { try? FileManager.default.removeItem(at: log) }
         do {
             try await ExternalProcess.run(ffprobePath, arguments: [
-                "-v", "error", "-select_streams", "v:0", "-show_entries", "stream=codec_type:format=duration",
+                "-v", "error", "-select_streams", "v:0", "-show_entries", "stream=codec_type,width,height:format=duration",
                 "-of", "default=noprint_wrappers=1", file.path,
             ], logFile: log)
         } catch {
@@ -35,7 +42,10 @@ struct VideoProbe: Sendable {
         guard let duration = fields["duration"].flatMap(Double.init), duration > 0 else {
             throw RoomReelError(.outputInvalid, "the provider's output has no duration")
         }
-        return duration
+        guard let width = fields["width"].flatMap(Int.init), let height = fields["height"].flatMap(Int.init), width > 0, height > 0 else {
+            throw RoomReelError(.outputInvalid, "the provider's output has no frame size")
+        }
+        return Reading(durationSeconds: duration, width: width, height: height)
     }
 
     private static func startsWithFileTypeBox(_ file: URL) -> Bool {

@@ -35,6 +35,8 @@ public enum ErrorCode: String, CaseIterable, Codable, Hashable, Sendable, Custom
     case modelUnavailable = "MODEL_UNAVAILABLE"
     /// The model asked for cannot do what the request asks (mode, duration, motion, ratio).
     case modelCannotDo = "MODEL_CANNOT_DO"
+    /// More photos than the model can use; details carry `maximum_images` and `images`.
+    case tooManyImages = "TOO_MANY_IMAGES"
     /// The prompt is longer than allowed.
     case promptTooLong = "PROMPT_TOO_LONG"
     /// The provider failed to generate the video.
@@ -66,7 +68,7 @@ public enum ErrorCode: String, CaseIterable, Codable, Hashable, Sendable, Custom
         case .notFound: 404
         case .methodNotAllowed: 405
         case .payloadTooLarge: 413
-        case .modelCannotDo, .modelUnavailable, .idempotencyKeyReused: 422
+        case .modelCannotDo, .tooManyImages, .modelUnavailable, .idempotencyKeyReused: 422
         case .internalError: 500
         default: 400
         }

@@ -35,20 +35,44 @@ public struct VideoRouted: EventPayload {
     public var inputImageKeys: [String]
     public var modelID: String
     public var provider: String
+    /// The price, at `generatedSeconds`.
     public var credits: Int64
+    /// The length the client gets: the one asked for, or the model's default.
+    public var durationSeconds: Double?
+    /// The length the model is asked to generate (and the job is charged at): the shortest it offers
+    /// that is at least `durationSeconds`; the stored video is trimmed to `durationSeconds`.
+    public var generatedSeconds: Double?
+    /// The model the request named, or its video type's default.
+    public var requestedModel: String?
+    /// Why `modelID` is not `requestedModel`; nil when it is.
+    public var routingReason: String?
 
-    public init(request: VideoJobSpec, inputImageKeys: [String], modelID: String, provider: String, credits: Int64) {
+    public init(request: VideoJobSpec, inputImageKeys: [String], modelID: String, provider: String, credits: Int64,
+                durationSeconds: Double? = nil, generatedSeconds: Double? = nil, requestedModel: String? = nil, routingReason: String? = nil) {
         self.request = request
         self.inputImageKeys = inputImageKeys
         self.modelID = modelID
         self.provider = provider
         self.credits = credits
+        self.durationSeconds = durationSeconds
+        self.generatedSeconds = generatedSeconds
+        self.requestedModel = requestedModel
+        self.routingReason = routingReason
     }
+
+    /// The length to deliver (events routed before lengths were resolved carry only the request's).
+    public var deliveredSeconds: Double { durationSeconds ?? request.durationSeconds ?? 5 }
+    /// The length to ask the model for.
+    public var secondsToGenerate: Double { generatedSeconds ?? deliveredSeconds }
 
     enum CodingKeys: String, CodingKey {
         case request, provider, credits
         case inputImageKeys = "input_image_keys"
         case modelID = "model_id"
+        case durationSeconds = "duration_seconds"
+        case generatedSeconds = "generated_seconds"
+        case requestedModel = "requested_model"
+        case routingReason = "routing_reason"
     }
 }
 
@@ -118,21 +142,33 @@ public struct VideoGenerated: EventPayload {
     public var destinationPrefix: String?
     /// A still of the video (JPEG), when the provider made one.
     public var posterURL: String?
+    /// The shape the client asked for: storage-uploader crops an output of another shape to it.
+    public var aspectRatio: AspectRatio?
+    /// The length the client gets: storage-uploader trims a longer output to it.
+    public var durationSeconds: Double?
+    /// Where a crop is centred.
+    public var focus: FocusPoint?
 
-    public init(provider: String, predictionID: String, outputURL: String, destinationPrefix: String? = nil, posterURL: String? = nil) {
+    public init(provider: String, predictionID: String, outputURL: String, destinationPrefix: String? = nil, posterURL: String? = nil,
+                aspectRatio: AspectRatio? = nil, durationSeconds: Double? = nil, focus: FocusPoint? = nil) {
         self.provider = provider
         self.predictionID = predictionID
         self.outputURL = outputURL
         self.destinationPrefix = destinationPrefix
         self.posterURL = posterURL
+        self.aspectRatio = aspectRatio
+        self.durationSeconds = durationSeconds
+        self.focus = focus
     }
 
     enum CodingKeys: String, CodingKey {
-        case provider
+        case provider, focus
         case predictionID = "prediction_id"
         case outputURL = "output_url"
         case destinationPrefix = "destination_prefix"
         case posterURL = "poster_url"
+        case aspectRatio = "aspect_ratio"
+        case durationSeconds = "duration_seconds"
     }
 }
 
@@ -163,20 +199,26 @@ public struct VideoStored: EventPayload {
     /// expires (readers make fresh ones from the key), or for local disk `/media/<key>`, relative to
     /// api-ingress's host.
     public var url: String?
-    /// The video's length as ffprobe read it.
+    /// The stored video's length as ffprobe read it.
     public var durationSeconds: Double?
+    /// The stored video's frame size in pixels, as ffprobe read it.
+    public var width: Int?
+    public var height: Int?
 
-    public init(videoKey: String, bytes: Int64, sha256: String, posterKey: String? = nil, url: String? = nil, durationSeconds: Double? = nil) {
+    public init(videoKey: String, bytes: Int64, sha256: String, posterKey: String? = nil, url: String? = nil, durationSeconds: Double? = nil,
+                width: Int? = nil, height: Int? = nil) {
         self.videoKey = videoKey
         self.bytes = bytes
         self.sha256 = sha256
         self.posterKey = posterKey
         self.url = url
         self.durationSeconds = durationSeconds
+        self.width = width
+        self.height = height
     }
 
     enum CodingKeys: String, CodingKey {
-        case bytes, sha256, url
+        case bytes, sha256, url, width, height
         case videoKey = "video_key"
         case posterKey = "poster_key"
         case durationSeconds = "duration_seconds"

@@ -7,10 +7,10 @@ public struct VideoJobSpec: Codable, Sendable, Equatable {
     public var model: String?
     public var cameraMotion: CameraMotion?
     public var prompt: String?
-    public var style: String?
+    public var style: DesignStyle?
     public var aspectRatio: AspectRatio
-    /// Requested duration in seconds.
-    public var durationSeconds: Double
+    /// The length asked for, in seconds; nil for the chosen model's default.
+    public var durationSeconds: Double?
     public var destinationPrefix: String?
     /// Output resolution; 720p when absent.
     public var resolution: Resolution?
@@ -23,14 +23,17 @@ public struct VideoJobSpec: Codable, Sendable, Equatable {
     /// Whether routing may pick another model when the preferred one cannot take the job; when
     /// absent, yes for a `video_type` and no for an explicit `model`.
     public var fallback: Bool?
+    /// The most credits the client allows a fallback to cost; without it a fallback never costs more
+    /// than the preferred model would have.
+    public var maxCredits: Int64?
 
     /// The effective fallback rule.
     public var allowsFallback: Bool { fallback ?? (model == nil) }
 
     public init(jobID: String, workspaceID: String, videoType: VideoType?, model: String?, cameraMotion: CameraMotion?,
-                prompt: String?, style: String?, aspectRatio: AspectRatio, durationSeconds: Double, destinationPrefix: String? = nil,
+                prompt: String?, style: DesignStyle?, aspectRatio: AspectRatio, durationSeconds: Double?, destinationPrefix: String? = nil,
                 resolution: Resolution? = nil, framesPerSecond: Int? = nil, focus: FocusPoint? = nil, reveal: RevealStyle? = nil,
-                fallback: Bool? = nil) {
+                fallback: Bool? = nil, maxCredits: Int64? = nil) {
         self.jobID = jobID
         self.workspaceID = workspaceID
         self.videoType = videoType
@@ -46,6 +49,7 @@ public struct VideoJobSpec: Codable, Sendable, Equatable {
         self.focus = focus
         self.reveal = reveal
         self.fallback = fallback
+        self.maxCredits = maxCredits
     }
 
     /// The spec as `EventCoding.encoder` writes it (sorted keys, nil fields left out), member by member.
@@ -54,7 +58,7 @@ public struct VideoJobSpec: Codable, Sendable, Equatable {
         spec.string("aspect_ratio", aspectRatio.rawValue)
         if let cameraMotion { spec.string("camera_motion", cameraMotion.rawValue) }
         if let destinationPrefix { spec.string("destination_prefix", destinationPrefix) }
-        spec.number("duration_seconds", durationSeconds)
+        if let durationSeconds { spec.number("duration_seconds", durationSeconds) }
         if let fallback { spec.boolean("fallback", fallback) }
         if let focus {
             var point = JSONObjectWriter(capacity: 48)
@@ -64,11 +68,12 @@ public struct VideoJobSpec: Codable, Sendable, Equatable {
         }
         if let framesPerSecond { spec.integer("fps", Int64(framesPerSecond)) }
         spec.string("job_id", jobID)
+        if let maxCredits { spec.integer("max_credits", maxCredits) }
         if let model { spec.string("model", model) }
         if let prompt { spec.string("prompt", prompt) }
         if let resolution { spec.string("resolution", resolution.rawValue) }
         if let reveal { spec.string("reveal", reveal.rawValue) }
-        if let style { spec.string("style", style) }
+        if let style { spec.string("style", style.rawValue) }
         if let videoType { spec.string("video_type", videoType.rawValue) }
         spec.string("workspace_id", workspaceID)
         return spec.finish()
@@ -84,6 +89,7 @@ public struct VideoJobSpec: Codable, Sendable, Equatable {
         case aspectRatio = "aspect_ratio"
         case durationSeconds = "duration_seconds"
         case destinationPrefix = "destination_prefix"
+        case maxCredits = "max_credits"
     }
 }
 

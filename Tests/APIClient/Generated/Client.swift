@@ -341,6 +341,7 @@ public struct Client: APIProtocol {
                             "fps",
                             "image",
                             "image_url",
+                            "max_credits",
                             "model",
                             "prompt",
                             "resolution",
@@ -533,6 +534,20 @@ public struct Client: APIProtocol {
                                 )
                                 return .init(
                                     name: "fallback",
+                                    filename: wrapped.filename,
+                                    headerFields: headerFields,
+                                    body: body
+                                )
+                            case let .maxCredits(wrapped):
+                                var headerFields: HTTPTypes.HTTPFields = .init()
+                                let value = wrapped.payload
+                                let body = try converter.setRequiredRequestBodyAsBinary(
+                                    value.body,
+                                    headerFields: &headerFields,
+                                    contentType: "text/plain"
+                                )
+                                return .init(
+                                    name: "max_credits",
                                     filename: wrapped.filename,
                                     headerFields: headerFields,
                                     body: body

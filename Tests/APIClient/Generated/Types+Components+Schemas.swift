@@ -36,6 +36,7 @@ extension Components {
             case insufficientCredits = "INSUFFICIENT_CREDITS"
             case modelUnavailable = "MODEL_UNAVAILABLE"
             case modelCannotDo = "MODEL_CANNOT_DO"
+            case tooManyImages = "TOO_MANY_IMAGES"
             case promptTooLong = "PROMPT_TOO_LONG"
             case generationFailed = "GENERATION_FAILED"
             case contentRejected = "CONTENT_REJECTED"
@@ -148,14 +149,38 @@ extension Components {
             public var provider: Swift.String?
             /// - Remark: Generated from `#/components/schemas/Job/provider_prediction_id`.
             public var providerPredictionId: Swift.String?
+            /// The length delivered (asked for, or the model's default).
+            ///
             /// - Remark: Generated from `#/components/schemas/Job/duration_seconds`.
             public var durationSeconds: Swift.Double
+            /// The length the model generates and the job is charged at; the video is trimmed to duration_seconds.
+            ///
+            /// - Remark: Generated from `#/components/schemas/Job/generated_seconds`.
+            public var generatedSeconds: Swift.Double?
+            /// The model the request named, or its video type's default.
+            ///
+            /// - Remark: Generated from `#/components/schemas/Job/requested_model`.
+            public var requestedModel: Swift.String?
+            /// Why model differs from requested_model.
+            ///
+            /// - Remark: Generated from `#/components/schemas/Job/routing_reason`.
+            public var routingReason: Swift.String?
             /// - Remark: Generated from `#/components/schemas/Job/aspect_ratio`.
             public var aspectRatio: Swift.String
             /// - Remark: Generated from `#/components/schemas/Job/video_url`.
             public var videoUrl: Swift.String?
             /// - Remark: Generated from `#/components/schemas/Job/video_bytes`.
             public var videoBytes: Swift.Int?
+            /// The stored video's frame width in pixels.
+            ///
+            /// - Remark: Generated from `#/components/schemas/Job/video_width`.
+            public var videoWidth: Swift.Int?
+            /// - Remark: Generated from `#/components/schemas/Job/video_height`.
+            public var videoHeight: Swift.Int?
+            /// The stored video's length as ffprobe reads it.
+            ///
+            /// - Remark: Generated from `#/components/schemas/Job/video_duration_seconds`.
+            public var videoDurationSeconds: Swift.Double?
             /// - Remark: Generated from `#/components/schemas/Job/poster_url`.
             public var posterUrl: Swift.String?
             /// - Remark: Generated from `#/components/schemas/Job/error`.
@@ -224,10 +249,16 @@ extension Components {
             ///   - creditsDebited:
             ///   - provider:
             ///   - providerPredictionId:
-            ///   - durationSeconds:
+            ///   - durationSeconds: The length delivered (asked for, or the model's default).
+            ///   - generatedSeconds: The length the model generates and the job is charged at; the video is trimmed to duration_seconds.
+            ///   - requestedModel: The model the request named, or its video type's default.
+            ///   - routingReason: Why model differs from requested_model.
             ///   - aspectRatio:
             ///   - videoUrl:
             ///   - videoBytes:
+            ///   - videoWidth: The stored video's frame width in pixels.
+            ///   - videoHeight:
+            ///   - videoDurationSeconds: The stored video's length as ffprobe reads it.
             ///   - posterUrl:
             ///   - error:
             ///   - estimatedSeconds:
@@ -245,9 +276,15 @@ extension Components {
                 provider: Swift.String? = nil,
                 providerPredictionId: Swift.String? = nil,
                 durationSeconds: Swift.Double,
+                generatedSeconds: Swift.Double? = nil,
+                requestedModel: Swift.String? = nil,
+                routingReason: Swift.String? = nil,
                 aspectRatio: Swift.String,
                 videoUrl: Swift.String? = nil,
                 videoBytes: Swift.Int? = nil,
+                videoWidth: Swift.Int? = nil,
+                videoHeight: Swift.Int? = nil,
+                videoDurationSeconds: Swift.Double? = nil,
                 posterUrl: Swift.String? = nil,
                 error: Components.Schemas.Job._ErrorPayload? = nil,
                 estimatedSeconds: Swift.Int? = nil,
@@ -265,9 +302,15 @@ extension Components {
                 self.provider = provider
                 self.providerPredictionId = providerPredictionId
                 self.durationSeconds = durationSeconds
+                self.generatedSeconds = generatedSeconds
+                self.requestedModel = requestedModel
+                self.routingReason = routingReason
                 self.aspectRatio = aspectRatio
                 self.videoUrl = videoUrl
                 self.videoBytes = videoBytes
+                self.videoWidth = videoWidth
+                self.videoHeight = videoHeight
+                self.videoDurationSeconds = videoDurationSeconds
                 self.posterUrl = posterUrl
                 self.error = error
                 self.estimatedSeconds = estimatedSeconds
@@ -286,9 +329,15 @@ extension Components {
                 case provider
                 case providerPredictionId = "provider_prediction_id"
                 case durationSeconds = "duration_seconds"
+                case generatedSeconds = "generated_seconds"
+                case requestedModel = "requested_model"
+                case routingReason = "routing_reason"
                 case aspectRatio = "aspect_ratio"
                 case videoUrl = "video_url"
                 case videoBytes = "video_bytes"
+                case videoWidth = "video_width"
+                case videoHeight = "video_height"
+                case videoDurationSeconds = "video_duration_seconds"
                 case posterUrl = "poster_url"
                 case error
                 case estimatedSeconds = "estimated_seconds"
@@ -424,6 +473,10 @@ extension Components {
                 public var min: Swift.Double
                 /// - Remark: Generated from `#/components/schemas/Model/durations/max`.
                 public var max: Swift.Double
+                /// The length a request without duration gets.
+                ///
+                /// - Remark: Generated from `#/components/schemas/Model/durations/default`.
+                public var _default: Swift.Double
                 /// - Remark: Generated from `#/components/schemas/Model/durations/allowed`.
                 public var allowed: [Swift.Double]?
                 /// Creates a new `DurationsPayload`.
@@ -431,24 +484,32 @@ extension Components {
                 /// - Parameters:
                 ///   - min:
                 ///   - max:
+                ///   - _default: The length a request without duration gets.
                 ///   - allowed:
                 public init(
                     min: Swift.Double,
                     max: Swift.Double,
+                    _default: Swift.Double,
                     allowed: [Swift.Double]? = nil
                 ) {
                     self.min = min
                     self.max = max
+                    self._default = _default
                     self.allowed = allowed
                 }
                 public enum CodingKeys: String, CodingKey {
                     case min
                     case max
+                    case _default = "default"
                     case allowed
                 }
             }
             /// - Remark: Generated from `#/components/schemas/Model/durations`.
             public var durations: Components.Schemas.Model.DurationsPayload
+            /// The most photos the model uses; more are refused with TOO_MANY_IMAGES.
+            ///
+            /// - Remark: Generated from `#/components/schemas/Model/max_images`.
+            public var maxImages: Swift.Int
             /// - Remark: Generated from `#/components/schemas/Model/aspect_ratios`.
             public var aspectRatios: [Swift.String]
             /// - Remark: Generated from `#/components/schemas/Model/camera_motions`.
@@ -476,6 +537,7 @@ extension Components {
             ///   - credits: Either a flat price per job or a price per second of video.
             ///   - inputModes:
             ///   - durations:
+            ///   - maxImages: The most photos the model uses; more are refused with TOO_MANY_IMAGES.
             ///   - aspectRatios:
             ///   - cameraMotions:
             ///   - videoTypes:
@@ -491,6 +553,7 @@ extension Components {
                 credits: Components.Schemas.Model.CreditsPayload,
                 inputModes: [Swift.String],
                 durations: Components.Schemas.Model.DurationsPayload,
+                maxImages: Swift.Int,
                 aspectRatios: [Swift.String],
                 cameraMotions: [Swift.String],
                 videoTypes: [Swift.String],
@@ -506,6 +569,7 @@ extension Components {
                 self.credits = credits
                 self.inputModes = inputModes
                 self.durations = durations
+                self.maxImages = maxImages
                 self.aspectRatios = aspectRatios
                 self.cameraMotions = cameraMotions
                 self.videoTypes = videoTypes
@@ -522,6 +586,7 @@ extension Components {
                 case credits
                 case inputModes = "input_modes"
                 case durations
+                case maxImages = "max_images"
                 case aspectRatios = "aspect_ratios"
                 case cameraMotions = "camera_motions"
                 case videoTypes = "video_types"
@@ -586,7 +651,7 @@ extension Components {
             }
             /// - Remark: Generated from `#/components/schemas/VideoRequestJSON/aspect_ratio`.
             public var aspectRatio: Components.Schemas.VideoRequestJSON.AspectRatioPayload?
-            /// Seconds, checked against the model's limits.
+            /// Seconds, more than 0; the model's default (GET /v1/models, durations.default) when absent. A length the model does not offer is generated at the next longer one it offers and trimmed; beyond its maximum is MODEL_CANNOT_DO.
             ///
             /// - Remark: Generated from `#/components/schemas/VideoRequestJSON/duration`.
             public var duration: Swift.Double?
@@ -617,6 +682,10 @@ extension Components {
             public var reveal: Components.Schemas.VideoRequestJSON.RevealPayload?
             /// - Remark: Generated from `#/components/schemas/VideoRequestJSON/fallback`.
             public var fallback: Swift.Bool?
+            /// The most credits a fallback model may cost; without it a fallback never costs more than the preferred model.
+            ///
+            /// - Remark: Generated from `#/components/schemas/VideoRequestJSON/max_credits`.
+            public var maxCredits: Swift.Int?
             /// - Remark: Generated from `#/components/schemas/VideoRequestJSON/workspace_id`.
             public var workspaceId: Swift.String?
             /// Called (signed, Standard Webhooks) when the job ends.
@@ -747,13 +816,14 @@ extension Components {
             ///   - prompt:
             ///   - style:
             ///   - aspectRatio:
-            ///   - duration: Seconds, checked against the model's limits.
+            ///   - duration: Seconds, more than 0; the model's default (GET /v1/models, durations.default) when absent. A length the model does not offer is generated at the next longer one it offers and trimmed; beyond its maximum is MODEL_CANNOT_DO.
             ///   - resolution:
             ///   - fps:
             ///   - focusX:
             ///   - focusY:
             ///   - reveal:
             ///   - fallback:
+            ///   - maxCredits: The most credits a fallback model may cost; without it a fallback never costs more than the preferred model.
             ///   - workspaceId:
             ///   - webhookUrl: Called (signed, Standard Webhooks) when the job ends.
             ///   - destinationPrefix: A folder under the workspace's storage for the video and poster (no . or .. segments).
@@ -778,6 +848,7 @@ extension Components {
                 focusY: Swift.Double? = nil,
                 reveal: Components.Schemas.VideoRequestJSON.RevealPayload? = nil,
                 fallback: Swift.Bool? = nil,
+                maxCredits: Swift.Int? = nil,
                 workspaceId: Swift.String? = nil,
                 webhookUrl: Swift.String? = nil,
                 destinationPrefix: Swift.String? = nil,
@@ -802,6 +873,7 @@ extension Components {
                 self.focusY = focusY
                 self.reveal = reveal
                 self.fallback = fallback
+                self.maxCredits = maxCredits
                 self.workspaceId = workspaceId
                 self.webhookUrl = webhookUrl
                 self.destinationPrefix = destinationPrefix
@@ -827,6 +899,7 @@ extension Components {
                 case focusY = "focus_y"
                 case reveal
                 case fallback
+                case maxCredits = "max_credits"
                 case workspaceId = "workspace_id"
                 case webhookUrl = "webhook_url"
                 case destinationPrefix = "destination_prefix"
@@ -892,6 +965,10 @@ extension Components {
                     Swift.Bool.self,
                     forKey: .fallback
                 )
+                self.maxCredits = try container.decodeIfPresent(
+                    Swift.Int.self,
+                    forKey: .maxCredits
+                )
                 self.workspaceId = try container.decodeIfPresent(
                     Swift.String.self,
                     forKey: .workspaceId
@@ -946,6 +1023,7 @@ extension Components {
                     "focus_y",
                     "reveal",
                     "fallback",
+                    "max_credits",
                     "workspace_id",
                     "webhook_url",
                     "destination_prefix",
@@ -1117,6 +1195,18 @@ extension Components {
                 }
             }
             case fallback(OpenAPIRuntime.MultipartPart<Components.Schemas.VideoRequestMultipart.FallbackPayload>)
+            /// - Remark: Generated from `#/components/schemas/VideoRequestMultipart/max_credits`.
+            public struct MaxCreditsPayload: Sendable, Hashable {
+                public var body: OpenAPIRuntime.HTTPBody
+                /// Creates a new `MaxCreditsPayload`.
+                ///
+                /// - Parameters:
+                ///   - body:
+                public init(body: OpenAPIRuntime.HTTPBody) {
+                    self.body = body
+                }
+            }
+            case maxCredits(OpenAPIRuntime.MultipartPart<Components.Schemas.VideoRequestMultipart.MaxCreditsPayload>)
             /// - Remark: Generated from `#/components/schemas/VideoRequestMultipart/workspace_id`.
             public struct WorkspaceIdPayload: Sendable, Hashable {
                 public var body: OpenAPIRuntime.HTTPBody

@@ -645,7 +645,7 @@ public enum Operations {
                     }
                 }
             }
-            /// MODEL_CANNOT_DO, MODEL_UNAVAILABLE, or IDEMPOTENCY_KEY_REUSED (same key, different request).
+            /// MODEL_CANNOT_DO, TOO_MANY_IMAGES, MODEL_UNAVAILABLE, or IDEMPOTENCY_KEY_REUSED (same key, different request).
             ///
             /// - Remark: Generated from `#/paths//v1/videos/post(createVideo)/responses/422`.
             ///

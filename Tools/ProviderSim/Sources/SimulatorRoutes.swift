@@ -1,5 +1,7 @@
 import Foundation
 import Hummingbird
+import Media
+import EventContracts
 import Signing
 
 /// The simulator's HTTP API: each provider's documented paths and shapes, plus `/files` for outputs
@@ -10,7 +12,9 @@ struct SimulatorRoutes: Sendable {
     func router() -> Router<BasicRequestContext> {
         let router = Router(context: BasicRequestContext.self)
         // Replicate
-        router.post("/v1/models/:owner/:name/predictions") { request, _ in try await replicateCreate(request) }
+        router.post("/v1/models/:owner/:name/predictions") { request, context in
+            try await replicateCreate(request, model: "\(context.parameters.get("owner") ?? "")/\(context.parameters.get("name") ?? "")")
+        }
         taskRoute(router, .get, "/v1/predictions/:id", .replicate, status)
         taskRoute(router, .post, "/v1/predictions/:id/cancel", .replicate, cancel)
         router.get("/v1/webhooks/default/secret") { request, _ in
@@ -59,14 +63,25 @@ struct SimulatorRoutes: Sendable {
 
     // MARK: creates
 
-    private func replicateCreate(_ request: Request) async throws -> Response {
+    private func replicateCreate(_ request: Request, model: String) async throws -> Response {
         if let refused = try await refusal(request, .replicate) { return refused }
         let body = try await object(request)
         let input = body["input"] as? [String: Any] ?? [:]
         let image = (input["image"] ?? input["start_image"]) as? String
         let id = Self.newID()
-        let task = SimulatedTask(id: id, api: .replicate, kind: "", photo: try photo(dataURI: image, id: id),
-                                 durationSeconds: Self.number(input["duration"]) ?? 5, aspectRatio: input["aspect_ratio"] as? String ?? "16:9",
+        let photo = try photo(dataURI: image, id: id)
+        // As on Replicate: Wan's video takes the photo's shape (landscape or portrait, 5 s at 720p
+        // whatever is asked); Kling's ignores aspect_ratio when given a start_image.
+        var ratio = input["aspect_ratio"] as? String ?? "16:9"
+        var seconds = Self.number(input["duration"]) ?? 5
+        if model.contains("wan-") {
+            ratio = Self.photoShape(photo, among: [.landscape, .portrait]) ?? "16:9"
+            seconds = 5
+        } else if model.hasPrefix("kwaivgi/"), input["start_image"] != nil {
+            ratio = Self.photoShape(photo) ?? ratio
+        }
+        let task = SimulatedTask(id: id, api: .replicate, kind: "", photo: photo,
+                                 durationSeconds: seconds, aspectRatio: ratio,
                                  prompt: input["prompt"] as? String ?? "", callbackURL: body["webhook"] as? String)
         simulator.enqueue(task)
         return json(Self.replicatePrediction(task, baseURL: simulator.listeningURL), status: .created)
@@ -82,8 +97,11 @@ struct SimulatorRoutes: Sendable {
             guard let data = Data(base64Encoded: base64) else { return json(["code": 1201, "message": "image is not base64"], status: .badRequest) }
             photo = try save(data, id: id)
         }
+        // As Kling's image2video does, the video takes the shape of the image (the nearest of its
+        // three ratios); only text2video reads aspect_ratio.
+        let ratio = kind == "image2video" ? Self.photoShape(photo) ?? "16:9" : body["aspect_ratio"] as? String ?? "16:9"
         let task = SimulatedTask(id: id, api: .kling, kind: kind, photo: photo, durationSeconds: Double(body["duration"] as? String ?? "5") ?? 5,
-                                 aspectRatio: body["aspect_ratio"] as? String ?? "16:9", prompt: body["prompt"] as? String ?? "",
+                                 aspectRatio: ratio, prompt: body["prompt"] as? String ?? "",
                                  callbackURL: body["callback_url"] as? String)
         simulator.enqueue(task)
         return json(["code": 0, "message": "SUCCEED", "request_id": UUID().uuidString,
@@ -143,6 +161,14 @@ struct SimulatorRoutes: Sendable {
                                  durationSeconds: Self.number(body["duration"]) ?? 5, aspectRatio: aspect, prompt: body["promptText"] as? String ?? "")
         simulator.enqueue(task)
         return json(["id": id])
+    }
+
+    /// The ratio among `ratios` nearest the shape of the photo at `file` (upright), as a provider
+    /// whose video follows its input picks it; nil without a readable photo.
+    static func photoShape(_ file: URL?, among ratios: [AspectRatio] = AspectRatio.allCases) -> String? {
+        guard let file, let data = try? Data(contentsOf: file), let header = ImageHeader.read(Array(data)) else { return nil }
+        let size = header.uprightSize
+        return AspectRatio.nearest(width: size.width, height: size.height, among: ratios).rawValue
     }
 
     // MARK: reads

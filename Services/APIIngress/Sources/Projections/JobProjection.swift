@@ -87,6 +87,10 @@ struct JobProjection: EventHandler {
             return { job in
                 job.model = data.modelID
                 job.provider = data.provider
+                job.durationSeconds = data.deliveredSeconds
+                job.generatedSeconds = data.secondsToGenerate
+                job.requestedModel = data.requestedModel ?? job.requestedModel
+                job.routingReason = data.routingReason
                 job.advance(to: .routed, status: .queued)
             }
         case .creditsDebited:
@@ -127,6 +131,9 @@ struct JobProjection: EventHandler {
                 job.videoKey = data.videoKey
                 job.videoBytes = data.bytes
                 job.posterKey = data.posterKey
+                job.videoWidth = data.width
+                job.videoHeight = data.height
+                job.videoDurationSeconds = data.durationSeconds
                 job.advance(to: .stored, status: .completed)
             }
         }

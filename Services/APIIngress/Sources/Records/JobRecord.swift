@@ -37,7 +37,14 @@ struct JobRecord: Codable, FetchableRecord, PersistableRecord {
     var model: String?
     var quotedCredits: Int64
     var creditsDebited: Int64?
+    /// The length the client gets (asked for, or the model's default).
     var durationSeconds: Double
+    /// The length the model generates and the job is charged at; nil until known.
+    var generatedSeconds: Double?
+    /// The model the request named or its video type defaults to.
+    var requestedModel: String?
+    /// Why `model` is not `requestedModel`.
+    var routingReason: String?
     var aspectRatio: String
     var prompt: String?
     var provider: String?
@@ -45,6 +52,10 @@ struct JobRecord: Codable, FetchableRecord, PersistableRecord {
     var videoKey: String?
     var videoBytes: Int64?
     var posterKey: String?
+    /// The stored video as ffprobe read it.
+    var videoWidth: Int?
+    var videoHeight: Int?
+    var videoDurationSeconds: Double?
     var errorCode: String?
     var errorMessage: String?
     var errorDetails: String?
@@ -62,11 +73,17 @@ struct JobRecord: Codable, FetchableRecord, PersistableRecord {
         case quotedCredits = "quoted_credits"
         case creditsDebited = "credits_debited"
         case durationSeconds = "duration_seconds"
+        case generatedSeconds = "generated_seconds"
+        case requestedModel = "requested_model"
+        case routingReason = "routing_reason"
         case aspectRatio = "aspect_ratio"
         case predictionID = "prediction_id"
         case videoKey = "video_key"
         case videoBytes = "video_bytes"
         case posterKey = "poster_key"
+        case videoWidth = "video_width"
+        case videoHeight = "video_height"
+        case videoDurationSeconds = "video_duration_seconds"
         case errorCode = "error_code"
         case errorMessage = "error_message"
         case errorDetails = "error_details"
@@ -108,6 +125,19 @@ struct JobRecord: Codable, FetchableRecord, PersistableRecord {
                 table.add(column: "poster_key", .text)
             }
         }
+
+    }
+
+    /// The columns that explain what was delivered: the generated length, the routing, the stored video's frame and length.
+    static func addDeliveryColumns(_ db: Database) throws {
+        try db.alter(table: databaseTableName) { table in
+            table.add(column: "generated_seconds", .double)
+            table.add(column: "requested_model", .text)
+            table.add(column: "routing_reason", .text)
+            table.add(column: "video_width", .integer)
+            table.add(column: "video_height", .integer)
+            table.add(column: "video_duration_seconds", .double)
+        }
     }
 
     /// Inserts this new job with a cached statement, the way `POST /v1/videos` does for every job:
@@ -135,6 +165,12 @@ struct JobRecord: Codable, FetchableRecord, PersistableRecord {
         case .quotedCredits: quotedCredits
         case .creditsDebited: creditsDebited
         case .durationSeconds: durationSeconds
+        case .generatedSeconds: generatedSeconds
+        case .requestedModel: requestedModel
+        case .routingReason: routingReason
+        case .videoWidth: videoWidth
+        case .videoHeight: videoHeight
+        case .videoDurationSeconds: videoDurationSeconds
         case .aspectRatio: aspectRatio
         case .prompt: prompt
         case .provider: provider

@@ -27,6 +27,8 @@ struct ModelRoutes {
             let min: Double
             let max: Double
             let allowed: [Double]?
+            /// The length a request without `duration` gets.
+            let `default`: Double
         }
 
         let id: String
@@ -35,6 +37,7 @@ struct ModelRoutes {
         let credits: Credits
         let inputModes: [String]
         let durations: Durations
+        let maxImages: Int
         let aspectRatios: [String]
         let cameraMotions: [String]
         let videoTypes: [String]
@@ -47,6 +50,7 @@ struct ModelRoutes {
         enum CodingKeys: String, CodingKey {
             case id, aliases, provider, credits, durations, available
             case inputModes = "input_modes"
+            case maxImages = "max_images"
             case aspectRatios = "aspect_ratios"
             case cameraMotions = "camera_motions"
             case videoTypes = "video_types"
@@ -65,7 +69,9 @@ struct ModelRoutes {
             case .perSecond(let credits): self.credits = Credits(flat: nil, perSecond: credits)
             }
             inputModes = model.inputModes.map(\.rawValue)
-            durations = Durations(min: model.minDurationSeconds, max: model.maxDurationSeconds, allowed: model.allowedDurations)
+            durations = Durations(min: model.minDurationSeconds, max: model.maxDurationSeconds, allowed: model.allowedDurations,
+                                  default: model.defaultDurationSeconds)
+            maxImages = model.maxImages
             aspectRatios = model.aspectRatios.map(\.rawValue)
             cameraMotions = model.cameraMotions.map(\.rawValue)
             videoTypes = model.videoTypes.map(\.rawValue)

@@ -33,7 +33,6 @@ struct VideoRoutes {
 
     static let maxPromptLength = 2000
     static let maxReelImages = 10
-    static let defaultDurationSeconds = 5.0
     /// The longest `Prefer: wait=N` honoured, in seconds.
     static let maximumWaitSeconds = 60
 
@@ -82,7 +81,7 @@ struct VideoRoutes {
             model: form.text("model"),
             cameraMotion: try form.text("camera_motion").map { try Self.parse(CameraMotion.self, $0, field: "camera_motion") },
             prompt: try Self.checkedPrompt(form.text("prompt")),
-            style: form.text("style"),
+            style: try form.text("style").map(Self.style),
             aspectRatio: try form.text("aspect_ratio").map { try Self.parse(AspectRatio.self, $0, field: "aspect_ratio") } ?? defaultRatio,
             durationSeconds: try Self.duration(form.text("duration")),
             destinationPrefix: try Self.destinationPrefix(form.text("destination_prefix")),
@@ -90,7 +89,8 @@ struct VideoRoutes {
             framesPerSecond: try Self.framesPerSecond(form.text("fps")),
             focus: try Self.focus(x: form.text("focus_x"), y: form.text("focus_y")),
             reveal: try form.text("reveal").map { try Self.parse(RevealStyle.self, $0, field: "reveal") },
-            fallback: try form.text("fallback").map { try Self.boolean($0, field: "fallback") }
+            fallback: try form.text("fallback").map { try Self.boolean($0, field: "fallback") },
+            maxCredits: try form.text("max_credits").map(Self.maxCredits)
         )
         let photos = try Self.photoParts(of: form, for: videoType)
         let decision = try routing.selector(health: health).select(for: spec, imageCount: photos.count)
@@ -129,9 +129,11 @@ struct VideoRoutes {
         let job = JobRecord(
             id: jobID, workspaceID: workspaceID, status: .queued, stage: .requested,
             videoType: spec.videoType?.rawValue, cameraMotion: spec.cameraMotion?.rawValue, model: decision.model.id,
-            quotedCredits: decision.credits, creditsDebited: nil, durationSeconds: spec.durationSeconds,
+            quotedCredits: decision.credits, creditsDebited: nil, durationSeconds: decision.durationSeconds,
+            generatedSeconds: decision.generatedSeconds, requestedModel: decision.preferredModelID, routingReason: decision.fallbackReason,
             aspectRatio: spec.aspectRatio.rawValue, prompt: spec.prompt, provider: decision.model.provider,
-            predictionID: nil, videoKey: nil, videoBytes: nil, posterKey: nil, errorCode: nil, errorMessage: nil, errorDetails: nil,
+            predictionID: nil, videoKey: nil, videoBytes: nil, posterKey: nil, videoWidth: nil, videoHeight: nil, videoDurationSeconds: nil,
+            errorCode: nil, errorMessage: nil, errorDetails: nil,
             webhookURL: webhookURL?.absoluteString, createdAt: now, updatedAt: now)
         let event = EncodedEvent(type: .videoRequested, source: apiIngressServiceName, subject: jobID, workspaceID: workspaceID,
                                  data: VideoRequested(request: spec, inputImageKeys: imageKeys).json)
@@ -251,10 +253,14 @@ struct VideoRoutes {
     static func photoParts(of form: VideoSubmission, for videoType: VideoType?) throws -> [(field: String, source: VideoSubmission.PhotoSource)] {
         switch videoType {
         case .beforeAfter:
-            guard let before = form.photos["before_image"]?.first, let after = form.photos["after_image"]?.first else {
-                throw APIError(.imageRequired, "before_after needs two photos: 'before_image' and 'after_image' (files, base64 or URLs)")
+            if let before = form.photos["before_image"]?.first, let after = form.photos["after_image"]?.first {
+                return [("before_image", before), ("after_image", after)]
             }
-            return [("before_image", before), ("after_image", after)]
+            // One photo: a model that animates one photo imagines the reveal (the selector checks).
+            if form.photos["before_image"] == nil, form.photos["after_image"] == nil, let image = form.photos["image"]?.first {
+                return [("image", image)]
+            }
+            throw APIError(.imageRequired, "before_after needs 'before_image' and 'after_image', or one 'image' for a model that animates one photo (files, base64 or URLs)")
         case .socialReel:
             let sources = form.photos["images"] ?? form.photos["image"] ?? []
             guard !sources.isEmpty else {
@@ -416,12 +422,29 @@ struct VideoRoutes {
         return trimmed
     }
 
-    static func duration(_ text: String?) throws -> Double {
-        guard let text else { return defaultDurationSeconds }
+    /// `duration` in seconds, or nil for the model's default.
+    static func duration(_ text: String?) throws -> Double? {
+        guard let text else { return nil }
         guard let seconds = Double(text), seconds.isFinite, seconds > 0 else {
             throw APIError(.invalidRequest, "duration must be a number of seconds; got '\(text)'")
         }
         return seconds
+    }
+
+    /// One of the six design styles, however the seeds spell it.
+    static func style(_ text: String) throws -> DesignStyle {
+        guard let style = DesignStyle(spelled: text) else {
+            throw APIError(.invalidRequest, "style must be one of \(DesignStyle.allCases.map(\.rawValue).joined(separator: ", ")); got '\(text)'")
+        }
+        return style
+    }
+
+    /// `max_credits`: a whole number of credits, at least 1.
+    static func maxCredits(_ text: String) throws -> Int64 {
+        guard let credits = Int64(text), credits >= 1 else {
+            throw APIError(.invalidRequest, "max_credits must be a whole number of credits, at least 1; got '\(text)'")
+        }
+        return credits
     }
 }
 

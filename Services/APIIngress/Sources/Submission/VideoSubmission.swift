@@ -21,16 +21,21 @@ struct VideoSubmission {
     /// The scalar fields a request may carry.
     static let fieldNames: Set<String> = [
         "video_type", "model", "camera_motion", "prompt", "style", "aspect_ratio", "duration", "resolution", "fps",
-        "focus_x", "focus_y", "reveal", "fallback", "workspace_id", "webhook_url", "destination_prefix",
+        "focus_x", "focus_y", "reveal", "fallback", "max_credits", "workspace_id", "webhook_url", "destination_prefix",
     ]
 
     /// From a multipart form: file parts are photos; a photo field without a file name carries base64;
     /// `image_url`, `before_image_url`, `after_image_url` and `image_urls[]` name photos to fetch.
+    /// Unknown parts are refused, naming them, as in JSON.
     static func multipart(_ form: MultipartForm) throws -> VideoSubmission {
         var submission = VideoSubmission()
         for var part in form.parts {
             let slot = part.name == "images[]" ? "images" : part.name
-            if ["image", "before_image", "after_image", "images"].contains(slot) {
+            if slot.hasSuffix("_base64"), case let base = String(slot.dropLast("_base64".count)), ["image", "before_image", "after_image"].contains(base) {
+                let bytes = part.body.readBytes(length: part.body.readableBytes) ?? []
+                guard !bytes.isEmpty else { continue }
+                submission.photos[base, default: []].append(.bytes(try decodeBase64(bytes, field: part.name)))
+            } else if ["image", "before_image", "after_image", "images"].contains(slot) {
                 let bytes = part.body.readBytes(length: part.body.readableBytes) ?? []
                 guard !bytes.isEmpty else { continue }
                 let source: PhotoSource = part.filename == nil ? try .bytes(decodeBase64(bytes, field: part.name)) : .bytes(bytes)
@@ -39,8 +44,10 @@ struct VideoSubmission {
                 guard let text = part.body.readString(length: part.body.readableBytes)?.trimmingCharacters(in: .whitespacesAndNewlines),
                       !text.isEmpty else { continue }
                 submission.photos[slot, default: []].append(.url(try url(text, field: part.name)))
-            } else if let text = form.text(part.name), submission.fields[part.name] == nil {
-                submission.fields[part.name] = text
+            } else if fieldNames.contains(part.name) {
+                if submission.fields[part.name] == nil, let text = form.text(part.name) { submission.fields[part.name] = text }
+            } else {
+                throw unknownField(part.name)
             }
         }
         return submission
@@ -77,7 +84,7 @@ struct VideoSubmission {
                     }
                 }
             } else {
-                throw APIError(.invalidRequest, "unknown field '\(key)'")
+                throw unknownField(key)
             }
         }
         return submission
@@ -105,6 +112,17 @@ struct VideoSubmission {
         }
         return hasher.finalize().hexEncoded
     }
+
+    /// The one refusal of a field the API does not have, for both body formats.
+    static func unknownField(_ name: String) -> APIError {
+        APIError(.invalidRequest, "unknown field '\(name)'; the fields are \(fieldNames.union(photoFieldNames).sorted().joined(separator: ", "))")
+    }
+
+    /// The fields that carry photos, in either body format.
+    static let photoFieldNames: Set<String> = [
+        "image", "before_image", "after_image", "images", "image_url", "before_image_url", "after_image_url", "image_urls",
+        "image_base64", "before_image_base64", "after_image_base64",
+    ]
 
     private static func urlSlot(_ name: String) -> String? {
         switch name {

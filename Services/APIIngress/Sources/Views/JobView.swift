@@ -17,10 +17,21 @@ struct JobView: Encodable {
     let creditsDebited: Int64?
     let provider: String?
     let providerPredictionID: String?
+    /// The length delivered: asked for, or the model's default.
     let durationSeconds: Double
+    /// The length the model generates (and the job is charged at); the video is trimmed to `durationSeconds`.
+    let generatedSeconds: Double?
+    /// The model the request named or its video type defaults to.
+    let requestedModel: String?
+    /// Why `model` is not `requestedModel`.
+    let routingReason: String?
     let aspectRatio: String
     let videoURL: String?
     let videoBytes: Int64?
+    /// The stored video as ffprobe read it.
+    let videoWidth: Int?
+    let videoHeight: Int?
+    let videoDurationSeconds: Double?
     let posterURL: String?
     /// Why the job failed, in the shape of every error answer.
     let error: ErrorBody.Detail?
@@ -35,9 +46,15 @@ struct JobView: Encodable {
         case creditsDebited = "credits_debited"
         case providerPredictionID = "provider_prediction_id"
         case durationSeconds = "duration_seconds"
+        case generatedSeconds = "generated_seconds"
+        case requestedModel = "requested_model"
+        case routingReason = "routing_reason"
         case aspectRatio = "aspect_ratio"
         case videoURL = "video_url"
         case videoBytes = "video_bytes"
+        case videoWidth = "video_width"
+        case videoHeight = "video_height"
+        case videoDurationSeconds = "video_duration_seconds"
         case posterURL = "poster_url"
         case estimatedSeconds = "estimated_seconds"
         case createdAt = "created_at"
@@ -64,6 +81,7 @@ struct JobView: Encodable {
             object.raw("error", failure.finish())
         }
         if let estimatedSeconds { object.integer("estimated_seconds", Int64(estimatedSeconds)) }
+        if let generatedSeconds { object.number("generated_seconds", generatedSeconds) }
         object.string("id", id)
         var links = JSONObjectWriter(capacity: 96)
         links.string("self", self.links.`self`)
@@ -72,11 +90,16 @@ struct JobView: Encodable {
         if let posterURL { object.string("poster_url", posterURL) }
         if let provider { object.string("provider", provider) }
         if let providerPredictionID { object.string("provider_prediction_id", providerPredictionID) }
+        if let requestedModel { object.string("requested_model", requestedModel) }
+        if let routingReason { object.string("routing_reason", routingReason) }
         object.string("stage", stage)
         object.string("status", status)
         object.string("updated_at", EventCoding.format(updatedAt))
         if let videoBytes { object.integer("video_bytes", videoBytes) }
+        if let videoDurationSeconds { object.number("video_duration_seconds", videoDurationSeconds) }
+        if let videoHeight { object.integer("video_height", Int64(videoHeight)) }
         if let videoURL { object.string("video_url", videoURL) }
+        if let videoWidth { object.integer("video_width", Int64(videoWidth)) }
         object.string("workspace_id", workspaceID)
         return object.finish()
     }
@@ -92,7 +115,13 @@ struct JobView: Encodable {
         provider = job.provider
         providerPredictionID = job.predictionID
         durationSeconds = job.durationSeconds
+        generatedSeconds = job.generatedSeconds
+        requestedModel = job.requestedModel
+        routingReason = job.routingReason
         aspectRatio = job.aspectRatio
+        videoWidth = job.videoWidth
+        videoHeight = job.videoHeight
+        videoDurationSeconds = job.videoDurationSeconds
         videoURL = job.videoKey.map { videoLinks.url(for: $0, localBaseURL: publicBaseURL) }
         videoBytes = job.videoBytes
         posterURL = job.posterKey.map { videoLinks.url(for: $0, localBaseURL: publicBaseURL) }
