@@ -1,9 +1,8 @@
-import ServiceSettings
-
-/// Which providers can take work now: those with credentials configured (the local renderer always),
-/// minus those marked unhealthy. A model of an unavailable provider is skipped by routing.
+/// Which providers can take work now: those a running provider-bridge announced it serves (the local
+/// renderer always), minus those marked unhealthy. A model of an unavailable provider is skipped by
+/// routing.
 public struct ProviderAvailability: Sendable, Equatable {
-    /// Providers with credentials.
+    /// Providers some running bridge serves.
     public var configured: Set<String>
     /// Providers failing too often lately, with why.
     public var unhealthy: [String: String]
@@ -15,7 +14,8 @@ public struct ProviderAvailability: Sendable, Equatable {
 
     public static let local = "local"
 
-    /// The environment variables that carry each provider's credentials (all must be set).
+    /// The environment variables that carry each provider's credentials in provider-bridge (all must
+    /// be set), for messages that say how to make a provider available.
     public static let credentialVariables: [String: [String]] = [
         "replicate": ["REPLICATE_API_TOKEN"],
         "kling": ["KLING_ACCESS_KEY", "KLING_SECRET_KEY"],
@@ -25,29 +25,14 @@ public struct ProviderAvailability: Sendable, Equatable {
         "fal": ["FAL_KEY"],
     ]
 
-    /// The providers listed in `ROOMREEL_PROVIDERS` (comma-separated), for a service that is told which
-    /// providers provider-bridge has credentials for instead of being handed the secrets (compose);
-    /// without it, the providers whose credential variables are all set.
-    public static func fromEnvironment(_ environment: EnvironmentReader) throws -> ProviderAvailability {
-        if let listed = environment.optionalString("ROOMREEL_PROVIDERS") {
-            let names = Set(listed.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty })
-            let unknown = names.subtracting(credentialVariables.keys)
-            guard unknown.isEmpty else {
-                throw ConfigurationError(variable: "ROOMREEL_PROVIDERS", problem: "names \(unknown.sorted().joined(separator: ", ")); the providers are \(credentialVariables.keys.sorted().joined(separator: ", "))")
-            }
-            return ProviderAvailability(configured: names)
-        }
-        let configured = credentialVariables.filter { _, variables in
-            variables.allSatisfy { environment.optionalString($0, secret: true) != nil }
-        }.keys
-        return ProviderAvailability(configured: Set(configured))
-    }
+    /// Whether a running bridge serves `provider` (healthy or not).
+    public func isServed(_ provider: String) -> Bool { configured.contains(provider) }
 
     /// Why `provider` cannot take work, or nil when it can.
     public func unavailability(of provider: String) -> String? {
         guard configured.contains(provider) else {
-            let variables = Self.credentialVariables[provider]?.joined(separator: ", ") ?? "its credentials"
-            return "provider \(provider) has no credentials configured (\(variables))"
+            let variables = Self.credentialVariables[provider].map { " (it needs \($0.joined(separator: ", ")) in provider-bridge)" } ?? ""
+            return "no running provider-bridge serves provider \(provider)\(variables)"
         }
         if let reason = unhealthy[provider] { return "provider \(provider) is unhealthy: \(reason)" }
         return nil

@@ -1,4 +1,5 @@
 @testable import APIIngress
+import ModelCatalog
 import Testing
 import TestSupport
 
@@ -15,5 +16,14 @@ struct IngressSettingsTests {
             #expect(reads[name] == true, "\(name)")
         }
         #expect(reads["INGRESS_PORT"] == false && reads["KAFKA_BROKERS"] == false)
+    }
+
+    @Test("api-ingress never reads a provider's credentials: which providers it offers comes from provider-bridge's announcements")
+    func noProviderSecrets() throws {
+        let credentials = ProviderAvailability.credentialVariables.values.flatMap { $0 }
+        let settings = RecordedSettings(Dictionary(uniqueKeysWithValues: credentials.map { ($0, "set-\($0)-with-enough-bytes-for-any-check") })
+                                        .merging(["KAFKA_BROKERS": "127.0.0.1:9092"]) { $1 })
+        _ = try IngressConfiguration.fromEnvironment(settings.reader)
+        #expect(Set(settings.secretByVariable.keys).isDisjoint(with: credentials), "\(settings.secretByVariable.keys.sorted())")
     }
 }

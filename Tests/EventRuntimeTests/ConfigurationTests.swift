@@ -54,21 +54,6 @@ struct ConfigurationTests {
     }
 }
 
-@Suite("Provider availability settings")
-struct ProviderAvailabilityTests {
-    @Test("ROOMREEL_PROVIDERS names the providers outright; without it, a provider counts once all its credential variables are set")
-    func listedOrSniffed() throws {
-        let listed = try ProviderAvailability.fromEnvironment(EnvironmentReader(["ROOMREEL_PROVIDERS": "kling, luma", "REPLICATE_API_TOKEN": "r8_x"]))
-        #expect(listed.configured == ["kling", "luma", "local"])
-        let sniffed = try ProviderAvailability.fromEnvironment(EnvironmentReader(["ROOMREEL_PROVIDERS": "", "REPLICATE_API_TOKEN": "r8_x", "KLING_ACCESS_KEY": "a"]))
-        #expect(sniffed.configured == ["replicate", "local"])
-        let error = try #require(throws: ConfigurationError.self) {
-            _ = try ProviderAvailability.fromEnvironment(EnvironmentReader(["ROOMREEL_PROVIDERS": "kling,openai"]))
-        }
-        #expect(error.variable == "ROOMREEL_PROVIDERS" && error.problem.contains("openai"))
-    }
-}
-
 @Suite("Hex encoding")
 struct HexEncodingTests {
     @Test("bytes become two lower-case hex digits each")

@@ -52,6 +52,5 @@ struct ComposeFileTests {
                         "\(service) \(expected ? "lacks" : "has") \(secret)")
             }
         }
-        #expect(environment("api-ingress")["ROOMREEL_PROVIDERS"] != nil && environment("model-router")["ROOMREEL_PROVIDERS"] != nil)
     }
 }

@@ -66,6 +66,9 @@ struct ErrorCatalogueTests {
                 check("MODEL_UNAVAILABLE", 422, try await pipeline.postJSON("/v1/videos", #"{"model":"veo-2","prompt":"a calm living room"}"#, bearer: key))
                 check("MODEL_CANNOT_DO", 422, try await pipeline.postJSON("/v1/videos", try json(#","model":"local-camera-motion","duration":60"#)
                     .replacingOccurrences(of: #""duration":3,"#, with: ""), bearer: key))
+                check("TOO_MANY_IMAGES", 422, try await pipeline.postJSON("/v1/videos", #"""
+                    {"video_type":"social_reel","model":"local-camera-motion","camera_motion":"zoom_in","images":[{"base64":"aGVsbG8="},{"base64":"aGVsbG8="}]}
+                    """#, bearer: key))
                 check("PROMPT_TOO_LONG", 400, try await pipeline.postJSON("/v1/videos", try json(#","prompt":"\#(String(repeating: "a", count: 2001))""#), bearer: key))
                 check("INSUFFICIENT_CREDITS", 402, try await pipeline.postJSON("/v1/videos", photo, bearer: poorKey, headers: ["Prefer": "wait=60"]))
 

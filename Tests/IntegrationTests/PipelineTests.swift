@@ -133,13 +133,13 @@ struct PipelineTests {
             let listed = try #require(models.json["models"] as? [[String: Any]])
             let byID = Dictionary(uniqueKeysWithValues: listed.compactMap { entry in (entry["id"] as? String).map { ($0, entry) } })
             #expect(byID["local-camera-motion"]?["available"] as? Bool == true)
-            #expect(byID["veo-2"]?["available"] as? Bool == false)
-            #expect((byID["veo-2"]?["unavailable_reason"] as? String)?.contains("REPLICATE_API_TOKEN") == true)
+            #expect(byID["veo-2"] == nil, "no running provider-bridge serves replicate: its models are not offered")
             #expect((models.json["defaults"] as? [String: String])?["walkthrough"] == "veo-2")
 
             let walkthrough = try await pipeline.submit(fields: [("video_type", "walkthrough"), ("workspace_id", Pipeline.workspace)])
             #expect(walkthrough.status == 422)
             #expect((walkthrough.json["error"] as? [String: Any])?["code"] as? String == "MODEL_UNAVAILABLE")
+            #expect(((walkthrough.json["error"] as? [String: Any])?["message"] as? String)?.contains("REPLICATE_API_TOKEN") == true, "\(walkthrough.json)")
 
             let unknown = try await pipeline.get("/v1/videos/00000000-0000-0000-0000-000000000000")
             #expect(unknown.status == 404)

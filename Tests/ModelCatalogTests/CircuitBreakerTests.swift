@@ -67,9 +67,12 @@ struct CircuitBreakerTests {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let path = directory.url.appendingPathComponent("router.sqlite").path
-        let migrations: (inout DatabaseMigrator) -> Void = { $0.registerMigration("test-v1-breakers", migrate: ProviderBreakerRecord.createTable) }
+        let migrations: (inout DatabaseMigrator) -> Void = {
+            $0.registerMigration("test-v1-breakers", migrate: ProviderBreakerRecord.createTable)
+            $0.registerMigration("test-v2-announcements", migrate: ProviderAnnouncementRecord.createTable)
+        }
         let database = try ServiceDatabase(path: path, migrations: migrations)
-        let health = try ProviderBreakerRecord.loadHealth(from: database)
+        let health = try ProviderHealth.load(from: database)
         let handler = ProviderHealthHandler(health: health, logger: Logger(label: "test"))
         let events = try (0..<5).map { index in
             try IncomingEvent(bytes: EventEnvelope(id: "outcome-\(index)", source: "provider-bridge", subject: "job-\(index)", workspaceID: "ws",
@@ -84,11 +87,12 @@ struct CircuitBreakerTests {
         try await handler.handle(events[4])
         #expect(health.unhealthy(at: Date())["kling"] != nil)
 
-        let base = ProviderAvailability(configured: ["kling", "google"])
-        #expect(health.availability(base).unavailability(of: "kling")?.contains("unhealthy") == true)
-        #expect(health.availability(base).unavailability(of: "google") == nil)
+        health.update(ProviderHealth.Announcement(providers: ["kling", "google"], announcedAt: Date(), expiresAt: Date().addingTimeInterval(60)),
+                      of: "bridge-a")
+        #expect(health.availability().unavailability(of: "kling")?.contains("unhealthy") == true)
+        #expect(health.availability().unavailability(of: "google") == nil)
 
-        let restarted = try ProviderBreakerRecord.loadHealth(from: ServiceDatabase(path: path, migrations: migrations))
+        let restarted = try ProviderHealth.load(from: ServiceDatabase(path: path, migrations: migrations))
         #expect(restarted.breaker(of: "kling") == health.breaker(of: "kling"))
         #expect(restarted.unhealthy(at: Date())["kling"] != nil)
     }

@@ -4,6 +4,9 @@ import Billing
 import EventContracts
 import EventRuntime
 import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
 import Logging
 import ModelCatalog
 import ModelRouter
@@ -42,9 +45,6 @@ struct DevCommand: AsyncParsableCommand {
     @Option(help: "Remote providers: 'env' (credentials from the environment) or 'sim' (every remote model through an embedded provider-sim, no keys needed).")
     var providers: String = "env"
 
-    /// The remote providers every simulated credential unlocks.
-    static let simulatedProviders: Set<String> = ["replicate", "kling", "google", "luma", "runway"]
-
     func run() async throws {
         LoggingSystem.bootstrap(StreamLogHandler.standardError)
         guard let level = Logger.Level(rawValue: logLevel) else {
@@ -63,9 +63,10 @@ struct DevCommand: AsyncParsableCommand {
 
         guard providers == "env" || providers == "sim" else { throw ValidationError("--providers must be 'env' or 'sim'") }
         let (ready, readyContinuation) = AsyncStream<Int>.makeStream()
-        // Provider credentials in the environment make their models available; without any, jobs
-        // fall back to the local renderer's models where they can. With the simulator, all are.
-        var routing = try RoutingConfiguration.fromEnvironment(EnvironmentReader())
+        // The providers provider-bridge has credentials for (from the environment, or the simulator's)
+        // are the ones it announces, and so the ones offered; without any, jobs fall back to the
+        // local renderer's models where they can.
+        let routing = try RoutingConfiguration.fromEnvironment(EnvironmentReader())
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: MockClusterService(cluster: cluster))]
         var bridgeProviders = try ProviderSettings.fromEnvironment(EnvironmentReader())
         var uploadFetchAllowed: [IPRange] = []
@@ -77,7 +78,6 @@ struct DevCommand: AsyncParsableCommand {
                                               logger: common.logger(service: "provider-sim"))
             services.append(.init(service: simulator))
             bridgeProviders = .simulator(at: URL(string: "http://127.0.0.1:\(port)")!, webhookSecret: secret)
-            routing.availability = ProviderAvailability(configured: Self.simulatedProviders)
             // The simulator's outputs are on loopback, which storage-uploader refuses otherwise.
             uploadFetchAllowed = [IPRange("127.0.0.1/32")!]
             Console.say("Remote providers: provider-sim on http://127.0.0.1:\(port) (try \"model\": \"veo-2\" or \"kling-v3.0\")")
@@ -89,7 +89,9 @@ struct DevCommand: AsyncParsableCommand {
         ingress.bootstrapAPIKeys = [(workspaceID: Self.devWorkspace, key: apiKey)] + ingress.bootstrapAPIKeys
         ingress.adminToken = ingress.adminToken ?? adminToken
         ingress.portSetting = "--port (PORT=… with make run)"
+        let expectedProviders = bridgeProviders.configuredProviders
         ingress.onServerRunning = { [adminToken = ingress.adminToken ?? adminToken] boundPort in
+            await Self.awaitOffered(expectedProviders, port: boundPort, apiKey: apiKey)
             Console.say("RoomReel ready on http://127.0.0.1:\(boundPort)\nAPI key: \(apiKey)\nAdmin token: \(adminToken)")
             readyContinuation.yield(boundPort)
             readyContinuation.finish()
@@ -111,6 +113,24 @@ struct DevCommand: AsyncParsableCommand {
         let group = ServiceGroup(configuration: .init(
             services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: common.logger(service: "dev")))
         try await group.run()
+    }
+
+    /// Waits (10 s at most) until api-ingress offers a model of each of `providers`: until it has
+    /// heard provider-bridge announce them, so that "ready" means the remote models can be asked for.
+    static func awaitOffered(_ providers: Set<String>, port: Int, apiKey: String) async {
+        guard !providers.isEmpty, let url = URL(string: "http://127.0.0.1:\(port)/v1/models") else { return }
+        var request = URLRequest(url: url)
+        request.setValue("Bearer \(apiKey)", forHTTPHeaderField: "Authorization")
+        let deadline = ContinuousClock.now + .seconds(10)
+        while ContinuousClock.now < deadline {
+            if let (data, _) = try? await URLSession.shared.data(for: request),
+               let models = (try? JSONSerialization.jsonObject(with: data) as? [String: Any])?["models"] as? [[String: Any]],
+               providers.isSubset(of: Set(models.compactMap { $0["provider"] as? String })) {
+                return
+            }
+            try? await Task.sleep(for: .milliseconds(50))
+        }
+        Console.say("provider-bridge has not announced its providers yet; remote models are offered once it has")
     }
 
     /// A dev secret (the workspace's API key, the admin token): made once per data folder and kept

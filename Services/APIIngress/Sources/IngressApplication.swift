@@ -22,7 +22,7 @@ public func buildApplication(config: IngressConfiguration) throws -> some Applic
     let database = try openIngressDatabase(path: config.common.databasePath(service: apiIngressServiceName))
     // The same breakers model-router keeps, fed by the same events: quotes and `GET /v1/models`
     // then agree with where jobs will really go.
-    let health = try ProviderBreakerRecord.loadHealth(from: database)
+    let health = try ProviderHealth.load(from: database)
     try database.pool.write { db in
         for (workspaceID, key) in config.bootstrapAPIKeys {
             try APIKeyRecord(keyHash: APIKeyRecord.hash(key), workspaceID: workspaceID, createdAt: Date(), keyPrefix: nil, name: nil)
@@ -42,6 +42,7 @@ public func buildApplication(config: IngressConfiguration) throws -> some Applic
             JobProjection(logger: logger, completions: completions, publicBaseURL: publicBaseURL, videoLinks: VideoLinks(storage: config.common.storage)),
             LedgerProjection(logger: logger),
             ProviderHealthHandler(health: health, logger: logger),
+            ProviderAnnouncementHandler(health: health, logger: logger),
         ]),
         logger: logger)
     let commits = GroupCommit<JobCreation>(database: database)
@@ -84,6 +85,7 @@ func openIngressDatabase(path: String) throws -> ServiceDatabase {
             try db.create(index: "jobs_by_workspace_status", on: JobRecord.databaseTableName, columns: ["workspace_id", "status", "created_at"])
         }
         migrator.registerMigration("api-ingress-v5-job-delivery", migrate: JobRecord.addDeliveryColumns)
+        migrator.registerMigration("api-ingress-v6-provider-announcements", migrate: ProviderAnnouncementRecord.createTable)
     }
 }
 

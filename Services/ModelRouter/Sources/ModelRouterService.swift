@@ -1,5 +1,6 @@
 import EventRuntime
 import Logging
+import ModelCatalog
 import ServiceLifecycle
 
 /// The name of this service: its consumer group, Kafka client id, event source and database file.
@@ -11,12 +12,15 @@ public func buildModelRouterServices(config: ModelRouterConfiguration) throws ->
     let database = try ServiceDatabase(path: config.common.databasePath(service: modelRouterServiceName)) { migrator in
         RoutingDecisionRecord.registerMigrations(&migrator)
         migrator.registerMigration("model-router-v2-provider-breakers", migrate: ProviderBreakerRecord.createTable)
+        migrator.registerMigration("model-router-v3-provider-announcements", migrate: ProviderAnnouncementRecord.createTable)
     }
-    // Breakers as last committed: a restart remembers which providers were failing.
-    let health = try ProviderBreakerRecord.loadHealth(from: database)
+    // Breakers and bridges' announcements as last committed: a restart remembers which providers
+    // were failing and which are served.
+    let health = try ProviderHealth.load(from: database)
     let handlers = EventHandlers([
         RoutingHandler(routing: config.routing, health: health, logger: logger),
         ProviderHealthHandler(health: health, logger: logger),
+        ProviderAnnouncementHandler(health: health, logger: logger),
     ])
     return try EventServiceParts(name: modelRouterServiceName, common: config.common, database: database,
                                  handler: handlers, logger: logger).services

@@ -29,6 +29,11 @@ struct RoutingHandler: EventHandler {
         let outcome = Result { () throws(RoomReelError) in
             try selector.select(for: spec, imageCount: requested.data.inputImageKeys.count)
         }
+        // Until some provider-bridge has announced what it serves, "unavailable" only means "not
+        // heard yet" (a fresh start): the job waits, retried with backoff, instead of failing.
+        if case .failure(let error) = outcome, error.code == .modelUnavailable, !health.hasHeardFromABridge {
+            throw RoutingNotReady(jobID: spec.jobID)
+        }
         try await event.inbox.commit { db in
             switch outcome {
             case .success(let decision):
@@ -64,4 +69,10 @@ struct RoutingHandler: EventHandler {
             logger.notice("Job cannot be routed", metadata: ["job_id": "\(spec.jobID)", "code": "\(error.code)"])
         }
     }
+}
+
+/// No provider-bridge has said yet which providers it serves; the job is routed once one has.
+struct RoutingNotReady: Error, CustomStringConvertible {
+    var jobID: String
+    var description: String { "no provider-bridge has announced its providers yet; job \(jobID) waits" }
 }

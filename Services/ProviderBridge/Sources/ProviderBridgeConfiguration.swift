@@ -42,12 +42,19 @@ public struct ProviderBridgeConfiguration: Sendable {
     public var retryBaseDelay: Duration
     /// How often the scheduler looks for due work (`BRIDGE_SCHEDULER_TICK_MS`, default 250).
     public var schedulerTick: Duration
+    /// This bridge's name in its announcements of the providers it serves (`BRIDGE_INSTANCE_ID`,
+    /// default the host name): one name per running bridge.
+    public var instanceID: String
+    /// How often the bridge renews that announcement (`BRIDGE_ANNOUNCE_INTERVAL_SECONDS`, default
+    /// 60); each holds for three intervals, so a bridge gone that long stops being offered.
+    public var announceInterval: Duration
 
     public init(common: CommonConfiguration, ffmpegPath: String = "ffmpeg", localRenderConcurrency: Int = 1,
                 providers: ProviderSettings = ProviderSettings(), catalog: ModelCatalog? = nil, httpHost: String = "127.0.0.1",
                 httpPort: Int = 0, publicURL: URL? = nil, callbackSecret: String? = nil, defaultTimeLimit: Duration = .seconds(600), reconcileAfter: Duration? = nil,
                 pollInterval: Duration = .seconds(5), submitAttempts: Int = 5, retryBaseDelay: Duration = .seconds(1),
-                schedulerTick: Duration = .milliseconds(250)) throws {
+                schedulerTick: Duration = .milliseconds(250), instanceID: String = ProcessInfo.processInfo.hostName,
+                announceInterval: Duration = .seconds(60)) throws {
         self.common = common
         self.ffmpegPath = ffmpegPath
         self.localRenderConcurrency = localRenderConcurrency
@@ -63,6 +70,8 @@ public struct ProviderBridgeConfiguration: Sendable {
         self.submitAttempts = submitAttempts
         self.retryBaseDelay = retryBaseDelay
         self.schedulerTick = schedulerTick
+        self.instanceID = instanceID
+        self.announceInterval = announceInterval
     }
 
     public static func fromEnvironment(_ environment: EnvironmentReader) throws -> ProviderBridgeConfiguration {
@@ -82,7 +91,9 @@ public struct ProviderBridgeConfiguration: Sendable {
             pollInterval: .milliseconds(try environment.integer("BRIDGE_POLL_INTERVAL_MS", default: 5000, in: 10...600_000)),
             submitAttempts: try environment.integer("BRIDGE_SUBMIT_ATTEMPTS", default: 5, in: 1...20),
             retryBaseDelay: .milliseconds(try environment.integer("BRIDGE_RETRY_BASE_MS", default: 1000, in: 1...60_000)),
-            schedulerTick: .milliseconds(try environment.integer("BRIDGE_SCHEDULER_TICK_MS", default: 250, in: 10...10_000))
+            schedulerTick: .milliseconds(try environment.integer("BRIDGE_SCHEDULER_TICK_MS", default: 250, in: 10...10_000)),
+            instanceID: environment.string("BRIDGE_INSTANCE_ID", default: ProcessInfo.processInfo.hostName),
+            announceInterval: .seconds(try environment.integer("BRIDGE_ANNOUNCE_INTERVAL_SECONDS", default: 60, in: 1...3600))
         )
     }
 
@@ -167,6 +178,9 @@ public struct ProviderSettings: Sendable {
     }
 
     /// A client for each provider with credentials.
+    /// The remote providers these settings build clients for: what the bridge will announce (with `local`).
+    public var configuredProviders: Set<String> { Set(clients().keys) }
+
     func clients(client: ServiceHTTPClient = ServiceHTTPClient()) -> [String: any VideoProvider] {
         var providers: [String: any VideoProvider] = [:]
         if let replicateToken { providers["replicate"] = ReplicateProvider(baseURL: replicateBaseURL, token: replicateToken, client: client) }

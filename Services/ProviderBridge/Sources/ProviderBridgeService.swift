@@ -66,7 +66,9 @@ public func buildProviderBridgeServices(config: ProviderBridgeConfiguration,
     // Shutdown runs in reverse: the consumer stops taking jobs first, then the listener and the
     // scheduler, then the group commit that records for both, and the relay (which still publishes
     // what the others just recorded) and producer last.
-    return parts.services(around: [worker, commits, scheduler, WebhookReceiptRecord.sweeper(database: database, logger: logger), listener])
+    let announcer = ProviderAnnouncer(database: database, bridgeID: config.instanceID, providers: Array(providers.keys),
+                                      interval: config.announceInterval, logger: logger)
+    return parts.services(around: [worker, commits, scheduler, WebhookReceiptRecord.sweeper(database: database, logger: logger), listener, announcer])
 }
 
 /// The Replicate webhook verifier: from `REPLICATE_WEBHOOK_SECRET`, else from Replicate's default

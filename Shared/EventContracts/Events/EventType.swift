@@ -1,4 +1,4 @@
-/// The job events that cross Kafka. Each type has a topic of the same name.
+/// The events that cross Kafka. Each type has a topic of the same name.
 public enum EventType: String, Codable, Sendable, CaseIterable {
     case videoRequested = "video.requested"
     case videoRouted = "video.routed"
@@ -11,6 +11,7 @@ public enum EventType: String, Codable, Sendable, CaseIterable {
     case providerOutcome = "provider.outcome"
     case creditsGrantRequested = "credits.grant_requested"
     case creditsGranted = "credits.granted"
+    case providersAnnounced = "providers.announced"
 
     /// The Kafka topic that carries events of this type.
     public var topic: String { rawValue }

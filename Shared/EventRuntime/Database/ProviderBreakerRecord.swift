@@ -25,10 +25,4 @@ public struct ProviderBreakerRecord: Codable, Sendable, FetchableRecord, Persist
             table.column("updated_at", .datetime).notNull()
         }
     }
-
-    /// Every stored breaker, to start a service's `ProviderHealth` with.
-    public static func loadHealth(from database: ServiceDatabase, policy: CircuitBreaker.Policy = .standard) throws -> ProviderHealth {
-        let records = try database.pool.read { db in try ProviderBreakerRecord.fetchAll(db) }
-        return ProviderHealth(breakers: Dictionary(uniqueKeysWithValues: records.map { ($0.provider, $0.breaker) }), policy: policy)
-    }
 }

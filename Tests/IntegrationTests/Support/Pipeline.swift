@@ -3,6 +3,7 @@ import EventRuntime
 import Foundation
 import FoundationNetworking
 import GRDB
+import ModelCatalog
 import OutboundHTTP
 import Testing
 import TestSupport
@@ -39,6 +40,7 @@ final class Pipeline: @unchecked Sendable {
             }
             let announced = try await pipeline.services["api-ingress"]!.line(startingWith: "api-ingress listening on port ")
             pipeline.baseURL = "http://127.0.0.1:\(announced.split(separator: " ").last!)"
+            try await pipeline.awaitAnnouncedProviders()
         } catch {
             await pipeline.stop()
             throw error
@@ -68,6 +70,27 @@ final class Pipeline: @unchecked Sendable {
         self.kafka = kafka
         self.brokers = brokers
         self.extraEnvironment = extraEnvironment
+    }
+
+    /// The remote providers whose credentials the services were given: the ones provider-bridge
+    /// will announce.
+    var credentialedProviders: Set<String> {
+        let environment = ProcessInfo.processInfo.environment.merging(extraEnvironment) { _, extra in extra }
+        return Set(ProviderAvailability.credentialVariables.filter { provider, variables in
+            provider != "fal" && variables.allSatisfy { environment[$0]?.isEmpty == false }
+        }.keys)
+    }
+
+    /// Waits until api-ingress offers a model of every provider provider-bridge has credentials for,
+    /// that is until it has heard the bridge's announcement (model-router waits for it by itself).
+    func awaitAnnouncedProviders() async throws {
+        let expected = credentialedProviders
+        guard !expected.isEmpty else { return }
+        try await eventually("api-ingress to hear provider-bridge announce \(expected.sorted())") {
+            let models = try await get("/v1/models").json["models"] as? [[String: Any]] ?? []
+            let offered = Set(models.compactMap { $0["available"] as? Bool == true ? $0["provider"] as? String : nil })
+            return expected.isSubset(of: offered) ? true : nil
+        }
     }
 
     /// Starts (or restarts) one service executable.

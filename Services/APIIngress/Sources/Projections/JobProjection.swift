@@ -79,8 +79,8 @@ struct JobProjection: EventHandler {
     /// What one event changes on its job.
     static func update(for event: IncomingEvent) throws -> @Sendable (inout JobRecord) -> Void {
         switch event.header.type {
-        case .videoRequested, .providerOutcome, .creditsGrantRequested, .creditsGranted:
-            // Not a change of a job's state (provider outcomes feed the circuit breakers; grants are billing's).
+        case .videoRequested, .providerOutcome, .creditsGrantRequested, .creditsGranted, .providersAnnounced:
+            // Not a change of a job's state (provider outcomes and announcements feed provider health; grants are billing's).
             return { _ in }
         case .videoRouted:
             let data = try event.decode(VideoRouted.self).data

@@ -90,9 +90,11 @@ struct ModelRoutes {
     @Sendable func list(_ request: Request, context: IngressRequestContext) async throws -> Response {
         _ = try context.requireWorkspace()
         let catalog = routing.catalog
-        let availability = health.availability(routing.availability)
+        let availability = health.availability()
         let body = ModelList(
-            models: catalog.models.map { ModelView($0, availability: availability) },
+            // Only what some running provider-bridge can serve is offered; an unhealthy provider's
+            // models stay listed, marked unavailable with why.
+            models: catalog.models.filter { availability.isServed($0.provider) }.map { ModelView($0, availability: availability) },
             defaults: Dictionary(uniqueKeysWithValues: catalog.defaults.map { ($0.key.rawValue, $0.value) }),
             tiers: catalog.tiers)
         return try JSONResponse.make(body, status: .ok)

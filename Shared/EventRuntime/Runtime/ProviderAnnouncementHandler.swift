@@ -1,0 +1,42 @@
+import EventContracts
+import Foundation
+import GRDB
+import Logging
+import ModelCatalog
+
+/// Feeds `providers.announced` to the service's `ProviderHealth`: a bridge's announcement is
+/// committed with the inbox row (an older one than stored changes nothing), then published to the
+/// in-memory state routing reads.
+public struct ProviderAnnouncementHandler: EventHandler {
+    let health: ProviderHealth
+    let logger: Logger
+
+    public init(health: ProviderHealth, logger: Logger) {
+        self.health = health
+        self.logger = logger
+    }
+
+    public var eventTypes: [EventType] { [.providersAnnounced] }
+
+    public func handle(_ event: IncomingEvent) async throws {
+        let envelope = try event.decode(ProvidersAnnounced.self)
+        let data = envelope.data
+        let record = ProviderAnnouncementRecord(bridgeID: data.bridgeID, providers: data.providers, announcedAt: envelope.time,
+                                                expiresAt: envelope.time.addingTimeInterval(Double(data.validForSeconds)))
+        let changed = try await event.inbox.commit { db -> Bool in
+            if let held = try ProviderAnnouncementRecord.fetchOne(db, key: data.bridgeID), held.announcedAt > record.announcedAt { return false }
+            let before = try ProviderAnnouncementRecord.fetchOne(db, key: data.bridgeID)?.providers
+            try record.save(db)
+            return before != record.providers
+        }
+        guard let changed else { return }
+        health.update(record.announcement, of: data.bridgeID)
+        let metadata: Logger.Metadata = ["bridge": "\(data.bridgeID)", "providers": "\(data.providers.joined(separator: ","))",
+                                         "expires_at": "\(EventCoding.format(record.expiresAt))"]
+        if changed {
+            logger.notice("Provider-bridge announced its providers", metadata: metadata)
+        } else {
+            logger.debug("Provider-bridge renewed its announcement", metadata: metadata)
+        }
+    }
+}
