@@ -89,6 +89,12 @@ struct OpenAPIDocumentTests {
         return Set(object.keys)
     }
 
+    @Test("the request schemas name exactly the fields VideoSubmission accepts, JSON and multipart alike but for how photos come")
+    func requestSchemasMatchGrammar() throws {
+        #expect(try Self.schemaProperties("VideoRequestJSON") == VideoSubmission.fieldNames.union(VideoSubmission.jsonPhotoFields))
+        #expect(try Self.schemaProperties("VideoRequestMultipart") == VideoSubmission.fieldNames.union(VideoSubmission.multipartPhotoFields))
+    }
+
     @Test("the bodies api-ingress writes (Job, Error, ModelList, Model) have exactly the members their schemas declare, from samples that set every field")
     func bodiesMatchSchemas() throws {
         let links = VideoLinks(storage: .local)

@@ -807,6 +807,8 @@ extension Components {
             public typealias ImagesPayload = [Components.Schemas.VideoRequestJSON.ImagesPayloadPayload]
             /// - Remark: Generated from `#/components/schemas/VideoRequestJSON/images`.
             public var images: Components.Schemas.VideoRequestJSON.ImagesPayload?
+            /// - Remark: Generated from `#/components/schemas/VideoRequestJSON/image_urls`.
+            public var imageUrls: [Swift.String]?
             /// Creates a new `VideoRequestJSON`.
             ///
             /// - Parameters:
@@ -834,6 +836,7 @@ extension Components {
             ///   - afterImageUrl:
             ///   - afterImageBase64:
             ///   - images:
+            ///   - imageUrls:
             public init(
                 videoType: Components.Schemas.VideoRequestJSON.VideoTypePayload? = nil,
                 model: Swift.String? = nil,
@@ -858,7 +861,8 @@ extension Components {
                 beforeImageBase64: Swift.String? = nil,
                 afterImageUrl: Swift.String? = nil,
                 afterImageBase64: Swift.String? = nil,
-                images: Components.Schemas.VideoRequestJSON.ImagesPayload? = nil
+                images: Components.Schemas.VideoRequestJSON.ImagesPayload? = nil,
+                imageUrls: [Swift.String]? = nil
             ) {
                 self.videoType = videoType
                 self.model = model
@@ -884,6 +888,7 @@ extension Components {
                 self.afterImageUrl = afterImageUrl
                 self.afterImageBase64 = afterImageBase64
                 self.images = images
+                self.imageUrls = imageUrls
             }
             public enum CodingKeys: String, CodingKey {
                 case videoType = "video_type"
@@ -910,6 +915,7 @@ extension Components {
                 case afterImageUrl = "after_image_url"
                 case afterImageBase64 = "after_image_base64"
                 case images
+                case imageUrls = "image_urls"
             }
             public init(from decoder: any Swift.Decoder) throws {
                 let container = try decoder.container(keyedBy: CodingKeys.self)
@@ -1009,6 +1015,10 @@ extension Components {
                     Components.Schemas.VideoRequestJSON.ImagesPayload.self,
                     forKey: .images
                 )
+                self.imageUrls = try container.decodeIfPresent(
+                    [Swift.String].self,
+                    forKey: .imageUrls
+                )
                 try decoder.ensureNoAdditionalProperties(knownKeys: [
                     "video_type",
                     "model",
@@ -1033,7 +1043,8 @@ extension Components {
                     "before_image_base64",
                     "after_image_url",
                     "after_image_base64",
-                    "images"
+                    "images",
+                    "image_urls"
                 ])
             }
         }
@@ -1291,6 +1302,54 @@ extension Components {
                 }
             }
             case images_lbrack__rbrack_(OpenAPIRuntime.MultipartPart<Components.Schemas.VideoRequestMultipart.Images_lbrack__rbrack_Payload>)
+            /// - Remark: Generated from `#/components/schemas/VideoRequestMultipart/images`.
+            public struct ImagesPayload: Sendable, Hashable {
+                public var body: OpenAPIRuntime.HTTPBody
+                /// Creates a new `ImagesPayload`.
+                ///
+                /// - Parameters:
+                ///   - body:
+                public init(body: OpenAPIRuntime.HTTPBody) {
+                    self.body = body
+                }
+            }
+            case images(OpenAPIRuntime.MultipartPart<Components.Schemas.VideoRequestMultipart.ImagesPayload>)
+            /// - Remark: Generated from `#/components/schemas/VideoRequestMultipart/image_base64`.
+            public struct ImageBase64Payload: Sendable, Hashable {
+                public var body: OpenAPIRuntime.HTTPBody
+                /// Creates a new `ImageBase64Payload`.
+                ///
+                /// - Parameters:
+                ///   - body:
+                public init(body: OpenAPIRuntime.HTTPBody) {
+                    self.body = body
+                }
+            }
+            case imageBase64(OpenAPIRuntime.MultipartPart<Components.Schemas.VideoRequestMultipart.ImageBase64Payload>)
+            /// - Remark: Generated from `#/components/schemas/VideoRequestMultipart/before_image_base64`.
+            public struct BeforeImageBase64Payload: Sendable, Hashable {
+                public var body: OpenAPIRuntime.HTTPBody
+                /// Creates a new `BeforeImageBase64Payload`.
+                ///
+                /// - Parameters:
+                ///   - body:
+                public init(body: OpenAPIRuntime.HTTPBody) {
+                    self.body = body
+                }
+            }
+            case beforeImageBase64(OpenAPIRuntime.MultipartPart<Components.Schemas.VideoRequestMultipart.BeforeImageBase64Payload>)
+            /// - Remark: Generated from `#/components/schemas/VideoRequestMultipart/after_image_base64`.
+            public struct AfterImageBase64Payload: Sendable, Hashable {
+                public var body: OpenAPIRuntime.HTTPBody
+                /// Creates a new `AfterImageBase64Payload`.
+                ///
+                /// - Parameters:
+                ///   - body:
+                public init(body: OpenAPIRuntime.HTTPBody) {
+                    self.body = body
+                }
+            }
+            case afterImageBase64(OpenAPIRuntime.MultipartPart<Components.Schemas.VideoRequestMultipart.AfterImageBase64Payload>)
             /// - Remark: Generated from `#/components/schemas/VideoRequestMultipart/image_url`.
             public struct ImageUrlPayload: Sendable, Hashable {
                 public var body: OpenAPIRuntime.HTTPBody
@@ -1303,6 +1362,54 @@ extension Components {
                 }
             }
             case imageUrl(OpenAPIRuntime.MultipartPart<Components.Schemas.VideoRequestMultipart.ImageUrlPayload>)
+            /// - Remark: Generated from `#/components/schemas/VideoRequestMultipart/before_image_url`.
+            public struct BeforeImageUrlPayload: Sendable, Hashable {
+                public var body: OpenAPIRuntime.HTTPBody
+                /// Creates a new `BeforeImageUrlPayload`.
+                ///
+                /// - Parameters:
+                ///   - body:
+                public init(body: OpenAPIRuntime.HTTPBody) {
+                    self.body = body
+                }
+            }
+            case beforeImageUrl(OpenAPIRuntime.MultipartPart<Components.Schemas.VideoRequestMultipart.BeforeImageUrlPayload>)
+            /// - Remark: Generated from `#/components/schemas/VideoRequestMultipart/after_image_url`.
+            public struct AfterImageUrlPayload: Sendable, Hashable {
+                public var body: OpenAPIRuntime.HTTPBody
+                /// Creates a new `AfterImageUrlPayload`.
+                ///
+                /// - Parameters:
+                ///   - body:
+                public init(body: OpenAPIRuntime.HTTPBody) {
+                    self.body = body
+                }
+            }
+            case afterImageUrl(OpenAPIRuntime.MultipartPart<Components.Schemas.VideoRequestMultipart.AfterImageUrlPayload>)
+            /// - Remark: Generated from `#/components/schemas/VideoRequestMultipart/image_urls[]`.
+            public struct ImageUrls_lbrack__rbrack_Payload: Sendable, Hashable {
+                public var body: OpenAPIRuntime.HTTPBody
+                /// Creates a new `ImageUrls_lbrack__rbrack_Payload`.
+                ///
+                /// - Parameters:
+                ///   - body:
+                public init(body: OpenAPIRuntime.HTTPBody) {
+                    self.body = body
+                }
+            }
+            case imageUrls_lbrack__rbrack_(OpenAPIRuntime.MultipartPart<Components.Schemas.VideoRequestMultipart.ImageUrls_lbrack__rbrack_Payload>)
+            /// - Remark: Generated from `#/components/schemas/VideoRequestMultipart/image_urls`.
+            public struct ImageUrlsPayload: Sendable, Hashable {
+                public var body: OpenAPIRuntime.HTTPBody
+                /// Creates a new `ImageUrlsPayload`.
+                ///
+                /// - Parameters:
+                ///   - body:
+                public init(body: OpenAPIRuntime.HTTPBody) {
+                    self.body = body
+                }
+            }
+            case imageUrls(OpenAPIRuntime.MultipartPart<Components.Schemas.VideoRequestMultipart.ImageUrlsPayload>)
             case undocumented(OpenAPIRuntime.MultipartRawPart)
         }
         /// - Remark: Generated from `#/components/schemas/Balance`.

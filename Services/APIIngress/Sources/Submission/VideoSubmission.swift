@@ -47,7 +47,7 @@ struct VideoSubmission {
             } else if fieldNames.contains(part.name) {
                 if submission.fields[part.name] == nil, let text = form.text(part.name) { submission.fields[part.name] = text }
             } else {
-                throw unknownField(part.name)
+                throw unknownField(part.name, photoFields: multipartPhotoFields)
             }
         }
         return submission
@@ -84,7 +84,7 @@ struct VideoSubmission {
                     }
                 }
             } else {
-                throw unknownField(key)
+                throw unknownField(key, photoFields: jsonPhotoFields)
             }
         }
         return submission
@@ -114,14 +114,19 @@ struct VideoSubmission {
     }
 
     /// The one refusal of a field the API does not have, for both body formats.
-    static func unknownField(_ name: String) -> APIError {
-        APIError(.invalidRequest, "unknown field '\(name)'; the fields are \(fieldNames.union(photoFieldNames).sorted().joined(separator: ", "))")
+    static func unknownField(_ name: String, photoFields: Set<String>) -> APIError {
+        APIError(.invalidRequest, "unknown field '\(name)'; the fields are \(fieldNames.union(photoFields).sorted().joined(separator: ", "))")
     }
 
-    /// The fields that carry photos, in either body format.
-    static let photoFieldNames: Set<String> = [
-        "image", "before_image", "after_image", "images", "image_url", "before_image_url", "after_image_url", "image_urls",
-        "image_base64", "before_image_base64", "after_image_base64",
+    /// The fields that carry photos in a JSON body (`openapi.yaml`'s VideoRequestJSON, with `fieldNames`).
+    static let jsonPhotoFields: Set<String> = [
+        "image_url", "image_base64", "before_image_url", "before_image_base64", "after_image_url", "after_image_base64", "images", "image_urls",
+    ]
+
+    /// The parts that carry photos in a multipart body (`openapi.yaml`'s VideoRequestMultipart, with `fieldNames`).
+    static let multipartPhotoFields: Set<String> = [
+        "image", "before_image", "after_image", "images", "images[]", "image_base64", "before_image_base64", "after_image_base64",
+        "image_url", "before_image_url", "after_image_url", "image_urls", "image_urls[]",
     ]
 
     private static func urlSlot(_ name: String) -> String? {
