@@ -82,15 +82,22 @@ struct OutboxRelayTests {
         let (cluster, database) = (fixture.cluster, fixture.database)
         // A service name of its own: every test in this process shares one metrics registry.
         let service = "relay-timing-\(UUID().uuidString.prefix(8))"
-        // Two events of now, and one whose time is 45 s back (an event stamped when its cause arrived).
-        let times = [Date(), Date(), Date().addingTimeInterval(-45)]
-        try await database.pool.write { db in
-            for (index, time) in times.enumerated() {
-                try Outbox.enqueue(EventEnvelope(source: "test", subject: "job-\(index)", workspaceID: "ws-timing", time: time,
-                                                 data: VideoSubmitted(provider: "local", predictionID: "prediction-\(index)")), in: db)
-            }
-        }
         try await fixture.running(service: service) {
+            // A first event through, so that neither the relay's start nor the producer's first
+            // connection is in the delays timed below.
+            try await database.pool.write { db in
+                try Outbox.enqueue(EventEnvelope(source: "test", subject: "warm-up", workspaceID: "ws-timing",
+                                                 data: VideoGenerated(provider: "local", predictionID: "p", outputURL: "file:///w.mp4")), in: db)
+            }
+            _ = try await readMessages(brokers: cluster.bootstrapServers, topics: [EventType.videoGenerated.topic], count: 1)
+            // Two events of now, and one whose time is 45 s back (an event stamped when its cause arrived).
+            let times = [Date(), Date(), Date().addingTimeInterval(-45)]
+            try await database.pool.write { db in
+                for (index, time) in times.enumerated() {
+                    try Outbox.enqueue(EventEnvelope(source: "test", subject: "job-\(index)", workspaceID: "ws-timing", time: time,
+                                                     data: VideoSubmitted(provider: "local", predictionID: "prediction-\(index)")), in: db)
+                }
+            }
             _ = try await readMessages(brokers: cluster.bootstrapServers, topics: [EventType.videoSubmitted.topic], count: 3)
             let buckets = try await eventually("three publications timed") {
                 let buckets = publishDelayBuckets(service: service, topic: EventType.videoSubmitted.topic)

@@ -76,6 +76,8 @@ struct UploadHandler: EventHandler {
             logger.info("Conformed the provider's output", metadata: [
                 "job_id": "\(jobID)", "from": "\(before.width)x\(before.height) \(before.durationSeconds) s",
                 "to": "\(reading.width)x\(reading.height) \(reading.durationSeconds) s"])
+            Counter(label: "roomreel_videos_conformed_total", dimensions: [
+                ("cropped", plan.crop == nil ? "false" : "true"), ("trimmed", plan.trimSeconds == nil ? "false" : "true")]).increment()
             file = conformed
             sha256 = nil
         }
