@@ -4,9 +4,6 @@ import Billing
 import EventContracts
 import EventRuntime
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
 import Logging
 import ModelCatalog
 import ModelRouter
@@ -89,13 +86,13 @@ struct DevCommand: AsyncParsableCommand {
         ingress.bootstrapAPIKeys = [(workspaceID: Self.devWorkspace, key: apiKey)] + ingress.bootstrapAPIKeys
         ingress.adminToken = ingress.adminToken ?? adminToken
         ingress.portSetting = "--port (PORT=… with make run)"
-        let expectedProviders = bridgeProviders.configuredProviders
-        ingress.onServerRunning = { [adminToken = ingress.adminToken ?? adminToken] boundPort in
-            await Self.awaitOffered(expectedProviders, port: boundPort, apiKey: apiKey)
-            Console.say("RoomReel ready on http://127.0.0.1:\(boundPort)\nAPI key: \(apiKey)\nAdmin token: \(adminToken)")
-            readyContinuation.yield(boundPort)
-            readyContinuation.finish()
+        let (listening, listeningContinuation) = AsyncStream<Int>.makeStream()
+        ingress.onServerRunning = { boundPort in
+            listeningContinuation.yield(boundPort)
+            listeningContinuation.finish()
         }
+        let readiness = DevReadiness(listening: listening, providers: bridgeProviders.configuredProviders, apiKey: apiKey,
+                                     adminToken: ingress.adminToken ?? adminToken, ready: readyContinuation)
 
         let workers: [any Service] =
             try buildModelRouterServices(config: .init(common: common, routing: routing))
@@ -104,6 +101,7 @@ struct DevCommand: AsyncParsableCommand {
             + buildStorageUploaderServices(config: .init(common: common, fetchAllowed: uploadFetchAllowed))
         services += workers.map { .init(service: $0) }
         services.append(.init(service: try buildApplication(config: ingress)))
+        services.append(.init(service: readiness, successTerminationBehavior: .ignore))
         if let submitSample {
             let sample = SampleSubmission(
                 photo: URL(fileURLWithPath: submitSample), apiKey: apiKey, workspaceID: Self.devWorkspace,
@@ -113,24 +111,6 @@ struct DevCommand: AsyncParsableCommand {
         let group = ServiceGroup(configuration: .init(
             services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: common.logger(service: "dev")))
         try await group.run()
-    }
-
-    /// Waits (10 s at most) until api-ingress offers a model of each of `providers`: until it has
-    /// heard provider-bridge announce them, so that "ready" means the remote models can be asked for.
-    static func awaitOffered(_ providers: Set<String>, port: Int, apiKey: String) async {
-        guard !providers.isEmpty, let url = URL(string: "http://127.0.0.1:\(port)/v1/models") else { return }
-        var request = URLRequest(url: url)
-        request.setValue("Bearer \(apiKey)", forHTTPHeaderField: "Authorization")
-        let deadline = ContinuousClock.now + .seconds(10)
-        while ContinuousClock.now < deadline {
-            if let (data, _) = try? await URLSession.shared.data(for: request),
-               let models = (try? JSONSerialization.jsonObject(with: data) as? [String: Any])?["models"] as? [[String: Any]],
-               providers.isSubset(of: Set(models.compactMap { $0["provider"] as? String })) {
-                return
-            }
-            try? await Task.sleep(for: .milliseconds(50))
-        }
-        Console.say("provider-bridge has not announced its providers yet; remote models are offered once it has")
     }
 
     /// A dev secret (the workspace's API key, the admin token): made once per data folder and kept
