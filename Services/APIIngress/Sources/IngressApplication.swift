@@ -42,9 +42,11 @@ public func buildApplication(config: IngressConfiguration) throws -> some Applic
             JobProjection(logger: logger, completions: completions, publicBaseURL: publicBaseURL, videoLinks: VideoLinks(storage: config.common.storage)),
             LedgerProjection(logger: logger),
             ProviderHealthHandler(health: health, logger: logger),
-            ProviderAnnouncementHandler(health: health, logger: logger),
         ]),
         logger: logger)
+    // Announcements on a consumer of their own, so a backlog of job events never delays them.
+    let announcements = try ProviderAnnouncementHandler.consumer(service: apiIngressServiceName, common: config.common,
+                                                                 database: database, health: health, logger: logger)
     let commits = GroupCommit<JobCreation>(database: database)
     let router = try buildRouter(config: config, database: database, health: health, completions: completions, commits: commits,
                                  kafkaAnswers: { [producer = parts.producer] in await producer.clusterAnswers() },
@@ -58,7 +60,7 @@ public func buildApplication(config: IngressConfiguration) throws -> some Applic
     return Application(
         router: router,
         configuration: .init(address: .hostname(config.host, port: config.port), serverName: apiIngressServiceName),
-        services: parts.services + [dispatcher, commits, IdempotencyRecord.sweeper(database: database, logger: logger)],
+        services: parts.services + [dispatcher, commits, IdempotencyRecord.sweeper(database: database, logger: logger), announcements],
         onServerRunning: { [onServerRunning = config.onServerRunning] channel in
             let port = channel.localAddress?.port ?? config.port
             boundPort.withLock { $0 = port }

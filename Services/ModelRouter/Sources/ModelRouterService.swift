@@ -20,10 +20,14 @@ public func buildModelRouterServices(config: ModelRouterConfiguration) throws ->
     let handlers = EventHandlers([
         RoutingHandler(routing: config.routing, health: health, logger: logger),
         ProviderHealthHandler(health: health, logger: logger),
-        ProviderAnnouncementHandler(health: health, logger: logger),
     ])
-    return try EventServiceParts(name: modelRouterServiceName, common: config.common, database: database,
-                                 handler: handlers, logger: logger).services
+    let parts = try EventServiceParts(name: modelRouterServiceName, common: config.common, database: database,
+                                      handler: handlers, logger: logger)
+    // Announcements on a consumer of their own: a job held until a bridge has spoken must not hold
+    // up the very event it waits for.
+    let announcements = try ProviderAnnouncementHandler.consumer(service: modelRouterServiceName, common: config.common,
+                                                                 database: database, health: health, logger: logger)
+    return parts.services(around: [announcements])
 }
 
 /// The model-router executable's service group.

@@ -16,6 +16,15 @@ public struct ProviderAnnouncementHandler: EventHandler {
         self.logger = logger
     }
 
+    /// The handler on a consumer of its own (group `<service>.providers`), so that announcements
+    /// arrive whatever the service's job topics hold: a backlog, or a job retried until a bridge
+    /// has spoken.
+    public static func consumer(service: String, common: CommonConfiguration, database: ServiceDatabase, health: ProviderHealth,
+                                logger: Logger) throws -> EventConsumerService {
+        try EventConsumerService(brokers: common.kafkaBrokers, groupID: "\(service).providers", database: database,
+                                 handler: ProviderAnnouncementHandler(health: health, logger: logger), logger: logger)
+    }
+
     public var eventTypes: [EventType] { [.providersAnnounced] }
 
     public func handle(_ event: IncomingEvent) async throws {
