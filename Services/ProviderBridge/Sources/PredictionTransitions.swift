@@ -102,7 +102,7 @@ struct PredictionIdentity {
     var provider: String
     var modelID: String
     var predictionID: String
-    /// The routed job's JSON, read only for its destination prefix.
+    /// The routed job's JSON, read only for what `video.generated` carries on (`delivery(in:)`).
     var routed: Data
 
     /// `video.generated` or `video.failed`, then `provider.outcome`, both at `time`.
@@ -116,7 +116,7 @@ struct PredictionIdentity {
             var generated = JSONObjectWriter(capacity: 320)
             let delivery = Self.delivery(in: routed)
             if let ratio = delivery.aspectRatio { generated.raw("aspect_ratio", ratio) }
-            if let prefix = Self.destinationPrefix(in: routed) { generated.string("destination_prefix", prefix) }
+            if let prefix = delivery.destinationPrefix { generated.string("destination_prefix", prefix) }
             if let seconds = delivery.durationSeconds { generated.raw("duration_seconds", seconds) }
             if let focus = delivery.focus { generated.raw("focus", focus) }
             generated.string("output_url", outputURL)
@@ -145,37 +145,19 @@ struct PredictionIdentity {
                      data: Array(try EventCoding.encoder.encode(payload)))
     }
 
-    private static let destinationPrefixKey = Array("\"destination_prefix\"".utf8)
-
-    /// What storage-uploader must deliver, as the routed job's encoder wrote it: the request's
-    /// `aspect_ratio` and `focus`, and the routed `duration_seconds` (the request's for jobs routed
-    /// without one). Read in place and passed on verbatim, so the bytes are the encoder's.
-    static func delivery(in routed: Data) -> (aspectRatio: ArraySlice<UInt8>?, durationSeconds: ArraySlice<UInt8>?, focus: ArraySlice<UInt8>?) {
+    /// What `video.generated` carries on from the routed job, read in place in one pass: the
+    /// request's `aspect_ratio`, `focus` and `destination_prefix`, and the routed `duration_seconds`
+    /// (the request's for jobs routed without one). Numbers, the ratio and the focus are passed on as
+    /// the encoder wrote them; the prefix is decoded, so that the writer escapes it as the encoder does.
+    static func delivery(in routed: Data) -> (aspectRatio: ArraySlice<UInt8>?, durationSeconds: ArraySlice<UInt8>?, focus: ArraySlice<UInt8>?,
+                                              destinationPrefix: String?) {
         guard let json = try? RawJSON(Array(routed)),
               let members = try? json.members(of: json.root, ["request", "duration_seconds"]),
               let request = members[0],
-              let fields = try? json.members(of: request, ["aspect_ratio", "duration_seconds", "focus"])
-        else { return (nil, nil, nil) }
+              let fields = try? json.members(of: request, ["aspect_ratio", "duration_seconds", "focus", "destination_prefix"])
+        else { return (nil, nil, nil, nil) }
         let slice = { (range: Range<Int>?) in range.map { json.bytes[$0] } }
-        return (slice(fields[0]), slice(members[1] ?? fields[1]), slice(fields[2]))
-    }
-
-    /// Whether `bytes` hold `key`, searched in place: `Data.range(of:)` goes through NSData, and was a
-    /// quarter of the time spent building both events.
-    private static func contains(_ bytes: Data, _ key: [UInt8]) -> Bool {
-        bytes.withUnsafeBytes { haystack in haystack.firstRange(of: key) != nil }
-    }
-
-    /// `request.destination_prefix` of the routed job, decoded alone (and only when the JSON names one).
-    private static func destinationPrefix(in routed: Data) -> String? {
-        guard contains(routed, Self.destinationPrefixKey) else { return nil }
-        struct Routed: Decodable {
-            struct Request: Decodable {
-                var destinationPrefix: String?
-                enum CodingKeys: String, CodingKey { case destinationPrefix = "destination_prefix" }
-            }
-            var request: Request?
-        }
-        return (try? JSONDecoder().decode(Routed.self, from: routed))?.request?.destinationPrefix
+        let prefix = fields[3].flatMap { json.isString($0) ? try? json.string($0) : nil }
+        return (slice(fields[0]), slice(members[1] ?? fields[1]), slice(fields[2]), prefix)
     }
 }

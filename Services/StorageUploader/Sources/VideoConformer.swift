@@ -11,16 +11,20 @@ struct VideoConformer: Sendable {
 
     /// What has to change in a video read as `reading` to deliver `target`.
     struct Plan: Sendable, Equatable {
-        /// The crop, in pixels of the output's frame; nil when its shape is right.
-        var crop: (width: Int, height: Int, x: Int, y: Int)?
+        /// A window of the output's frame, in pixels.
+        struct Crop: Sendable, Equatable {
+            var width: Int
+            var height: Int
+            var x: Int
+            var y: Int
+        }
+
+        /// The crop; nil when the output's shape is right.
+        var crop: Crop?
         /// The length to cut to; nil when it is not longer than asked.
         var trimSeconds: Double?
 
         var isNeeded: Bool { crop != nil || trimSeconds != nil }
-
-        static func == (a: Plan, b: Plan) -> Bool {
-            a.trimSeconds == b.trimSeconds && a.crop.map { [$0.width, $0.height, $0.x, $0.y] } == b.crop.map { [$0.width, $0.height, $0.x, $0.y] }
-        }
     }
 
     /// A video longer than asked by up to this much (a frame or two of rounding) is left alone.
@@ -42,7 +46,7 @@ struct VideoConformer: Sendable {
             height -= height % 2
             let x = min(max(Int((focus.x * Double(reading.width)).rounded()) - width / 2, 0), reading.width - width)
             let y = min(max(Int((focus.y * Double(reading.height)).rounded()) - height / 2, 0), reading.height - height)
-            plan.crop = (width, height, x - x % 2, y - y % 2)
+            plan.crop = Plan.Crop(width: width, height: height, x: x - x % 2, y: y - y % 2)
         }
         if let seconds, reading.durationSeconds > seconds + durationTolerance {
             plan.trimSeconds = seconds

@@ -33,10 +33,10 @@ public struct ProviderAnnouncementHandler: EventHandler {
         let record = ProviderAnnouncementRecord(bridgeID: data.bridgeID, providers: data.providers, announcedAt: envelope.time,
                                                 expiresAt: envelope.time.addingTimeInterval(Double(data.validForSeconds)))
         let changed = try await event.inbox.commit { db -> Bool in
-            if let held = try ProviderAnnouncementRecord.fetchOne(db, key: data.bridgeID), held.announcedAt > record.announcedAt { return false }
-            let before = try ProviderAnnouncementRecord.fetchOne(db, key: data.bridgeID)?.providers
+            let held = try ProviderAnnouncementRecord.fetchOne(db, key: data.bridgeID)
+            if let held, held.announcedAt > record.announcedAt { return false }
             try record.save(db)
-            return before != record.providers
+            return held?.providers != record.providers
         }
         guard let changed else { return }
         health.update(record.announcement, of: data.bridgeID)
