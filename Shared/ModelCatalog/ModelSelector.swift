@@ -99,13 +99,13 @@ public struct ModelSelector: Sendable {
     static func decision(_ model: VideoModel, for spec: VideoJobSpec, preferredModelID: String, reason: String?) -> RoutingDecision? {
         let seconds = spec.durationSeconds ?? model.defaultDurationSeconds
         guard let generated = model.generatedDuration(for: seconds) else { return nil }
-        return RoutingDecision(model: model, credits: price(of: model, seconds: generated), durationSeconds: seconds,
+        return RoutingDecision(model: model, credits: spec.price ?? price(of: model, seconds: generated), durationSeconds: seconds,
                                generatedSeconds: generated, preferredModelID: preferredModelID, fallbackReason: reason)
     }
 
     /// What `model` charges for `spec`, or nil when it cannot make that length.
     static func price(of model: VideoModel, for spec: VideoJobSpec) -> Int64? {
-        model.generatedDuration(for: spec.durationSeconds ?? model.defaultDurationSeconds).map { price(of: model, seconds: $0) }
+        model.generatedDuration(for: spec.durationSeconds ?? model.defaultDurationSeconds).map { spec.price ?? price(of: model, seconds: $0) }
     }
 
     static func price(of model: VideoModel, seconds: Double) -> Int64 {

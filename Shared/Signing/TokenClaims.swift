@@ -5,17 +5,22 @@ import JWTKit
 /// required: a token that never expires is refused).
 public struct WorkspaceClaims: JWTPayload, Equatable {
     public var workspaceID: String
+    /// Further workspaces the token may act for, named by a request's `workspace_id` (the
+    /// `generate-interior-video-v2` API's body field); `workspaceID` is the one used otherwise.
+    public var workspaceIDs: [String]?
     public var expiration: ExpirationClaim
     public var notBefore: NotBeforeClaim?
 
-    public init(workspaceID: String, expiresAt: Date, notBefore: Date? = nil) {
+    public init(workspaceID: String, workspaceIDs: [String]? = nil, expiresAt: Date, notBefore: Date? = nil) {
         self.workspaceID = workspaceID
+        self.workspaceIDs = workspaceIDs
         expiration = ExpirationClaim(value: expiresAt)
         self.notBefore = notBefore.map { NotBeforeClaim(value: $0) }
     }
 
     enum CodingKeys: String, CodingKey {
         case workspaceID = "workspace_id"
+        case workspaceIDs = "workspace_ids"
         case expiration = "exp"
         case notBefore = "nbf"
     }

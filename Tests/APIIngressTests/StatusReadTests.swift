@@ -15,7 +15,7 @@ struct StatusReadTests {
                          requestedModel: nil, routingReason: nil, aspectRatio: "16:9", prompt: nil,
                          provider: nil, predictionID: nil, videoKey: nil, videoBytes: nil, posterKey: nil,
                          videoWidth: nil, videoHeight: nil, videoDurationSeconds: nil, errorCode: nil,
-                         errorMessage: nil, errorDetails: nil, webhookURL: nil, createdAt: now, updatedAt: now.addingTimeInterval(61.5))
+                         errorMessage: nil, errorDetails: nil, webhookURL: nil, api: "roomreel", createdAt: now, updatedAt: now.addingTimeInterval(61.5))
     }
 
     static let links = VideoLinks(storage: .local)
@@ -59,6 +59,10 @@ struct StatusReadTests {
         job.videoKey = "generation-videos/job-6.mp4"
         job.videoBytes = 99
         job.posterKey = "generation-videos/job-6.jpg"
+        job.inputKeys = #"["inputs/ab.jpg"]"#
+        job.startedAt = job.createdAt.addingTimeInterval(1)
+        job.finishedAt = job.createdAt.addingTimeInterval(30)
+        job.deletedAt = job.createdAt.addingTimeInterval(40)
         job.errorCode = "OUTPUT_INVALID"
         job.errorMessage = "the stored video is 2 s long"
         job.errorDetails = #"{"seconds":2}"#

@@ -150,6 +150,7 @@ struct FastCodingTests {
                 spec.prompt = "a room \(text)"
                 spec.style = DesignStyle.allCases[round % DesignStyle.allCases.count]
                 spec.maxCredits = Int64(round * 7 + 1)
+                spec.price = Int64(round * 3 + 2)
                 spec.destinationPrefix = "team/\(text)"
                 spec.resolution = Resolution.allCases[round % Resolution.allCases.count]
                 spec.framesPerSecond = 24 + round

@@ -88,6 +88,7 @@ func openIngressDatabase(path: String) throws -> ServiceDatabase {
         }
         migrator.registerMigration("api-ingress-v5-job-delivery", migrate: JobRecord.addDeliveryColumns)
         migrator.registerMigration("api-ingress-v6-provider-announcements", migrate: ProviderAnnouncementRecord.createTable)
+        migrator.registerMigration("api-ingress-v7-job-origin", migrate: JobRecord.addOriginColumns)
     }
 }
 
@@ -112,17 +113,34 @@ func buildRouter(config: IngressConfiguration, database: ServiceDatabase, health
     }
     OperationsRoutes(database: database, openAPI: try OpenAPIDocument.bundled(), kafkaAnswers: kafkaAnswers).register(on: router)
     AdminRoutes(database: database).register(on: router.group("v1/admin").add(middleware: AdminAuthenticator(adminToken: config.adminToken)))
-    let api = router.group("v1").add(middleware: APIKeyAuthenticator(database: database, jwt: config.jwtSecret.map { HS256Tokens(secret: $0) }))
+    let jwt = config.jwtSecret.map { HS256Tokens(secret: $0) }
+    let knownKeys = KnownAPIKeys()
+    let api = router.group("v1").add(middleware: APIKeyAuthenticator(database: database, jwt: jwt, knownKeys: knownKeys))
     ModelRoutes(routing: config.routing, health: health).register(on: api)
     let policy = OutboundAddressPolicy(allowed: config.fetchAllowed)
     let recentJobs = RecentJobs()
     database.pool.add(transactionObserver: recentJobs, extent: .databaseLifetime)
-    VideoRoutes(database: database, completions: completions, commits: commits, verifiedPhotos: VerifiedPhotos(), webhookPolicy: policy, storage: storage, routing: config.routing, health: health,
-                imageCheck: InputImageCheck(ffmpegPath: config.ffmpegPath),
-                imageFetcher: OutboundFetcher(policy: policy, maximumBytes: Int64(InputImageCheck.maximumBytes), timeout: .seconds(20)),
-                maxUploadBytes: config.maxUploadBytes, publicBaseURL: publicBaseURL,
-                videoLinks: VideoLinks(storage: config.common.storage), recentJobs: recentJobs).register(on: api)
+    let intake = JobIntake(
+        database: database, commits: commits, verifiedPhotos: VerifiedPhotos(), webhookPolicy: policy, storage: storage, routing: config.routing,
+        health: health, imageCheck: InputImageCheck(ffmpegPath: config.ffmpegPath),
+        imageFetcher: OutboundFetcher(policy: policy, maximumBytes: Int64(InputImageCheck.maximumBytes), timeout: .seconds(20)),
+        publicBaseURL: publicBaseURL, videoLinks: VideoLinks(storage: config.common.storage))
+    VideoRoutes(intake: intake, completions: completions, maxUploadBytes: config.maxUploadBytes, recentJobs: recentJobs).register(on: api)
     WorkspaceRoutes(database: database).register(on: api)
+
+    // The compatibility APIs (Compat/): each under its own base path, with its own error shape and
+    // the same keys.
+    let compat = CompatJobs(intake: intake, completions: completions, settings: config.compat, maxUploadBytes: config.maxUploadBytes)
+    func compatGroup(_ path: String, schemes: [String] = ["bearer"], errors: @escaping @Sendable (APIError) -> [String: Any]) -> RouterGroup<IngressRequestContext> {
+        router.group(RouterPath(path)).add(middleware: CompatErrorMiddleware(render: errors))
+            .add(middleware: APIKeyAuthenticator(database: database, jwt: jwt, knownKeys: knownKeys, schemes: schemes))
+    }
+    OpenAIVideosRoutes(jobs: compat).register(on: compatGroup("openai/v1", errors: OpenAIVideo.error))
+    InteriorVideoRoutes(jobs: compat).register(on: compatGroup("functions/v1", errors: InteriorVideoRoutes.error))
+    HomeDesignsRoutes(jobs: compat).register(on: compatGroup("api/v2", errors: HomeDesignsRoutes.error))
+    WevionRoutes(jobs: compat).register(on: compatGroup("api/v1/creative-hub/generate", errors: WevionRoutes.error))
+    RoomAIRoutes(jobs: compat).register(on: compatGroup("api/v1", errors: RoomAIRoutes.error))
+    Veo3APIRoutes(jobs: compat).register(on: compatGroup("api/v1/generate", schemes: ["bearer", "token"], errors: Veo3APIRoutes.error))
     router.middlewares.add(MethodNotAllowedMiddleware(routes: router.routes))
     return router
 }

@@ -35,6 +35,8 @@ public struct IngressConfiguration: Sendable {
     /// Shrinks the client webhook retry schedule (`INGRESS_WEBHOOK_RETRY_SCALE`, default 1: about
     /// 32 hours; tests use a tiny scale to run it in moments).
     public var webhookRetryScale: Double
+    /// The compatibility APIs' price lists and waits (`COMPAT_*`).
+    public var compat: CompatSettings
     /// The setting that chooses `port`, named when the port is taken (`INGRESS_PORT`; `roomreel dev`'s `--port`).
     public var portSetting: String
     /// Called once the server accepts connections, with the port it is bound to.
@@ -43,7 +45,7 @@ public struct IngressConfiguration: Sendable {
     public init(common: CommonConfiguration, routing: RoutingConfiguration, host: String = "127.0.0.1", port: Int = 8080, publicBaseURL: String? = nil,
                 bootstrapAPIKeys: [(workspaceID: String, key: String)] = [], maxUploadBytes: Int = 64 << 20,
                 ffmpegPath: String = "ffmpeg", fetchAllowed: [IPRange] = [], adminToken: String? = nil, jwtSecret: String? = nil,
-                webhookRetryScale: Double = 1, portSetting: String = "INGRESS_PORT",
+                webhookRetryScale: Double = 1, compat: CompatSettings = CompatSettings(), portSetting: String = "INGRESS_PORT",
                 onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }) {
         self.common = common
         self.routing = routing
@@ -57,6 +59,7 @@ public struct IngressConfiguration: Sendable {
         self.adminToken = adminToken
         self.jwtSecret = jwtSecret
         self.webhookRetryScale = webhookRetryScale
+        self.compat = compat
         self.portSetting = portSetting
         self.onServerRunning = onServerRunning
     }
@@ -95,6 +98,7 @@ public struct IngressConfiguration: Sendable {
             adminToken: adminToken,
             jwtSecret: jwtSecret,
             webhookRetryScale: webhookRetryScale,
+            compat: try CompatSettings.fromEnvironment(environment),
             onServerRunning: { port in
                 FileHandle.standardOutput.write(Data("api-ingress listening on port \(port)\n".utf8))
             }

@@ -26,6 +26,9 @@ public struct VideoJobSpec: Codable, Sendable, Equatable {
     /// The most credits the client allows a fallback to cost; without it a fallback never costs more
     /// than the preferred model would have.
     public var maxCredits: Int64?
+    /// What the job costs whichever model runs it, when the route that took it has a price list of
+    /// its own (a compatibility API's documented prices); nil for the model's catalog price.
+    public var price: Int64?
 
     /// The effective fallback rule.
     public var allowsFallback: Bool { fallback ?? (model == nil) }
@@ -33,7 +36,7 @@ public struct VideoJobSpec: Codable, Sendable, Equatable {
     public init(jobID: String, workspaceID: String, videoType: VideoType?, model: String?, cameraMotion: CameraMotion?,
                 prompt: String?, style: DesignStyle?, aspectRatio: AspectRatio, durationSeconds: Double?, destinationPrefix: String? = nil,
                 resolution: Resolution? = nil, framesPerSecond: Int? = nil, focus: FocusPoint? = nil, reveal: RevealStyle? = nil,
-                fallback: Bool? = nil, maxCredits: Int64? = nil) {
+                fallback: Bool? = nil, maxCredits: Int64? = nil, price: Int64? = nil) {
         self.jobID = jobID
         self.workspaceID = workspaceID
         self.videoType = videoType
@@ -50,6 +53,7 @@ public struct VideoJobSpec: Codable, Sendable, Equatable {
         self.reveal = reveal
         self.fallback = fallback
         self.maxCredits = maxCredits
+        self.price = price
     }
 
     /// The spec as `EventCoding.encoder` writes it (sorted keys, nil fields left out), member by member.
@@ -70,6 +74,7 @@ public struct VideoJobSpec: Codable, Sendable, Equatable {
         spec.string("job_id", jobID)
         if let maxCredits { spec.integer("max_credits", maxCredits) }
         if let model { spec.string("model", model) }
+        if let price { spec.integer("price", price) }
         if let prompt { spec.string("prompt", prompt) }
         if let resolution { spec.string("resolution", resolution.rawValue) }
         if let reveal { spec.string("reveal", reveal.rawValue) }
@@ -80,7 +85,7 @@ public struct VideoJobSpec: Codable, Sendable, Equatable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case model, prompt, style, resolution, focus, reveal, fallback
+        case model, prompt, style, resolution, focus, reveal, fallback, price
         case framesPerSecond = "fps"
         case jobID = "job_id"
         case workspaceID = "workspace_id"

@@ -14,27 +14,42 @@ struct APIKeyAuthenticator: AuthenticatorMiddleware {
     /// Verifies JWT bearer tokens; nil when `INGRESS_JWT_SECRET` is unset (then only API keys work).
     let jwt: HS256Tokens?
     /// Keys seen before, by hash: keys are never edited, so a hit needs no database read.
-    let knownKeys = KnownAPIKeys()
+    let knownKeys: KnownAPIKeys
+    /// The `Authorization` schemes taken: `bearer`, and `token` for an API whose clients send that.
+    let schemes: [String]
+
+    init(database: ServiceDatabase, jwt: HS256Tokens?, knownKeys: KnownAPIKeys = KnownAPIKeys(), schemes: [String] = ["bearer"]) {
+        self.database = database
+        self.jwt = jwt
+        self.knownKeys = knownKeys
+        self.schemes = schemes
+    }
 
     /// The credential's workspace id; throws a 401 for a missing or unknown credential, so no route
     /// behind this middleware runs unauthenticated.
     func authenticate(request: Request, context: IngressRequestContext) async throws -> String? {
-        guard let credential = request.bearerToken else {
-            throw APIError(.unauthorized, "send an API key or a JWT as 'Authorization: Bearer <credential>'")
-        }
-        return try await workspace(for: credential)
+        try await grant(of: request).workspaceID
     }
 
     func handle(_ request: Request, context: IngressRequestContext,
                 next: (Request, IngressRequestContext) async throws -> Response) async throws -> Response {
-        let workspaceID = try await authenticate(request: request, context: context)
+        let grant = try await grant(of: request)
         var context = context
-        context.identity = workspaceID
-        context.logger[metadataKey: "workspace_id"] = workspaceID.map { "\($0)" }
+        context.identity = grant.workspaceID
+        context.grantedWorkspaces = grant.others
+        context.logger[metadataKey: "workspace_id"] = "\(grant.workspaceID)"
         return try await next(request, context)
     }
 
-    private func workspace(for credential: String) async throws -> String {
+    private func grant(of request: Request) async throws -> (workspaceID: String, others: [String]) {
+        guard let credential = request.credential(schemes: schemes) else {
+            let spelled = schemes.map { "'Authorization: \($0.prefix(1).uppercased() + $0.dropFirst()) <credential>'" }.joined(separator: " or ")
+            throw APIError(.unauthorized, "send an API key or a JWT as \(spelled)")
+        }
+        return try await workspace(for: credential)
+    }
+
+    private func workspace(for credential: String) async throws -> (workspaceID: String, others: [String]) {
         if credential.utf8.count(where: { $0 == UInt8(ascii: ".") }) == 2 {
             guard let jwt else { throw APIError(.unauthorized, "JWT bearer tokens are not enabled on this server; use an API key") }
             let claims: WorkspaceClaims
@@ -43,18 +58,19 @@ struct APIKeyAuthenticator: AuthenticatorMiddleware {
             } catch {
                 throw APIError(.unauthorized, "invalid token: \(error)")
             }
-            guard AdminRoutes.isWorkspaceID(claims.workspaceID) else {
-                throw APIError(.unauthorized, "invalid token: the 'workspace_id' claim is malformed")
+            let others = claims.workspaceIDs ?? []
+            guard AdminRoutes.isWorkspaceID(claims.workspaceID), others.allSatisfy(AdminRoutes.isWorkspaceID) else {
+                throw APIError(.unauthorized, "invalid token: the 'workspace_id' or 'workspace_ids' claim is malformed")
             }
-            return claims.workspaceID
+            return (claims.workspaceID, others)
         }
         let keyHash = APIKeyRecord.hash(credential)
-        if let workspaceID = knownKeys.workspace(forHash: keyHash) { return workspaceID }
+        if let workspaceID = knownKeys.workspace(forHash: keyHash) { return (workspaceID, []) }
         guard let record = try await database.pool.read({ db in try APIKeyRecord.fetchOne(db, key: keyHash) }) else {
             throw APIError(.unauthorized, "unknown API key")
         }
         knownKeys.remember(hash: keyHash, workspaceID: record.workspaceID)
-        return record.workspaceID
+        return (record.workspaceID, [])
     }
 }
 

@@ -6,6 +6,8 @@ import HummingbirdAuth
 struct IngressRequestContext: AuthRequestContext {
     var coreContext: CoreRequestContextStorage
     var identity: String?
+    /// Further workspaces the credential may act for, when a request names one (a JWT's `workspace_ids`).
+    var grantedWorkspaces: [String] = []
 
     init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)
@@ -16,5 +18,14 @@ struct IngressRequestContext: AuthRequestContext {
     func requireWorkspace() throws -> String {
         guard let identity else { throw APIError(.unauthorized, "missing API key") }
         return identity
+    }
+
+    /// `requested` when the credential may act for it, else a 404 (as for any workspace not the caller's).
+    func workspace(named requested: String) throws -> String {
+        let workspaceID = try requireWorkspace()
+        guard requested == workspaceID || grantedWorkspaces.contains(requested) else {
+            throw APIError(.notFound, "workspace '\(requested)' not found")
+        }
+        return requested
     }
 }

@@ -1,6 +1,7 @@
 import EventContracts
 import Foundation
 import Hummingbird
+import Logging
 
 /// The one error shape clients see: `{"error": {"code", "message", "details"}}` with the HTTP status
 /// that goes with the code.
@@ -42,25 +43,36 @@ struct APIErrorMiddleware<Context: RequestContext>: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         do {
             return try await next(request, context)
-        } catch let error as APIError {
-            throw error
-        } catch let error as RoomReelError {
-            throw APIError(error)
-        } catch let error as any HTTPResponseError {
+        } catch {
+            throw APIError.normalising(error, logger: context.logger)
+        }
+    }
+}
+
+extension APIError {
+    /// Any error a route throws as the core's error: Hummingbird's and NIO's own refusals by status,
+    /// anything unexpected as a logged 500.
+    static func normalising(_ error: any Error, logger: Logger) -> APIError {
+        switch error {
+        case let error as APIError:
+            return error
+        case let error as RoomReelError:
+            return APIError(error)
+        case let error as any HTTPResponseError:
             // Hummingbird's and NIO's own refusals (HTTPError, NIOTooManyBytesError, …), by status.
             let message = (error as? HTTPError)?.body ?? error.status.reasonPhrase
             switch error.status {
-            case .notFound: throw APIError(.notFound, message)
-            case .contentTooLarge: throw APIError(.payloadTooLarge, "the request body is larger than allowed")
-            case .unauthorized: throw APIError(.unauthorized, message)
+            case .notFound: return APIError(.notFound, message)
+            case .contentTooLarge: return APIError(.payloadTooLarge, "the request body is larger than allowed")
+            case .unauthorized: return APIError(.unauthorized, message)
             default:
-                if error.status.code < 500 { throw APIError(.invalidRequest, message) }
-                context.logger.error("Request failed", metadata: ["error": "\(error)"])
-                throw APIError(.internalError, "internal error")
+                if error.status.code < 500 { return APIError(.invalidRequest, message) }
+                logger.error("Request failed", metadata: ["error": "\(error)"])
+                return APIError(.internalError, "internal error")
             }
-        } catch {
-            context.logger.error("Request failed", metadata: ["error": "\(error)"])
-            throw APIError(.internalError, "internal error")
+        default:
+            logger.error("Request failed", metadata: ["error": "\(error)"])
+            return APIError(.internalError, "internal error")
         }
     }
 }

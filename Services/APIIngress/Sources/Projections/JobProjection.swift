@@ -34,6 +34,8 @@ struct JobProjection: EventHandler {
             let wasFinished = job.status.isTerminal
             update(&job)
             job.updatedAt = Date()
+            if job.startedAt == nil, job.status != .queued { job.startedAt = job.updatedAt }
+            if !wasFinished, job.status.isTerminal { job.finishedAt = job.updatedAt }
             try job.update(db)
             let finished = !wasFinished && job.status.isTerminal
             if finished, let url = job.webhookURL {

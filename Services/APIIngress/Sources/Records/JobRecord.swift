@@ -60,8 +60,17 @@ struct JobRecord: Codable, FetchableRecord, PersistableRecord {
     var errorMessage: String?
     var errorDetails: String?
     var webhookURL: String?
+    /// The API the job came in through: `roomreel`, or a compatibility API's name (`Compat/`).
+    var api: String
+    /// The stored input photos (`inputs/<sha256>.<ext>`), as a JSON list.
+    var inputKeys: String?
     var createdAt: Date
     var updatedAt: Date
+    /// When the job was first seen processing (its debit), and when it finished.
+    var startedAt: Date?
+    var finishedAt: Date?
+    /// When the client deleted the job; a deleted job is answered as not found.
+    var deletedAt: Date?
 
     /// The columns of the `jobs` table, one per property (`JobRecordTests` holds the table, the
     /// properties and the insert to this list).
@@ -88,8 +97,13 @@ struct JobRecord: Codable, FetchableRecord, PersistableRecord {
         case errorMessage = "error_message"
         case errorDetails = "error_details"
         case webhookURL = "webhook_url"
+        case api
+        case inputKeys = "input_keys"
         case createdAt = "created_at"
         case updatedAt = "updated_at"
+        case startedAt = "started_at"
+        case finishedAt = "finished_at"
+        case deletedAt = "deleted_at"
     }
 
     static func registerMigrations(_ migrator: inout DatabaseMigrator) {
@@ -140,6 +154,23 @@ struct JobRecord: Codable, FetchableRecord, PersistableRecord {
         }
     }
 
+    /// The columns that say where a job came from and when it ran: the API, its photos, its start,
+    /// end and deletion.
+    static func addOriginColumns(_ db: Database) throws {
+        try db.alter(table: databaseTableName) { table in
+            table.add(column: "api", .text).notNull().defaults(to: "roomreel")
+            table.add(column: "input_keys", .text)
+            table.add(column: "started_at", .datetime)
+            table.add(column: "finished_at", .datetime)
+            table.add(column: "deleted_at", .datetime)
+        }
+    }
+
+    /// The stored input photos, in the order the request gave them.
+    var inputImageKeys: [String] {
+        inputKeys.flatMap { try? JSONDecoder().decode([String].self, from: Data($0.utf8)) } ?? []
+    }
+
     /// Inserts this new job with a cached statement, the way `POST /v1/videos` does for every job:
     /// the record's generic insert (Codable encoding, a persistence container, a new statement
     /// lookup) cost more than the rest of the commit. Reads back the same as `insert(db)` writes.
@@ -182,8 +213,13 @@ struct JobRecord: Codable, FetchableRecord, PersistableRecord {
         case .errorMessage: errorMessage
         case .errorDetails: errorDetails
         case .webhookURL: webhookURL
+        case .api: api
+        case .inputKeys: inputKeys
         case .createdAt: DatabaseTime.value(createdAt)
         case .updatedAt: DatabaseTime.value(updatedAt)
+        case .startedAt: startedAt.map(DatabaseTime.value)
+        case .finishedAt: finishedAt.map(DatabaseTime.value)
+        case .deletedAt: deletedAt.map(DatabaseTime.value)
         }
     }
 

@@ -11,28 +11,16 @@ import OutboundHTTP
 
 /// `POST /v1/videos`, `GET /v1/videos`, `GET /v1/videos/{id}` and its webhook deliveries.
 struct VideoRoutes {
-    let database: ServiceDatabase
+    let intake: JobIntake
     let completions: JobCompletionSignals
-    /// Commits jobs of concurrent requests together.
-    let commits: GroupCommit<JobCreation>
-    let verifiedPhotos: VerifiedPhotos
-    /// The address rules webhook URLs are checked against when a job is submitted (and again, after
-    /// DNS, on every delivery).
-    let webhookPolicy: OutboundAddressPolicy
-    let storage: LocalBlobStore
-    let routing: RoutingConfiguration
-    let health: ProviderHealth
-    let imageCheck: InputImageCheck
-    /// Fetches photos given by URL, under the SSRF rules.
-    let imageFetcher: OutboundFetcher
     let maxUploadBytes: Int
-    let publicBaseURL: @Sendable () -> String
-    let videoLinks: VideoLinks
     /// Jobs polled recently, kept true by watching the database's commits.
     let recentJobs: RecentJobs
 
-    static let maxPromptLength = 2000
-    static let maxReelImages = 10
+    var database: ServiceDatabase { intake.database }
+    var publicBaseURL: @Sendable () -> String { intake.publicBaseURL }
+    var videoLinks: VideoLinks { intake.videoLinks }
+
     /// The longest `Prefer: wait=N` honoured, in seconds.
     static let maximumWaitSeconds = 60
 
@@ -40,136 +28,26 @@ struct VideoRoutes {
         router.post("/videos", use: create)
         router.get("/videos", use: list)
         router.get("/videos/:id", use: show)
+        router.delete("/videos/:id", use: delete)
         router.get("/videos/:id/webhook-deliveries", use: webhookDeliveries)
     }
 
 
-    /// Validates the request, quotes it, checks and stores its photos, and records the job with its
-    /// `video.requested` event in one transaction. Nothing is charged here: billing debits later, and
-    /// only jobs that passed every check get that far.
+    /// Reads the body (JSON or multipart) and hands it to the intake; answers 202 with the job, or
+    /// after `Prefer: wait=N` with the finished job.
     @Sendable func create(_ request: Request, context: IngressRequestContext) async throws -> Response {
         let workspaceID = try context.requireWorkspace()
         let idempotencyKey = try Self.idempotencyKey(of: request)
         let wait = Self.preferredWait(of: request)
-        let contentType = request.headers[.contentType] ?? ""
-        let form: VideoSubmission
-        if let boundary = MultipartForm.boundary(fromContentType: contentType) {
-            form = try VideoSubmission.multipart(try MultipartForm.parse(try await request.body.collect(upTo: maxUploadBytes), boundary: boundary))
-        } else if contentType.lowercased().hasPrefix("application/json") {
-            form = try VideoSubmission.json(try await request.body.collect(upTo: maxUploadBytes))
-        } else {
-            throw APIError(.invalidRequest, "send the request as application/json or multipart/form-data")
+        let form = try await VideoSubmission.read(request, maxUploadBytes: maxUploadBytes)
+        switch try await intake.accept(form, workspaceID: workspaceID, idempotencyKey: idempotencyKey) {
+        case .replayed(let earlier):
+            return Self.replay(earlier, context: context)
+        case .created(let job, let accepted):
+            context.logger.info("Accepted job", metadata: ["job_id": "\(job.id)", "model": "\(job.model ?? "")", "images": "\(job.inputImageKeys.count)"])
+            guard let wait else { return JSONResponse.make(data: accepted, status: .accepted) }
+            return try await answerAfterWaiting(for: job.id, workspaceID: workspaceID, seconds: wait, accepted: accepted)
         }
-
-        if let requestedWorkspace = form.text("workspace_id"), requestedWorkspace != workspaceID {
-            throw APIError(.notFound, "workspace '\(requestedWorkspace)' not found")
-        }
-        let fingerprint = form.fingerprint
-        if let idempotencyKey {
-            let earlier = try await database.pool.read { db in try IdempotencyRecord.fetchOne(db, key: ["workspace_id": workspaceID, "key": idempotencyKey]) }
-            if let earlier, Date().timeIntervalSince(earlier.createdAt) < IdempotencyRecord.lifetime {
-                return try Self.replay(earlier, fingerprint: fingerprint, context: context)
-            }
-        }
-        let webhookURL = try form.text("webhook_url").map { try Self.checkedWebhookURL($0, policy: webhookPolicy) }
-        let jobID = JobID.make()
-        let videoType = try form.text("video_type").map { try Self.parse(VideoType.self, $0, field: "video_type") }
-        let defaultRatio: AspectRatio = videoType == .socialReel ? .portrait : .landscape
-        let spec = VideoJobSpec(
-            jobID: jobID, workspaceID: workspaceID,
-            videoType: videoType,
-            model: form.text("model"),
-            cameraMotion: try form.text("camera_motion").map { try Self.parse(CameraMotion.self, $0, field: "camera_motion") },
-            prompt: try Self.checkedPrompt(form.text("prompt")),
-            style: try form.text("style").map(Self.style),
-            aspectRatio: try form.text("aspect_ratio").map { try Self.parse(AspectRatio.self, $0, field: "aspect_ratio") } ?? defaultRatio,
-            durationSeconds: try Self.duration(form.text("duration")),
-            destinationPrefix: try Self.destinationPrefix(form.text("destination_prefix")),
-            resolution: try form.text("resolution").map { try Self.parse(Resolution.self, $0, field: "resolution") },
-            framesPerSecond: try Self.framesPerSecond(form.text("fps")),
-            focus: try Self.focus(x: form.text("focus_x"), y: form.text("focus_y")),
-            reveal: try form.text("reveal").map { try Self.parse(RevealStyle.self, $0, field: "reveal") },
-            fallback: try form.text("fallback").map { try Self.boolean($0, field: "fallback") },
-            maxCredits: try form.text("max_credits").map(Self.maxCredits)
-        )
-        let photos = try Self.photoParts(of: form, for: videoType)
-        let decision = try routing.selector(health: health).select(for: spec, imageCount: photos.count)
-        try await refuseUnaffordable(decision.credits, workspaceID: workspaceID)
-
-        // Every photo passes the cheap header checks before any is stored, then the decode check.
-        var checked: [(bytes: [UInt8], header: ImageHeader, field: String)] = []
-        for (field, source) in photos {
-            let bytes = try await photoBytes(source, field: field)
-            checked.append((bytes, try imageCheck.checkHeader(bytes, field: field), field))
-        }
-        // Photos are stored by content (`inputs/<sha256>.<ext>`): the same photo sent again is neither
-        // written nor decoded again. A new photo that fails the decode check is removed.
-        var imageKeys: [String] = []
-        for photo in checked {
-            let digest = SHA256.hash(data: photo.bytes).hexEncoded
-            let key = "inputs/\(digest).\(photo.header.format.fileExtension)"
-            let path = try storage.filePath(for: key)
-            if verifiedPhotos.contains(digest), FileManager.default.fileExists(atPath: path) {
-                imageKeys.append(key)
-                continue
-            }
-            let file = URL(fileURLWithPath: path)
-            if !FileManager.default.fileExists(atPath: path) { try storage.write(photo.bytes, to: key) }
-            do {
-                try await imageCheck.checkDecodes(file, field: photo.field)
-            } catch {
-                try? FileManager.default.removeItem(at: file)
-                throw error
-            }
-            verifiedPhotos.insert(digest)
-            imageKeys.append(key)
-        }
-
-        let now = Date()
-        let job = JobRecord(
-            id: jobID, workspaceID: workspaceID, status: .queued, stage: .requested,
-            videoType: spec.videoType?.rawValue, cameraMotion: spec.cameraMotion?.rawValue, model: decision.model.id,
-            quotedCredits: decision.credits, creditsDebited: nil, durationSeconds: decision.durationSeconds,
-            generatedSeconds: decision.generatedSeconds, requestedModel: decision.preferredModelID, routingReason: decision.fallbackReason,
-            aspectRatio: spec.aspectRatio.rawValue, prompt: spec.prompt, provider: decision.model.provider,
-            predictionID: nil, videoKey: nil, videoBytes: nil, posterKey: nil, videoWidth: nil, videoHeight: nil, videoDurationSeconds: nil,
-            errorCode: nil, errorMessage: nil, errorDetails: nil,
-            webhookURL: webhookURL?.absoluteString, createdAt: now, updatedAt: now)
-        let event = EncodedEvent(type: .videoRequested, source: apiIngressServiceName, subject: jobID, workspaceID: workspaceID,
-                                 data: VideoRequested(request: spec, inputImageKeys: imageKeys).json)
-        let view = JobView(job, publicBaseURL: publicBaseURL(), videoLinks: videoLinks, estimatedSeconds: decision.model.typicalLatencySeconds)
-        let accepted = Data(view.json)
-        let creation = try await commits.write { db -> JobCreation in
-            if let idempotencyKey {
-                // Checked again under the write lock: of two racing requests with one key, one creates.
-                if let earlier = try IdempotencyRecord.live(workspaceID: workspaceID, key: idempotencyKey, now: now, in: db) {
-                    return .replayed(earlier)
-                }
-                try IdempotencyRecord(workspaceID: workspaceID, key: idempotencyKey, requestFingerprint: fingerprint, jobID: jobID,
-                                      responseStatus: Int(HTTPResponse.Status.accepted.code), responseBody: accepted, createdAt: now).insert(db)
-            }
-            try job.insertNew(db)
-            try Outbox.enqueue(event, in: db)
-            return .created
-        }
-        if case .replayed(let earlier) = creation {
-            return try Self.replay(earlier, fingerprint: fingerprint, context: context)
-        }
-        context.logger.info("Accepted job", metadata: ["job_id": "\(jobID)", "model": "\(decision.model.id)", "images": "\(imageKeys.count)"])
-        guard let wait else { return JSONResponse.make(data: accepted, status: .accepted) }
-        return try await answerAfterWaiting(for: jobID, workspaceID: workspaceID, seconds: wait, accepted: accepted)
-    }
-
-    /// A 402 before anything is fetched or stored when the balance view already shows the workspace
-    /// cannot pay `credits`. A workspace the view has not heard of yet (its first grant may still be
-    /// on its way) goes on; billing has the final word either way, and a job it turns down fails with
-    /// the same code.
-    func refuseUnaffordable(_ credits: Int64, workspaceID: String) async throws {
-        guard let view = try await database.pool.read({ db in try WorkspaceBalanceRecord.fetchOne(db, key: workspaceID) }) else { return }
-        let balance = view.balance(at: Date())
-        guard balance < credits else { return }
-        throw APIError(.insufficientCredits, "this job needs \(credits) credits; the workspace has \(balance)",
-                       details: ["required": credits, "balance": balance])
     }
 
     /// `Prefer: wait=N`: holds the answer until the job finishes or N seconds pass. A finished job is a
@@ -195,11 +73,8 @@ struct VideoRoutes {
         return response
     }
 
-    /// The first answer again, for a repeated `Idempotency-Key`, or a 422 when the request differs.
-    static func replay(_ earlier: IdempotencyRecord, fingerprint: String, context: IngressRequestContext) throws -> Response {
-        guard earlier.requestFingerprint == fingerprint else {
-            throw APIError(.idempotencyKeyReused, "this Idempotency-Key was used in the last 24 hours for a different request (job \(earlier.jobID))")
-        }
+    /// The first answer again, for a repeated `Idempotency-Key`.
+    static func replay(_ earlier: IdempotencyRecord, context: IngressRequestContext) -> Response {
         context.logger.info("Idempotent replay", metadata: ["job_id": "\(earlier.jobID)"])
         var response = JSONResponse.make(data: earlier.responseBody, status: HTTPResponse.Status(code: earlier.responseStatus))
         response.headers[.init("Idempotent-Replayed")!] = "true"
@@ -229,85 +104,41 @@ struct VideoRoutes {
         return nil
     }
 
-    /// A `webhook_url` RoomReel may call: http(s), a host, at most 2048 characters, and not an
-    /// address the SSRF rules refuse (names are checked again after DNS, at every delivery).
-    static func checkedWebhookURL(_ text: String, policy: OutboundAddressPolicy) throws -> URL {
-        guard text.utf8.count <= 2048, let url = URL(string: text), let scheme = url.scheme?.lowercased(), scheme == "http" || scheme == "https",
-              let host = url.host(percentEncoded: false), !host.isEmpty, url.user == nil
-        else {
-            throw APIError(.webhookURLRefused, "webhook_url must be an http or https URL of at most 2048 characters, without credentials")
-        }
-        let bareHost = host.hasPrefix("[") ? String(host.dropFirst().dropLast()) : host
-        if let address = IPAddress(bareHost), let refusal = policy.refusal(of: address) {
-            throw APIError(.webhookURLRefused, "webhook_url: \(refusal)")
-        }
-        if bareHost.lowercased() == "localhost" || bareHost.lowercased().hasSuffix(".localhost") {
-            throw APIError(.webhookURLRefused, "webhook_url: localhost is not a public address")
-        }
-        return url
-    }
-
-    /// The photos the video type takes, with the field each came in, in order: `before_image` and
-    /// `after_image` for before_after, `images` (or one `image`) for social_reel, one `image` otherwise
-    /// (or none, with a prompt: text-to-video).
-    static func photoParts(of form: VideoSubmission, for videoType: VideoType?) throws -> [(field: String, source: VideoSubmission.PhotoSource)] {
-        switch videoType {
-        case .beforeAfter:
-            if let before = form.photos["before_image"]?.first, let after = form.photos["after_image"]?.first {
-                return [("before_image", before), ("after_image", after)]
-            }
-            // One photo: a model that animates one photo imagines the reveal (the selector checks).
-            if form.photos["before_image"] == nil, form.photos["after_image"] == nil, let image = form.photos["image"]?.first {
-                return [("image", image)]
-            }
-            throw APIError(.imageRequired, "before_after needs 'before_image' and 'after_image', or one 'image' for a model that animates one photo (files, base64 or URLs)")
-        case .socialReel:
-            let sources = form.photos["images"] ?? form.photos["image"] ?? []
-            guard !sources.isEmpty else {
-                throw APIError(.imageRequired, "social_reel needs 1 to 10 photos as 'images[]' (files, base64 or URLs)")
-            }
-            guard sources.count <= maxReelImages else {
-                throw APIError(.invalidRequest, "social_reel takes at most \(maxReelImages) photos; got \(sources.count)")
-            }
-            return sources.enumerated().map { ("images[\($0.offset)]", $0.element) }
-        default:
-            guard let image = form.photos["image"]?.first else {
-                // No photo but a prompt: text-to-video, for the models that take it (the selector checks).
-                if form.text("prompt") != nil { return [] }
-                throw APIError(.imageRequired, "send the room photo as 'image' (a file or base64) or 'image_url', or a prompt for text-to-video")
-            }
-            return [("image", image)]
-        }
-    }
-
-    /// A photo's bytes: as sent, or fetched from its URL under the SSRF rules and the photo size limit.
-    func photoBytes(_ source: VideoSubmission.PhotoSource, field: String) async throws -> [UInt8] {
-        switch source {
-        case .bytes(let bytes):
-            return bytes
-        case .url(let url):
-            do {
-                return try await imageFetcher.fetch(url).1
-            } catch {
-                switch error {
-                case .refusedAddress, .unsupportedScheme:
-                    throw APIError(.imageURLRefused, "\(field): \(error)")
-                case .tooLarge(let limit):
-                    throw APIError(.imageTooLarge, "\(field): the photo is larger than \(limit) bytes (20 MB)", details: ["maximum_bytes": limit])
-                default:
-                    throw APIError(.imageFetchFailed, "\(field): fetching \(url.absoluteString) failed: \(error)")
-                }
-            }
-        }
-    }
-
     /// The job, if it belongs to the caller's workspace; anything else is a 404, never a leak.
     @Sendable func show(_ request: Request, context: IngressRequestContext) async throws -> Response {
         let workspaceID = try context.requireWorkspace()
         let id = try context.parameters.require("id")
         let job = try await recentJob(id: id)
-        guard let job, job.workspaceID == workspaceID else { throw APIError(.notFound, "video job '\(id)' not found") }
+        guard let job, job.workspaceID == workspaceID, job.deletedAt == nil else { throw APIError(.notFound, "video job '\(id)' not found") }
         return JSONResponse.make(bytes: JobView(job, publicBaseURL: publicBaseURL(), videoLinks: videoLinks).json, status: .ok)
+    }
+
+    /// `DELETE /v1/videos/{id}`: a finished job leaves every view, and its video and poster leave
+    /// local storage. A job still running is refused: its events are still on their way.
+    @Sendable func delete(_ request: Request, context: IngressRequestContext) async throws -> Response {
+        let job = try await Self.deleteJob(try context.parameters.require("id"), workspaceID: try context.requireWorkspace(),
+                                           database: database, storage: intake.storage)
+        context.logger.info("Deleted job", metadata: ["job_id": "\(job.id)"])
+        return try JSONResponse.make(DeletedJob(id: job.id, deleted: true), status: .ok)
+    }
+
+    /// Marks the caller's finished job deleted and removes its files from local storage (objects in
+    /// S3 stay, under the bucket's own lifecycle rules).
+    static func deleteJob(_ id: String, workspaceID: String, database: ServiceDatabase, storage: LocalBlobStore) async throws -> JobRecord {
+        let job = try await database.pool.write { db -> JobRecord? in
+            guard var job = try JobRecord.fetchOne(db, key: id), job.workspaceID == workspaceID, job.deletedAt == nil else { return nil }
+            guard job.status.isTerminal else {
+                throw APIError(.invalidRequest, "video job '\(id)' is still \(job.status.rawValue); delete it once it has finished")
+            }
+            job.deletedAt = Date()
+            try job.update(db)
+            return job
+        }
+        guard let job else { throw APIError(.notFound, "video job '\(id)' not found") }
+        for key in [job.videoKey, job.posterKey].compactMap({ $0 }) {
+            if let path = try? storage.filePath(for: key) { try? FileManager.default.removeItem(atPath: path) }
+        }
+        return job
     }
 
     /// The job from the cache of recent polls, or read and remembered.
@@ -330,14 +161,14 @@ struct VideoRoutes {
         if let requested = query["workspace_id"].map(String.init), requested != workspaceID {
             throw APIError(.notFound, "workspace '\(requested)' not found")
         }
-        let status = try query["status"].map { try Self.parse(JobRecord.Status.self, String($0), field: "status") }
+        let status = try query["status"].map { try JobIntake.parse(JobRecord.Status.self, String($0), field: "status") }
         let limit = try query["limit"].map { text in
             guard let limit = Int(text), (1...100).contains(limit) else { throw APIError(.invalidRequest, "limit must be from 1 to 100; got '\(text)'") }
             return limit
         } ?? 20
         let cursor = try query["cursor"].map { try JobListCursor(String($0)) }
         let jobs = try await database.pool.read { db in
-            var request = JobRecord.filter(Column("workspace_id") == workspaceID)
+            var request = JobRecord.filter(Column("workspace_id") == workspaceID && Column("deleted_at") == nil)
             if let status { request = request.filter(Column("status") == status.rawValue) }
             if let cursor {
                 request = request.filter(Column("created_at") < cursor.createdAt
@@ -356,7 +187,8 @@ struct VideoRoutes {
         let workspaceID = try context.requireWorkspace()
         let id = try context.parameters.require("id")
         let deliveries = try await database.pool.read { db -> [WebhookDeliveryView]? in
-            guard try JobRecord.filter(Column("id") == id && Column("workspace_id") == workspaceID).fetchCount(db) == 1 else { return nil }
+            guard try JobRecord.filter(Column("id") == id && Column("workspace_id") == workspaceID && Column("deleted_at") == nil).fetchCount(db) == 1
+            else { return nil }
             return try WebhookDeliveryRecord.filter(Column("job_id") == id).order(Column("created_at")).fetchAll(db).map { delivery in
                 WebhookDeliveryView(delivery, attempts: try WebhookAttemptRecord.filter(Column("delivery_id") == delivery.id)
                     .order(Column("number")).fetchAll(db))
@@ -365,87 +197,12 @@ struct VideoRoutes {
         guard let deliveries else { throw APIError(.notFound, "video job '\(id)' not found") }
         return try JSONResponse.make(["data": deliveries], status: .ok)
     }
+}
 
-    static func parse<Value: RawRepresentable & CaseIterable>(_: Value.Type, _ text: String, field: String) throws -> Value where Value.RawValue == String {
-        guard let value = Value(rawValue: text) else {
-            let allowed = Value.allCases.map(\.rawValue).joined(separator: ", ")
-            throw APIError(.invalidRequest, "\(field) must be one of \(allowed); got '\(text)'")
-        }
-        return value
-    }
-
-    static func checkedPrompt(_ prompt: String?) throws -> String? {
-        guard let prompt else { return nil }
-        guard !prompt.isEmpty else { throw APIError(.invalidRequest, "prompt must not be empty") }
-        guard prompt.count <= maxPromptLength else {
-            throw APIError(.promptTooLong, "prompt is \(prompt.count) characters; the limit is \(maxPromptLength)")
-        }
-        return prompt
-    }
-
-    static func boolean(_ text: String, field: String) throws -> Bool {
-        switch text.lowercased() {
-        case "true", "1", "yes": return true
-        case "false", "0", "no": return false
-        default: throw APIError(.invalidRequest, "\(field) must be true or false; got '\(text)'")
-        }
-    }
-
-    static func framesPerSecond(_ text: String?) throws -> Int? {
-        guard let text else { return nil }
-        guard let fps = Int(text), [24, 30].contains(fps) else {
-            throw APIError(.invalidRequest, "fps must be 24 or 30; got '\(text)'")
-        }
-        return fps
-    }
-
-    /// `focus_x` and `focus_y`, fractions of the photo from its top-left corner; both or neither.
-    static func focus(x: String?, y: String?) throws -> FocusPoint? {
-        guard x != nil || y != nil else { return nil }
-        guard let xText = x, let yText = y, let fx = Double(xText), let fy = Double(yText), (0...1).contains(fx), (0...1).contains(fy) else {
-            throw APIError(.invalidRequest, "focus_x and focus_y must both be given, each a fraction from 0 to 1")
-        }
-        return FocusPoint(x: fx, y: fy)
-    }
-
-    /// A folder under the workspace's storage: up to 8 segments of letters, digits, `.`, `_` and `-`
-    /// (no `.` or `..`), at most 200 characters; slashes at either end are dropped.
-    static func destinationPrefix(_ text: String?) throws -> String? {
-        guard let text else { return nil }
-        let trimmed = text.trimmingCharacters(in: ["/"])
-        let segments = trimmed.split(separator: "/", omittingEmptySubsequences: false)
-        let allowed = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-")
-        guard !trimmed.isEmpty, trimmed.count <= 200, segments.count <= 8,
-              segments.allSatisfy({ !$0.isEmpty && $0 != "." && $0 != ".." && $0.allSatisfy(allowed.contains) }) else {
-            throw APIError(.invalidRequest, "destination_prefix must be a folder path such as 'campaigns/spring': up to 8 segments of letters, digits, '.', '_' and '-', at most 200 characters; got '\(text)'")
-        }
-        return trimmed
-    }
-
-    /// `duration` in seconds, or nil for the model's default.
-    static func duration(_ text: String?) throws -> Double? {
-        guard let text else { return nil }
-        guard let seconds = Double(text), seconds.isFinite, seconds > 0 else {
-            throw APIError(.invalidRequest, "duration must be a number of seconds; got '\(text)'")
-        }
-        return seconds
-    }
-
-    /// One of the six design styles, however the seeds spell it.
-    static func style(_ text: String) throws -> DesignStyle {
-        guard let style = DesignStyle(spelled: text) else {
-            throw APIError(.invalidRequest, "style must be one of \(DesignStyle.allCases.map(\.rawValue).joined(separator: ", ")); got '\(text)'")
-        }
-        return style
-    }
-
-    /// `max_credits`: a whole number of credits, at least 1.
-    static func maxCredits(_ text: String) throws -> Int64 {
-        guard let credits = Int64(text), credits >= 1 else {
-            throw APIError(.invalidRequest, "max_credits must be a whole number of credits, at least 1; got '\(text)'")
-        }
-        return credits
-    }
+/// The answer to `DELETE /v1/videos/{id}`.
+struct DeletedJob: Encodable {
+    let id: String
+    let deleted: Bool
 }
 
 /// What the write transaction of `POST /v1/videos` did.

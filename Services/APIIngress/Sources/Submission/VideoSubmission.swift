@@ -18,6 +18,26 @@ struct VideoSubmission {
 
     func text(_ name: String) -> String? { fields[name] }
 
+    init() {}
+
+    /// A submission a compatibility route translated from its own wire format into the core's
+    /// field names (`fieldNames`) and photo slots.
+    init(fields: [String: String], photos: [String: [PhotoSource]] = [:]) {
+        self.fields = fields
+        self.photos = photos
+    }
+
+    /// The body of a `POST /v1/videos`: multipart/form-data or JSON, by its content type.
+    static func read(_ request: Request, maxUploadBytes: Int) async throws -> VideoSubmission {
+        let contentType = request.headers[.contentType] ?? ""
+        if let boundary = MultipartForm.boundary(fromContentType: contentType) {
+            return try multipart(try MultipartForm.parse(try await request.body.collect(upTo: maxUploadBytes), boundary: boundary))
+        } else if contentType.lowercased().hasPrefix("application/json") {
+            return try json(try await request.body.collect(upTo: maxUploadBytes))
+        }
+        throw APIError(.invalidRequest, "send the request as application/json or multipart/form-data")
+    }
+
     /// The scalar fields a request may carry.
     static let fieldNames: Set<String> = [
         "video_type", "model", "camera_motion", "prompt", "style", "aspect_ratio", "duration", "resolution", "fps",
