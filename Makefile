@@ -22,13 +22,14 @@ deps:
 	  $(SUDO) apt-get update -q && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q --no-install-recommends $$missing; \
 	else echo "System packages present: $(APT_PACKAGES)"; fi
 
-## moto's S3 server, awscli and botocore for the storage tests and the upload benchmark, in a venv
-## of the project's own (PyPI, once).
+## moto's S3 server, awscli and botocore for the storage tests and the upload benchmark, and the
+## official openai package for the OpenAI-style Videos API's test, in a venv of the project's own
+## (PyPI, once).
 tools: deps
-	@test -x $(TOOLS_VENV)/bin/moto_server -a -x $(TOOLS_VENV)/bin/aws || { \
-	  echo "Installing moto[server] and awscli into $(TOOLS_VENV)"; \
+	@test -x $(TOOLS_VENV)/bin/moto_server -a -x $(TOOLS_VENV)/bin/aws -a -d $(TOOLS_VENV)/lib/python3*/site-packages/openai || { \
+	  echo "Installing moto[server], awscli and openai into $(TOOLS_VENV)"; \
 	  /usr/bin/python3 -m venv $(TOOLS_VENV) && \
-	  $(TOOLS_VENV)/bin/pip install -q --disable-pip-version-check 'moto[server]>=5,<6' 'awscli>=1.36,<2'; }
+	  $(TOOLS_VENV)/bin/pip install -q --disable-pip-version-check 'moto[server]>=5,<6' 'awscli>=1.36,<2' 'openai>=2.8,<3'; }
 
 build: deps
 	$(SWIFT) build --build-tests

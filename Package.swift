@@ -125,7 +125,7 @@ let tests: [Target] = [
                 path: "Tests/StorageUploaderTests"),
     .testTarget(name: "IntegrationTests",
                 dependencies: serviceBase + ["ProviderSim", "OutboundHTTP", "ObjectStorage", "Signing", "Media", "TestSupport", "APIClient", hummingbird, yams],
-                path: "Tests/IntegrationTests"),
+                path: "Tests/IntegrationTests", exclude: ["Scripts"]),
 ]
 
 // Release builds optimise across RoomReel's own modules: the libraries are split by concern, and

@@ -24,7 +24,7 @@ struct DeliveryTests {
 
     @Test("per provider, each ratio it renders comes back in that shape at full 720p (ffprobe), from a 4:3 photo; no duration on veo3 and veo3_fast is 8 s; 4 s and 6 s on kling and luma are 4.0 and 6.0 s, charged at the length generated")
     func shapesAndLengths() async throws {
-        try await withSimulatedProviders { pipeline in
+        try await withSimulatedProviders { pipeline, _ in
             var orders: [Order] = []
             // Replicate (Kling 1.6 and Wan follow the photo; the bridge crops it), Kling, Google, Luma, Runway.
             for model in ["kling-1.6-pro", "kling-v3.0", "luma-ray3", "runway-gen4-turbo"] {
@@ -71,7 +71,7 @@ struct DeliveryTests {
     @Test("multipart and JSON refuse unknown fields alike and charge nothing; style is one of six in the seeds' spellings; too many photos names the limit; one-photo before_after runs on Kling; a model no bridge serves is not offered and never debited")
     func grammarAndAvailability() async throws {
         // FAL_KEY is set, but provider-bridge has no fal client: seedance-pro must not be offered.
-        try await withSimulatedProviders(extra: ["FAL_KEY": "sim-fal"]) { pipeline in
+        try await withSimulatedProviders(extra: ["FAL_KEY": "sim-fal"]) { pipeline, _ in
             // The OpenAI-style fields seen in the wild are not this API's: 400 naming them, no job.
             let openAI = try await pipeline.submit(fields: [("prompt", "a loft"), ("seconds", "8"), ("size", "720x1280")],
                                                    files: [("input_reference", try Data(contentsOf: BuiltProducts.samplePhoto))])
@@ -117,27 +117,6 @@ struct DeliveryTests {
             }
             let revealDebits = try pipeline.debitCount(job: revealID)
             #expect(debits == 1 && revealDebits == 1)
-        }
-    }
-
-    /// Runs `body` with the five services pointed at an in-process provider-sim, every remote
-    /// provider's credentials set, once api-ingress has heard the bridge announce them.
-    private func withSimulatedProviders(extra: [String: String] = [:], _ body: (Pipeline) async throws -> Void) async throws {
-        let directory = try TemporaryDirectory()
-        defer { directory.remove() }
-        let secret = StandardWebhookSignature.generateSecret()
-        let simulator = ProviderSimulator(configuration: .init(webhookSecret: secret, workDirectory: directory.url.appendingPathComponent("sim")))
-        try await withRunningServices([simulator]) {
-            let base = await simulator.baseURL().absoluteString
-            let environment = [
-                "REPLICATE_API_TOKEN": "r8_sim", "REPLICATE_WEBHOOK_SECRET": secret, "KLING_ACCESS_KEY": "sim-access",
-                "KLING_SECRET_KEY": "sim-kling-secret-key-of-32-bytes-or-more",
-                "GOOGLE_API_KEY": "sim-google", "LUMA_API_KEY": "sim-luma", "RUNWAYML_API_SECRET": "sim-runway",
-                "REPLICATE_BASE_URL": base, "KLING_BASE_URL": base, "GOOGLE_VEO_BASE_URL": base, "LUMA_BASE_URL": base, "RUNWAY_BASE_URL": base,
-                "UPLOAD_FETCH_ALLOW": "127.0.0.1/32", "BRIDGE_RECONCILE_AFTER_SECONDS": "60", "GENERATION_TIMEOUT_SECONDS": "240",
-                "BRIDGE_POLL_INTERVAL_MS": "300", "BILLING_BOOTSTRAP_GRANTS": "\(Pipeline.workspace):100000",
-            ].merging(extra) { $1 }
-            try await Pipeline.with(environment: environment, body)
         }
     }
 }

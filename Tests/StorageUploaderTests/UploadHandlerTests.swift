@@ -107,7 +107,7 @@ struct UploadHandlerTests {
                                                           downloadAttempts: 3, retryBaseDelay: .milliseconds(10))
                 let real = buildUploadHandler(config: config, logger: testLogger)
                 let store = CountingStore(real.store)
-                let handler = UploadHandler(downloader: real.downloader, probe: real.probe, conformer: real.conformer, store: store, logger: testLogger)
+                let handler = UploadHandler(downloader: real.downloader, probe: real.probe, conformer: real.conformer, posterFrame: real.posterFrame, store: store, logger: testLogger)
                 let database = try ServiceDatabase(path: directory.appendingPathComponent("uploader.sqlite").path) { _ in }
                 try await body(Fixture(directory: directory, database: database, client: client, store: store, handler: handler, port: port))
                 await moto.stop()
@@ -146,6 +146,17 @@ struct UploadHandlerTests {
         }
     }
 
+    @Test("an output without a poster gets its first frame as one, a JPEG stored beside the video")
+    func posterFromFirstFrame() async throws {
+        try await withFixture { fixture in
+            try await fixture.handler.handle(try fixture.event(job: "job-7", output: "video.mp4"))
+            let stored = try #require(try await fixture.announced().first?.data)
+            #expect(stored["poster_key"] as? String == "generation-videos/job-7.jpg", "\(stored)")
+            let head = try #require(try await fixture.client.headObject("generation-videos/job-7.jpg"))
+            #expect(head.contentType == "image/jpeg" && head.bytes > 1000, "\(head)")
+        }
+    }
+
     @Test("a redelivered event does nothing; the same job announced again under a new event id uploads nothing twice")
     func nothingTwice() async throws {
         try await withFixture { fixture in
@@ -153,11 +164,12 @@ struct UploadHandlerTests {
             try await fixture.handler.handle(event)
             try await fixture.handler.handle(try fixture.event(job: "job-2", output: "video.mp4", id: "evt-1"))
             #expect(try await fixture.announced().count == 1)
-            #expect(fixture.store.writes == 1)
+            // The video and its first-frame poster.
+            #expect(fixture.store.writes == 2)
             // As after a crash between the upload and the commit: the bytes are there, so no upload.
             try await fixture.handler.handle(try fixture.event(job: "job-2", output: "video.mp4", id: "evt-2"))
-            #expect(fixture.store.calls == 2)
-            #expect(fixture.store.writes == 1)
+            #expect(fixture.store.calls == 4)
+            #expect(fixture.store.writes == 2)
             #expect(try await fixture.announced().map(\.topic) == ["video.stored", "video.stored"])
         }
     }
@@ -199,7 +211,7 @@ struct UploadHandlerTests {
         try await withFixture { fixture in
             let unreachable = S3Settings(endpoint: URL(string: "http://127.0.0.1:9")!, bucket: "videos",
                                          credentials: AWSCredentials(accessKeyID: "a", secretAccessKey: "b"), attempts: 1)
-            let handler = UploadHandler(downloader: fixture.handler.downloader, probe: fixture.handler.probe, conformer: fixture.handler.conformer,
+            let handler = UploadHandler(downloader: fixture.handler.downloader, probe: fixture.handler.probe, conformer: fixture.handler.conformer, posterFrame: fixture.handler.posterFrame,
                                         store: S3VideoStore(uploader: S3Uploader(client: S3Client(settings: unreachable))), logger: testLogger)
             let event = try fixture.event(job: "job-7", output: "video.mp4")
             await #expect(throws: VideoStoreError.self) { try await handler.handle(event) }

@@ -30,6 +30,7 @@ func buildUploadHandler(config: StorageUploaderConfiguration, partFaults: [Int: 
         downloader: OutputDownloader(fetcher: fetcher, attempts: config.downloadAttempts, baseDelay: config.retryBaseDelay, workDirectory: work),
         probe: VideoProbe(ffprobePath: config.ffprobePath, workDirectory: work),
         conformer: VideoConformer(ffmpegPath: config.ffmpegPath, workDirectory: work),
+        posterFrame: PosterFrame(ffmpegPath: config.ffmpegPath, workDirectory: work),
         store: store, logger: logger)
 }
 

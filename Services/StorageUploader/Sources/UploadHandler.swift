@@ -18,6 +18,7 @@ struct UploadHandler: EventHandler {
     let downloader: OutputDownloader
     let probe: VideoProbe
     let conformer: VideoConformer
+    let posterFrame: PosterFrame
     let store: any VideoStore
     let logger: Logger
 
@@ -89,22 +90,31 @@ struct UploadHandler: EventHandler {
         if !written {
             logger.info("Video already in storage; not uploaded again", metadata: ["job_id": "\(jobID)", "key": "\(key)"])
         }
-        let posterKey = try await storePoster(generated.posterURL, videoKey: key, jobID: jobID)
+        let posterKey = try await storePoster(generated.posterURL, video: file, videoKey: key, jobID: jobID)
         return VideoStored(videoKey: key, bytes: size, sha256: digest, posterKey: posterKey,
                            url: store.announcedURL(for: key), durationSeconds: reading.durationSeconds,
                            width: reading.width, height: reading.height)
     }
 
-    /// Stores the poster beside the video when there is a readable JPEG; a missing poster never
-    /// fails a job whose video is fine (but storage being down still retries the event).
-    private func storePoster(_ posterURL: String?, videoKey: String, jobID: String) async throws(VideoStoreError) -> String? {
-        guard let posterURL else { return nil }
+    /// Stores the poster beside the video when there is a readable JPEG: the renderer's, or else the
+    /// video's first frame. A missing poster never fails a job whose video is fine (but storage being
+    /// down still retries the event).
+    private func storePoster(_ posterURL: String?, video: URL, videoKey: String, jobID: String) async throws(VideoStoreError) -> String? {
         let poster: OutputDownloader.LocalOutput
-        do {
-            poster = try await downloader.fetch(posterURL, name: "\(jobID).jpg")
-        } catch {
-            logger.warning("Poster unavailable; storing the video without it", metadata: ["job_id": "\(jobID)", "error": "\(error.message)"])
-            return nil
+        if let posterURL {
+            do {
+                poster = try await downloader.fetch(posterURL, name: "\(jobID).jpg")
+            } catch {
+                logger.warning("Poster unavailable; storing the video without it", metadata: ["job_id": "\(jobID)", "error": "\(error.message)"])
+                return nil
+            }
+        } else {
+            let frame = posterFrame.workDirectory.appendingPathComponent("\(jobID)-poster.jpg")
+            guard await posterFrame.extract(from: video, to: frame) else {
+                logger.warning("No poster could be taken from the video; storing it without one", metadata: ["job_id": "\(jobID)"])
+                return nil
+            }
+            poster = OutputDownloader.LocalOutput(file: frame, isWorkFile: true, sha256: nil)
         }
         defer { if poster.isWorkFile { try? FileManager.default.removeItem(at: poster.file) } }
         guard let head = try? FileHandle(forReadingFrom: poster.file).read(upToCount: 4), ImageHeader.format(of: Array(head)) == .jpeg,
