@@ -38,7 +38,7 @@ struct CompatibilityTests {
                 #expect(Set(jobs) == Set(charged.keys), "jobs \(jobs.count), accepted \(charged.count)")
                 for (id, credits) in charged {
                     let debits = try await pipeline.database("billing").read { db in
-                        try Int64.fetchAll(db, sql: "SELECT credits FROM ledger_entries WHERE kind = 'debit' AND job_id = ?", arguments: [id])
+                        try Int64.fetchAll(db, sql: "SELECT amount FROM ledger_entries WHERE kind = 'debit' AND job_id = ?", arguments: [id])
                     }
                     #expect(debits.map { abs($0) } == (credits == 0 ? [] : [Int64(credits)]), "job \(id): debits \(debits), expected \(credits)")
                 }

@@ -40,8 +40,9 @@ struct HomeDesignsRoutes {
         let job: JobRecord
         do {
             job = try await jobs.accept(submission, request: request, context: context, api: Self.api)
-        } catch let error as APIError {
-            throw Self.seedRefusal(error.error.code) ?? error
+        } catch {
+            let core = APIError.normalising(error, logger: context.logger)
+            throw Self.seedRefusal(core.error.code) ?? core
         }
         return CompatJSON.response(["id": job.id, "status": "IN_QUEUE"], status: .ok)
     }

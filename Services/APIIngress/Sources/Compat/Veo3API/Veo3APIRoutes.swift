@@ -44,8 +44,9 @@ struct Veo3APIRoutes {
         do {
             job = try await jobs.accept(VideoSubmission(fields: fields, photos: photos.isEmpty ? [:] : ["image": photos]),
                                         request: request, context: context, api: Self.api, priceRoute: "veo3-api")
-        } catch let error as APIError where error.error.code == .insufficientCredits {
-            throw CompatRefusal.veo3(error, videoModel: videoModel)
+        } catch {
+            let core = APIError.normalising(error, logger: context.logger)
+            throw core.error.code == .insufficientCredits ? CompatRefusal.veo3(core, videoModel: videoModel) : core
         }
         let imageToVideo = !photos.isEmpty
         let balance = try await jobs.balance(workspaceID: job.workspaceID)
