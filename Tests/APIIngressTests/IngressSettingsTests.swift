@@ -1,5 +1,6 @@
 @testable import APIIngress
 import ModelCatalog
+import ServiceSettings
 import Testing
 import TestSupport
 
@@ -25,5 +26,28 @@ struct IngressSettingsTests {
                                         .merging(["KAFKA_BROKERS": "127.0.0.1:9092"]) { $1 })
         _ = try IngressConfiguration.fromEnvironment(settings.reader)
         #expect(Set(settings.secretByVariable.keys).isDisjoint(with: credentials), "\(settings.secretByVariable.keys.sorted())")
+    }
+
+    @Test("the compatibility routes' prices are the seeds' unless COMPAT_PRICES overrides them; a malformed entry stops start-up naming the variable")
+    func compatPrices() throws {
+        let defaults = try IngressConfiguration.fromEnvironment(RecordedSettings(["KAFKA_BROKERS": "127.0.0.1:9092"]).reader).compat
+        #expect(defaults.prices.credits(route: "roomai", modelID: "veo-2") == 10)
+        #expect(defaults.prices.credits(route: "veo3-api", modelID: "veo3-fast") == 240 && defaults.prices.credits(route: "veo3-api", modelID: "veo3") == 500)
+        #expect(defaults.prices.credits(route: "interior-video", modelID: "seedance-pro") == nil)
+        #expect(defaults.interiorWaitSeconds == 55 && defaults.openAIDefaultModel == "kling-v3.0")
+
+        let overridden = try IngressConfiguration.fromEnvironment(RecordedSettings([
+            "KAFKA_BROKERS": "127.0.0.1:9092", "COMPAT_PRICES": "roomai/*:12,veo3-api/veo3-fast:200", "COMPAT_INTERIOR_WAIT_SECONDS": "5",
+        ]).reader).compat
+        #expect(overridden.prices.credits(route: "roomai", modelID: "kling-v3.0") == 12)
+        #expect(overridden.prices.credits(route: "veo3-api", modelID: "veo3-fast") == 200 && overridden.prices.credits(route: "veo3-api", modelID: "veo3") == 500)
+        #expect(overridden.interiorWaitSeconds == 5)
+
+        for bad in ["roomai/*:ten", "nowhere/*:10", "roomai:10"] {
+            let error = #expect(throws: ConfigurationError.self, "\(bad)") {
+                try IngressConfiguration.fromEnvironment(RecordedSettings(["KAFKA_BROKERS": "127.0.0.1:9092", "COMPAT_PRICES": bad]).reader)
+            }
+            #expect(error?.variable == "COMPAT_PRICES", "\(bad)")
+        }
     }
 }

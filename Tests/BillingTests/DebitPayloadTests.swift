@@ -13,7 +13,7 @@ struct DebitPayloadTests {
         let spec = VideoJobSpec(jobID: "job-\"1\"", workspaceID: "ws é", videoType: .productSpotlight, model: "kling-v3.0",
                                 cameraMotion: .zoomIn, prompt: "a lamp\n", style: .modern, aspectRatio: .portrait, durationSeconds: 7.5,
                                 destinationPrefix: "team/a", resolution: .p1080, framesPerSecond: 30, focus: FocusPoint(x: 0.25, y: 0.75),
-                                reveal: .wipe, fallback: true, maxCredits: 40)
+                                reveal: .wipe, fallback: true, maxCredits: 40, price: 25)
         let routed = VideoRouted(request: spec, inputImageKeys: ["inputs/a.jpg", "inputs/b.png"], modelID: "kling-v3.0", provider: "kling", credits: 20,
                                  durationSeconds: 7.5, generatedSeconds: 10, requestedModel: "veo-2", routingReason: "veo-2 is unavailable")
         let expiring = [CreditExpiry(credits: 5, expiresAtMilliseconds: 1_800_000_000_000), CreditExpiry(credits: 7, expiresAtMilliseconds: 1_900_000_000_001)]

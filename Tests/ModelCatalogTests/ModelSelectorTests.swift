@@ -27,6 +27,21 @@ struct ModelSelectorTests {
         #expect(decision.fallbackReason == nil)
     }
 
+    @Test("a route's own price (spec.price) is what the job costs whichever model runs it, the fallback's too, and bounds the fallback as the preferred model's price would")
+    func routePrice() throws {
+        var walkthrough = Self.spec(.walkthrough)
+        walkthrough.price = 10
+        let decision = try Self.selector().select(for: walkthrough, imageCount: 1)
+        #expect(decision.model.id == "veo-2" && decision.credits == 10)
+        // Without Replicate, veo-2's walkthrough falls back; at the route's price, nothing dearer than 10 may take it.
+        let withoutReplicate = try Self.selector(ProviderAvailability(configured: ["kling", "google", "luma", "runway"]))
+        let moved = try withoutReplicate.select(for: walkthrough, imageCount: 1)
+        #expect(moved.model.id != "veo-2" && moved.credits == 10, "\(moved)")
+        var explicit = Self.spec(model: "veo3-fast", seconds: nil)
+        explicit.price = 200
+        #expect(try Self.selector().select(for: explicit, imageCount: 0).credits == 200)
+    }
+
     @Test("without remote credentials, video types fall back to the local renderer where it can make them, saying why")
     func localFallback() throws {
         let selector = try Self.selector(ProviderAvailability(configured: []))
