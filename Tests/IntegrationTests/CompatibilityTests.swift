@@ -64,6 +64,7 @@ struct CompatibilityTests {
         for request in requests {
             let reply = try await pipeline.postJSON("/functions/v1/\(request.path)", request.body, bearer: jwt)
             try #require(reply.status == 200, "\(request.path): \(reply.json)")
+            expectDocumented(reply, request.path == "generate-social-video" ? "interiorGenerateSocialVideo" : "interiorGenerateVideo")
             #expect(reply.json["success"] as? Bool == true && reply.json["model"] as? String == request.model, "\(reply.json)")
             #expect(reply.json["credits_used"] as? Int == request.credits && (reply.json["duration_ms"] as? Int ?? 0) > 0, "\(reply.json)")
             let url = try #require(reply.json["video_url"] as? String, "\(reply.json)")
@@ -74,6 +75,7 @@ struct CompatibilityTests {
             charged[id] = request.credits
 
             let row = try await pipeline.send("GET", "/functions/v1/generate-interior-video-v2?job_id=\(id)", headers: ["Authorization": "Bearer \(jwt)"])
+            expectDocumented(row, "interiorPollVideo")
             #expect(row.status == 200 && row.json["status"] as? String == "completed" && row.json["video_url"] as? String == url, "\(row.json)")
             #expect(row.json["credits_debited"] as? Int == request.credits && row.json["workspace_id"] as? String == Pipeline.workspace, "\(row.json)")
             #expect(row.json["prediction_id"] is String && row.json["model"] as? String == request.model, "\(row.json)")
@@ -89,6 +91,9 @@ struct CompatibilityTests {
                                                   #"{"image_url":"\#(photoURL)","prompt":"x","model":"veo-2","workspace_id":"\#(Pipeline.workspace)"}"#, bearer: own)
         #expect(foreign.status == 404 && foreign.json["code"] as? String == "NOT_FOUND" && foreign.json["success"] as? Bool == false, "\(foreign.json)")
         let anonymous = try await pipeline.postJSON("/functions/v1/generate-social-video", #"{"prompt":"x","image_url":"\#(photoURL)","workspace_id":"w"}"#, bearer: nil)
+        expectDocumented(neither, "interiorGenerateVideo")
+        expectDocumented(foreign, "interiorGenerateVideo")
+        expectDocumented(anonymous, "interiorGenerateSocialVideo")
         #expect(anonymous.status == 401 && anonymous.json["code"] as? String == "UNAUTHORIZED" && anonymous.json["success"] as? Bool == false, "\(anonymous.json)")
         return charged
     }
@@ -103,10 +108,12 @@ struct CompatibilityTests {
         for form in [file, base64] {
             let reply = try await Self.post(form, to: "/api/v2/video_generation", pipeline: pipeline)
             try #require(reply.status == 200 && reply.json["status"] as? String == "IN_QUEUE", "\(reply.json)")
+            expectDocumented(reply, "homeDesignsCreateVideo")
             let id = try #require(reply.json["id"] as? String)
             var seen: Set<String> = []
             let done = try await eventually("HomeDesigns job \(id) to succeed", timeout: .seconds(240)) { () -> [String: Any]? in
                 let status = try await pipeline.get("/api/v2/video_generation/status_check/\(id)")
+                expectDocumented(status, "homeDesignsStatusCheck")
                 let word = status.json["status"] as? String ?? "?"
                 seen.insert(word)
                 #expect(status.json["created_at"] is String, "\(status.json)")
@@ -137,9 +144,11 @@ struct CompatibilityTests {
         ]
         for (form, status, message) in refusals {
             let reply = try await Self.post(form, to: "/api/v2/video_generation", pipeline: pipeline)
+            expectDocumented(reply, "homeDesignsCreateVideo")
             #expect(reply.status == status && reply.json["error"] as? String == message && reply.json["code"] is String, "\(reply.json)")
         }
         let unknown = try await pipeline.get("/api/v2/video_generation/status_check/ag61df25b20-e263-4bae-vbgbae8-ecccaafgbbd687-ugf1")
+        expectDocumented(unknown, "homeDesignsStatusCheck")
         #expect(unknown.status == 404 && unknown.json["error"] as? String == "Please Enter a Valid Queue ID" && unknown.json["code"] as? String == "NOT_FOUND")
         return charged
     }
@@ -158,9 +167,12 @@ struct CompatibilityTests {
         for request in requests {
             let reply = try await pipeline.postJSON("/api/v1/creative-hub/generate/video", request.body, bearer: pipeline.apiKey)
             try #require(reply.status == 202 && reply.json["status"] as? String == "pending", "\(reply.json)")
+            expectDocumented(reply, "wevionGenerateVideo")
             let id = try #require(reply.json["job_id"] as? String)
             let done = try await eventually("Wevion job \(id)", timeout: .seconds(240)) { () -> [String: Any]? in
-                let job = try await pipeline.get("/api/v1/creative-hub/generate/jobs/\(id)").json
+                let read = try await pipeline.get("/api/v1/creative-hub/generate/jobs/\(id)")
+                expectDocumented(read, "wevionGetJob")
+                let job = read.json
                 #expect(["pending", "processing", "completed"].contains(job["status"] as? String ?? "?"), "\(job)")
                 return job["status"] as? String == "completed" || job["status"] as? String == "failed" ? job : nil
             }
@@ -175,6 +187,7 @@ struct CompatibilityTests {
         for (body, fragment) in [(#"{"provider":"luma_ray3"}"#, "prompt"), (#"{"prompt":"x","provider":"veo_3_1"}"#, "provider"),
                                  (#"{"prompt":"x","duration":12}"#, "duration")] {
             let reply = try await pipeline.postJSON("/api/v1/creative-hub/generate/video", body, bearer: pipeline.apiKey)
+            expectDocumented(reply, "wevionGenerateVideo")
             #expect(reply.status == 400 && reply.json["code"] as? String == "INVALID_REQUEST" && (reply.json["error"] as? String)?.contains(fragment) == true, "\(reply.json)")
         }
         return charged
@@ -187,6 +200,7 @@ struct CompatibilityTests {
         let example = #"{"model": "video", "image": "\#(photoURL)", "styles": "modern", "prompt": "cinematic walkthrough with warm lighting"}"#
         let reply = try await pipeline.postJSON("/api/v1/generate", example, bearer: pipeline.apiKey)
         try #require(reply.status == 200 && reply.json["status"] as? String == "success", "\(reply.json)")
+        expectDocumented(reply, "roomAIGenerate")
         let result = try #require(reply.json["result"] as? [String: Any])
         #expect(result["model"] as? String == "video" && result["tokens_used"] as? Int == 10 && (result["processing_time_ms"] as? Int ?? 0) > 0, "\(result)")
         let url = try #require(result["image_url"] as? String)
@@ -198,6 +212,7 @@ struct CompatibilityTests {
         let poor = try await tokens.sign(WorkspaceClaims(workspaceID: Self.poorWorkspace, expiresAt: Date().addingTimeInterval(600)))
         let broke = try await pipeline.postJSON("/api/v1/generate", example, bearer: poor)
         #expect(broke.status == 402 && broke.json["status"] as? String == "error", "\(broke.json)")
+        expectDocumented(broke, "roomAIGenerate")
         let error = broke.json["error"] as? [String: Any] ?? [:]
         #expect(error["code"] as? String == "INSUFFICIENT_TOKENS" && error["message"] as? String == "Not enough tokens", "\(error)")
         #expect(error["required"] as? Int == 10 && error["balance"] as? Int == 0 && error["roomreel_code"] as? String == "INSUFFICIENT_CREDITS", "\(error)")
@@ -208,6 +223,7 @@ struct CompatibilityTests {
         #expect(poorJobs.count == 1)
 
         let notVideo = try await pipeline.postJSON("/api/v1/generate", #"{"model":"interior","image":"\#(photoURL)"}"#, bearer: pipeline.apiKey)
+        expectDocumented(notVideo, "roomAIGenerate")
         #expect(notVideo.status == 400 && (notVideo.json["error"] as? [String: Any])?["code"] as? String == "INVALID_REQUEST", "\(notVideo.json)")
         return Dictionary(uniqueKeysWithValues: [(id, 10)] + poorJobs.map { ($0, 0) })
     }
@@ -233,6 +249,7 @@ struct CompatibilityTests {
         for example in examples {
             let reply = try await pipeline.send("POST", "/api/v1/generate/video/", body: Data(example.body.utf8), headers: token)
             try #require(reply.status == 200 && reply.json["success"] as? Bool == true, "\(reply.json)")
+            expectDocumented(reply, "veo3GenerateVideo")
             let data = try #require(reply.json["data"] as? [String: Any])
             #expect(data["status"] as? String == "processing" && data["generation_type"] as? String == "video" && data["video_model"] as? String == example.model, "\(data)")
             #expect(data["credits_used"] as? Int == example.credits && data["credits_remaining"] is Int, "\(data)")
@@ -242,7 +259,9 @@ struct CompatibilityTests {
         }
         for (id, _) in charged {
             let done = try await eventually("Veo3 generation \(id)", timeout: .seconds(240)) { () -> [String: Any]? in
-                let status = try await pipeline.send("GET", "/api/v1/generate/\(id)/", headers: token).json
+                let read = try await pipeline.send("GET", "/api/v1/generate/\(id)/", headers: token)
+                expectDocumented(read, "veo3GetGeneration")
+                let status = read.json
                 #expect(status["generation_type"] as? String == "video", "\(status)")
                 return status["status"] as? String == "processing" ? nil : status
             }
@@ -253,6 +272,7 @@ struct CompatibilityTests {
 
         // The seed's error bodies, word for word (with the core's code beside them).
         let noPrompt = try await pipeline.send("POST", "/api/v1/generate/video/", body: Data(#"{"aspect_ratio": "16:9"}"#.utf8), headers: token)
+        expectDocumented(noPrompt, "veo3GenerateVideo")
         #expect(noPrompt.status == 400 && noPrompt.json["success"] as? Bool == false && noPrompt.json["error"] as? String == "Prompt is required", "\(noPrompt.json)")
         #expect(noPrompt.json["details"] as? [String: String] == ["prompt": "This field is required"], "\(noPrompt.json)")
         let low = try await tokens.sign(WorkspaceClaims(workspaceID: Self.lowWorkspace, expiresAt: Date().addingTimeInterval(600)))
@@ -262,6 +282,7 @@ struct CompatibilityTests {
         let short = try await pipeline.send("POST", "/api/v1/generate/video/", body: Data(examples[0].body.utf8),
                                             headers: ["Authorization": "Bearer \(low)", "Content-Type": "application/json"])
         #expect(short.status == 402, "\(short.json)")
+        expectDocumented(short, "veo3GenerateVideo")
         #expect(short.json as NSDictionary == [
             "success": false, "error": "Insufficient credits. Need 240, have 100", "credits_needed": 240, "credits_balance": 100,
             "video_model": "veo3_fast", "generation_type": "video", "code": "INSUFFICIENT_CREDITS",
@@ -308,6 +329,11 @@ struct CompatibilityTests {
                         && (report["deleted"] as? [String: Any])?["object"] as? String == "video.deleted", "\(report)")
                 #expect((report["after_delete"] as? [String: Any])?["code"] as? String == "NOT_FOUND", "\(report)")
                 let deletedID = try #require(created[0]["id"] as? String)
+                // The answers the SDK read, as openapi.yaml declares them.
+                expectDocumented(try await pipeline.get("/openai/v1/videos/\(try #require(created[1]["id"] as? String))"), "openAIRetrieveVideo")
+                expectDocumented(try await pipeline.get("/openai/v1/videos?limit=1"), "openAIListVideos")
+                expectDocumented(try await pipeline.get("/openai/v1/videos/\(deletedID)"), "openAIRetrieveVideo")
+                expectDocumented(try await pipeline.get("/openai/v1/videos", key: "not-a-key"), "openAIListVideos")
                 #expect(!FileManager.default.fileExists(atPath: pipeline.directory.url.appendingPathComponent("storage/generation-videos/\(deletedID).mp4").path))
                 #expect((report["bad_size"] as? [String: Any])?["code"] as? String == "INVALID_REQUEST", "\(report)")
                 #expect((report["bad_key"] as? [String: Any])?["code"] as? String == "UNAUTHORIZED", "\(report)")
@@ -316,6 +342,7 @@ struct CompatibilityTests {
                 let body = #"{"image_url":"http://127.0.0.1:\#(photoPort)/room.jpg","prompt":"Slow walk into the room","video_type":"walkthrough","workspace_id":"\#(Pipeline.workspace)"}"#
                 let reply = try await pipeline.postJSON("/functions/v1/generate-interior-video-v2", body, bearer: pipeline.apiKey)
                 try #require(reply.status == 200 && reply.json["status"] as? String == "processing", "\(reply.json)")
+                expectDocumented(reply, "interiorGenerateVideo")
                 let id = try #require(reply.json["job_id"] as? String)
                 #expect(reply.json["success"] as? Bool == true && reply.json["model"] as? String == "veo-2" && reply.json["credits_used"] as? Int == 30, "\(reply.json)")
                 #expect(reply.json["message"] as? String == "Video generation in progress. Poll /functions/v1/generate-interior-video-v2?job_id=\(id)")
@@ -326,6 +353,22 @@ struct CompatibilityTests {
                 }
                 #expect(row["status"] as? String == "completed" && row["video_url"] is String && row["credits_debited"] as? Int == 30, "\(row)")
             }
+        }
+    }
+
+    @Test("the check that holds the adapters' answers to openapi.yaml finds a missing field, an undocumented one, a wrong type, a wrong const and an undocumented status")
+    func shapeCheckFails() {
+        func reply(_ json: String, status: Int = 200) -> Pipeline.Reply {
+            Pipeline.Reply(status: status, json: [:], body: Data(json.utf8))
+        }
+        #expect(DocumentedShape.problems(reply(#"{"id":"a","status":"IN_QUEUE"}"#), operation: "homeDesignsCreateVideo").isEmpty)
+        let broken = [
+            reply(#"{"id":"a"}"#), reply(#"{"id":"a","status":"IN_QUEUE","queue":1}"#), reply(#"{"id":1,"status":"IN_QUEUE"}"#),
+            reply(#"{"id":"a","status":"QUEUED"}"#), reply(#"{"id":"a","status":"IN_QUEUE"}"#, status: 201),
+            reply(#"{"error":"Image field required"}"#, status: 400),
+        ]
+        for answer in broken {
+            #expect(!DocumentedShape.problems(answer, operation: "homeDesignsCreateVideo").isEmpty, "\(String(decoding: answer.body, as: UTF8.self))")
         }
     }
 

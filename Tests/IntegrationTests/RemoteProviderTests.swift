@@ -27,15 +27,16 @@ struct RemoteProviderTests {
         let simulator = ProviderSimulator(configuration: .init(webhookSecret: secret, workDirectory: directory.url.appendingPathComponent("sim")))
         try await withRunningServices([simulator]) {
             let base = await simulator.baseURL().absoluteString
-            // Reconciliation comes after 20 s: long enough that a webhook beats it even while the rest of
-            // the suite loads both cores, so "never polled" holds; the lost-webhook cases wait for it.
-            // The time limit is 60 s: the simulator renders each video with ffmpeg, and while the
+            // Reconciliation comes after 30 s: long enough that a webhook beats it even while the rest of
+            // the suite (several whole pipelines at once) loads both cores, so "never polled" holds; the
+            // lost-webhook cases wait for it.
+            // The time limit is 90 s: the simulator renders each video with ffmpeg, and while the
             // renderer's own tests load both cores, a first job took over 30 s end to end.
             let environment = [
                 "REPLICATE_API_TOKEN": "r8_sim", "REPLICATE_WEBHOOK_SECRET": secret, "KLING_ACCESS_KEY": "sim-access", "KLING_SECRET_KEY": "sim-kling-secret-key-of-32-bytes-or-more",
                 "GOOGLE_API_KEY": "sim-google", "LUMA_API_KEY": "sim-luma", "RUNWAYML_API_SECRET": "sim-runway",
                 "REPLICATE_BASE_URL": base, "KLING_BASE_URL": base, "GOOGLE_VEO_BASE_URL": base, "LUMA_BASE_URL": base, "RUNWAY_BASE_URL": base,
-                "UPLOAD_FETCH_ALLOW": "127.0.0.1/32", "BRIDGE_RECONCILE_AFTER_SECONDS": "20", "GENERATION_TIMEOUT_SECONDS": "60",
+                "UPLOAD_FETCH_ALLOW": "127.0.0.1/32", "BRIDGE_RECONCILE_AFTER_SECONDS": "30", "GENERATION_TIMEOUT_SECONDS": "90",
                 "BRIDGE_POLL_INTERVAL_MS": "300", "BRIDGE_RETRY_BASE_MS": "200", "BILLING_BOOTSTRAP_GRANTS": "\(Pipeline.workspace):100000",
             ]
             try await Pipeline.with(environment: environment) { pipeline in
@@ -118,7 +119,7 @@ struct RemoteProviderTests {
                                                        ("prompt", "A bright living room"), ("aspect_ratio", "16:9")])
         try #require(reply.status == 202, "\(scenario.name): \(String(decoding: reply.body, as: UTF8.self))")
         let id = try #require(reply.json["id"] as? String)
-        let job = try await pipeline.finishedJob(id, timeout: .seconds(120))
+        let job = try await pipeline.finishedJob(id, timeout: .seconds(180))
         let error = job["error"] as? [String: Any]
         #expect(job["status"] as? String == scenario.status, "\(scenario.name): \(job)")
         #expect(error?["code"] as? String == scenario.errorCode, "\(scenario.name): \(job)")

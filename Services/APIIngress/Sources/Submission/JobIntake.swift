@@ -5,6 +5,7 @@ import Foundation
 import GRDB
 import Hummingbird
 import Media
+import Metrics
 import ModelCatalog
 import ObjectStorage
 import OutboundHTTP
@@ -95,6 +96,7 @@ struct JobIntake: Sendable {
         if case .replayed(let earlier) = creation {
             return try Self.replay(earlier, fingerprint: fingerprint)
         }
+        Counter(label: "roomreel_jobs_accepted_total", dimensions: [("api", api), ("model", decision.model.id)]).increment()
         return .created(job, accepted: accepted)
     }
 

@@ -66,10 +66,12 @@ struct OpenAIVideosRoutes {
         } ?? 20
         let order = query["order"].map(String.init) ?? "desc"
         guard order == "asc" || order == "desc" else { throw APIError(.invalidRequest, "order must be asc or desc; got '\(order)'") }
-        let after = try await query["after"].asyncMap { id -> JobRecord in
-            guard let job = try await jobs.job(String(id), workspaceID: workspaceID) else { throw APIError(.notFound, "video '\(id)' not found") }
-            return job
+        var cursor: JobRecord?
+        if let id = query["after"].map(String.init) {
+            guard let job = try await jobs.job(id, workspaceID: workspaceID) else { throw APIError(.notFound, "video '\(id)' not found") }
+            cursor = job
         }
+        let after = cursor
         let page = try await jobs.intake.database.pool.read { db in
             var request = JobRecord.filter(Column("workspace_id") == workspaceID && Column("deleted_at") == nil)
             let (created, id) = (Column("created_at"), Column("id"))
@@ -123,13 +125,5 @@ struct OpenAIVideosRoutes {
             throw APIError(.invalidRequest, "input_reference.image_url must be an http(s) URL or a data: URL")
         }
         return .url(url)
-    }
-}
-
-extension Optional {
-    /// `map` with an async transform.
-    func asyncMap<Mapped>(_ transform: (Wrapped) async throws -> Mapped) async rethrows -> Mapped? {
-        guard let self else { return nil }
-        return try await transform(self)
     }
 }
