@@ -6,7 +6,7 @@ DATA_DIR ?= ./data
 SAMPLE ?= Samples/living-room.jpg
 # env: remote providers from their credentials; sim: every remote model through an embedded provider-sim.
 PROVIDERS ?= env
-APT_PACKAGES := librdkafka-dev libsqlite3-dev libcurl4-openssl-dev ffmpeg pkg-config docker-compose time python3 python3-venv
+APT_PACKAGES := librdkafka-dev libsqlite3-dev libcurl4-openssl-dev libjpeg62-turbo-dev libpng-dev ffmpeg pkg-config docker-compose time python3 python3-venv
 TOOLS_VENV := .build-tools/venv
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 

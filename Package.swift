@@ -29,6 +29,10 @@ let serviceBase: [Target.Dependency] = ["EventContracts", "ServiceSettings", "Ev
 let libraries: [Target] = [
     .systemLibrary(name: "CRdKafka", path: "Shared/CRdKafka", pkgConfig: "rdkafka", providers: [.apt(["librdkafka-dev"])]),
     .systemLibrary(name: "CCurl", path: "Shared/CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
+    .systemLibrary(name: "CJPEG", path: "Shared/CJPEG", pkgConfig: "libjpeg", providers: [.apt(["libjpeg62-turbo-dev"])]),
+    .systemLibrary(name: "CPNG", path: "Shared/CPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"])]),
+    // Whole-photo decoding with libjpeg-turbo and libpng, in C: both report errors by longjmp.
+    .target(name: "CImageDecode", dependencies: ["CJPEG", "CPNG"], path: "Shared/ImageDecodeKernel", cSettings: [.unsafeFlags(["-O2"])]),
     // Event payloads, the envelope, error codes and the JSON readers and writers they use.
     .target(name: "EventContracts", path: "Shared/EventContracts"),
     // Settings read from the environment, failing fast naming the variable.
@@ -44,8 +48,8 @@ let libraries: [Target] = [
     .target(name: "OutboundHTTP", dependencies: ["EventContracts", "ServiceSettings", "BlockingIO", "CCurl", crypto], path: "Shared/OutboundHTTP"),
     // Local-disk and S3 object storage.
     .target(name: "ObjectStorage", dependencies: ["EventContracts", "ServiceSettings", "OutboundHTTP", crypto], path: "Shared/ObjectStorage"),
-    // Image headers and external processes (ffmpeg, ffprobe).
-    .target(name: "Media", dependencies: ["EventContracts", "BlockingIO", subprocess, systemPackage], path: "Shared/Media"),
+    // Image headers, in-process photo decoding, and external processes (ffmpeg, ffprobe).
+    .target(name: "Media", dependencies: ["EventContracts", "BlockingIO", "CImageDecode", subprocess, systemPackage], path: "Shared/Media"),
     // Kafka (librdkafka), the SQLite outbox and inbox, and what runs a service around them.
     .target(name: "EventRuntime",
             dependencies: ["EventContracts", "ServiceSettings", "BlockingIO", "ModelCatalog", "ObjectStorage", "CRdKafka", log, lifecycle, grdb, metrics,
@@ -59,7 +63,7 @@ let libraries: [Target] = [
 
 let services: [Target] = [
     .target(name: "APIIngress",
-            dependencies: serviceBase + ["OutboundHTTP", "ObjectStorage", "Media", "Signing", hummingbird, hummingbirdAuth, crypto, jwtKit, metrics, yams, openAPIKit,
+            dependencies: serviceBase + ["OutboundHTTP", "ObjectStorage", "Media", "BlockingIO", "Signing", hummingbird, hummingbirdAuth, crypto, jwtKit, metrics, yams, openAPIKit,
                                          .product(name: "MultipartKit", package: "multipart-kit")],
             path: "Services/APIIngress/Sources", resources: [.copy("HTTP/openapi.yaml")]),
     .target(name: "ModelRouter", dependencies: serviceBase, path: "Services/ModelRouter/Sources"),

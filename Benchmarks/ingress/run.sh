@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# api-ingress benchmark: accepted POST /v1/videos per second (JSON with image_url to a local file
-# server; the photo is fetched, checked and stored, and the job commits with its outbox event) and
-# GET /v1/videos/{id} per second, both with wrk on loopback against a release build.
+# api-ingress benchmark: accepted POST /v1/videos per second with a different photo in every request
+# (multipart file parts, then JSON image_base64: each photo's header checked, decoded in full and
+# stored, and the job committed with its outbox event), the same photo by URL beside them (labelled),
+# and GET /v1/videos/{id} per second, all with wrk on loopback against a release build.
 #   make bench-ingress    (or: bash Benchmarks/ingress/run.sh [seconds] [connections])
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -20,6 +21,18 @@ until BROKERS=$(grep -m1 '^127.0.0.1:' "$WORK/kafka.out" 2>/dev/null); do sleep 
 .build/release/photo-server Samples/living-room.jpg > "$WORK/photo.out" 2>/dev/null & PIDS+=($!)
 until PHOTO_PORT=$(head -1 "$WORK/photo.out" 2>/dev/null) && [ -n "$PHOTO_PORT" ]; do sleep 0.2; done
 
+# The distinct photos: 1600x1200 JPEGs of about 100 KB, each a different crop, mirror and colour of
+# the sample (distinct.lua also gives every request its own comment segment).
+PHOTO_COUNT=64
+mkdir -p "$WORK/photos"
+for n in $(seq 1 $PHOTO_COUNT); do
+  x=$(( (n * 37) % 100 )); y=$(( (n * 53) % 100 )); flip=$([ $((n % 2)) = 0 ] && echo ",hflip" || echo "")
+  ffmpeg -v error -y -i Samples/living-room.jpg \
+    -vf "crop=iw*0.8:ih*0.8:iw*0.2*$x/100:ih*0.2*$y/100,scale=1600:1200$flip,hue=h=$(( n * 360 / PHOTO_COUNT )):s=1.$((n % 3))" \
+    -q:v 7 "$WORK/photos/photo-$n.jpg"
+done
+PHOTO_BYTES=$(du -cb "$WORK"/photos/*.jpg | tail -1 | awk -v n=$PHOTO_COUNT '{printf "%d", $1 / n / 1024}')
+
 KEY="rr_bench_$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')"
 KAFKA_BROKERS="$BROKERS" ROOMREEL_DATA_DIR="$WORK/data" INGRESS_PORT=0 LOG_LEVEL=warning \
   INGRESS_BOOTSTRAP_API_KEYS="bench:$KEY" INGRESS_FETCH_ALLOW=127.0.0.1/32 \
@@ -31,7 +44,24 @@ export BENCH_KEY="$KEY" BENCH_PHOTO_URL="http://127.0.0.1:$PHOTO_PORT/room.jpg"
 
 jobs_in_db() { sqlite3 "$WORK/data/api-ingress.sqlite" "SELECT COUNT(*) FROM jobs" 2>/dev/null || python3 -c "import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute('SELECT COUNT(*) FROM jobs').fetchone()[0])" "$WORK/data/api-ingress.sqlite"; }
 
-# Warm-up (first fetch, first decode check, SQLite caches), then the measured runs.
+distinct_run() {
+  BENCH_FORM=$1 BENCH_PHOTOS_DIR="$WORK/photos" BENCH_PHOTO_COUNT=$PHOTO_COUNT \
+    wrk -t2 -c"$CONNECTIONS" -d"${SECONDS_PER_RUN}s" --latency -s Benchmarks/ingress/distinct.lua "$BASE/v1/videos"
+}
+cpu_ticks() { awk '{print $14 + $15}' /proc/$INGRESS_PID/stat; }
+TICKS=$(getconf CLK_TCK)
+
+# Warm-up (first decode, SQLite caches), then the measured runs.
+BENCH_FORM=multipart BENCH_PHOTOS_DIR="$WORK/photos" BENCH_PHOTO_COUNT=$PHOTO_COUNT \
+  wrk -t2 -c4 -d3s -s Benchmarks/ingress/distinct.lua "$BASE/v1/videos" > /dev/null
+declare -A OUT ACCEPTED CPU_MS
+for form in multipart json; do
+  BEFORE=$(jobs_in_db); START_TICKS=$(cpu_ticks)
+  OUT[$form]=$(distinct_run $form)
+  AFTER=$(jobs_in_db)
+  ACCEPTED[$form]=$((AFTER - BEFORE))
+  CPU_MS[$form]=$(python3 -c "print(round(($(cpu_ticks) - $START_TICKS) * 1000 / $TICKS / max(1, ${ACCEPTED[$form]}), 1))")
+done
 wrk -t2 -c4 -d3s -s Benchmarks/ingress/post.lua "$BASE/v1/videos" > /dev/null
 BEFORE=$(jobs_in_db)
 POST_OUT=$(wrk -t2 -c"$CONNECTIONS" -d"${SECONDS_PER_RUN}s" --latency -s Benchmarks/ingress/post.lua "$BASE/v1/videos")
@@ -48,7 +78,20 @@ field() { echo "$1" | awk -v k="$2" '$1 == k {print $2}'; }
   echo "Machine: $(nproc) cores; release build; wrk $(wrk -v 2>&1 | head -1 | awk '{print $2}') with 2 threads and $CONNECTIONS connections, ${SECONDS_PER_RUN} s per run;"
   echo "api-ingress, the librdkafka mock cluster (1 broker) and the photo server (\`photo-server\`, Hummingbird) on the same machine. Command: \`bash Benchmarks/ingress/run.sh $SECONDS_PER_RUN $CONNECTIONS\`"
   echo
-  echo "## POST /v1/videos (JSON, image_url to a loopback file server; fetch, header and decode checks, photo stored, job + outbox committed, synchronous=FULL)"
+  for form in multipart json; do
+    out=${OUT[$form]}
+    if [ $form = multipart ]; then what="multipart/form-data, the photo as a file part"; else what="JSON, the photo as image_base64"; fi
+    echo "## POST /v1/videos, a different photo every request ($what)"
+    echo
+    echo "$PHOTO_COUNT distinct 1600×1200 JPEGs of about $PHOTO_BYTES KB, each request with its own comment segment (no two requests the same bytes): header and full decode checked, photo stored, job + outbox committed (synchronous=FULL)."
+    echo
+    echo "- accepted (jobs committed during the run): ${ACCEPTED[$form]}, **$(( ${ACCEPTED[$form]} / SECONDS_PER_RUN )) accepted posts/s**"
+    echo "- wrk: $(field "$out" Requests/sec:) requests/s; latency p50 $(field "$out" 50%), p90 $(field "$out" 90%), **p99 $(field "$out" 99%)**"
+    echo "- non-2xx answers: $(echo "$out" | awk -F': ' '/Non-2xx/ {print $2}' | tr -d ' ' | grep . || echo 0)"
+    echo "- api-ingress CPU per accepted job: ${CPU_MS[$form]} ms"
+    echo
+  done
+  echo "## POST /v1/videos, the same photo every request (labelled: not real traffic; JSON, image_url to a loopback file server)"
   echo
   echo "- accepted (jobs committed during the run): $((AFTER - BEFORE)), **$(( (AFTER - BEFORE) / SECONDS_PER_RUN )) accepted posts/s**"
   echo "- wrk: $(field "$POST_OUT" Requests/sec:) requests/s; latency p50 $(field "$POST_OUT" 50%), p90 $(field "$POST_OUT" 90%), **p99 $(field "$POST_OUT" 99%)**"
@@ -65,6 +108,10 @@ field() { echo "$1" | awk -v k="$2" '$1 == k {print $2}'; }
   echo "<details><summary>wrk output</summary>"
   echo
   echo '```'
+  echo "${OUT[multipart]}"
+  echo
+  echo "${OUT[json]}"
+  echo
   echo "$POST_OUT"
   echo
   echo "$GET_OUT"

@@ -45,19 +45,66 @@ struct InputImageCheckTests {
         #expect(Self.code(bytes) == .invalidImage)
     }
 
-    @Test("a damaged JPEG whose header is fine fails the decode check")
+    static let sample = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("Samples/living-room.jpg")
+
+    /// The decode check's verdict on `bytes`: nil when clean, else the error's code.
+    static func decodeCode(_ bytes: [UInt8]) async throws -> ErrorCode? {
+        let check = InputImageCheck()
+        let header = try check.checkHeader(bytes, field: "image")
+        do {
+            try await check.checkDecodes(bytes, header: header, field: "image")
+            return nil
+        } catch {
+            return error.code
+        }
+    }
+
+    @Test("a damaged JPEG whose header is fine fails the decode check: cut short, or with its entropy data overwritten")
     func damagedJPEG() async throws {
+        let whole = [UInt8](try Data(contentsOf: Self.sample))
+        #expect(try InputImageCheck().checkHeader(Array(whole.prefix(whole.count * 2 / 3)), field: "image").width == 1600)
+        #expect(try await Self.decodeCode(whole) == nil)
+        #expect(try await Self.decodeCode(Array(whole.prefix(whole.count * 2 / 3))) == .invalidImage)
+        #expect(try await Self.decodeCode(Array(whole.dropLast(2))) == .invalidImage, "no end-of-image marker")
+        var scribbled = whole
+        for index in stride(from: whole.count / 2, to: whole.count / 2 + 400, by: 1) { scribbled[index] = 0xFF }
+        #expect(try await Self.decodeCode(scribbled) == .invalidImage)
+    }
+
+    @Test("PNGs decode in full: clean ones pass (with any row filter); a cut one, a bad CRC and a header that lies about the size fail")
+    func damagedPNG() async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
-        let photo = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent("Samples/living-room.jpg")
-        let whole = try Data(contentsOf: photo)
-        let cut = directory.url.appendingPathComponent("cut.jpg")
-        try whole.prefix(whole.count * 2 / 3).write(to: cut)
-        let check = InputImageCheck()
-        #expect(try check.checkHeader([UInt8](whole.prefix(whole.count * 2 / 3)), field: "image").width == 1600)
-        await #expect(throws: Never.self) { try await check.checkDecodes(photo, field: "image") }
-        let error = await #expect(throws: RoomReelError.self) { try await check.checkDecodes(cut, field: "image") }
-        #expect(error?.code == .invalidImage)
+        func png(_ name: String, _ extra: [String] = []) throws -> [UInt8] {
+            let file = directory.url.appendingPathComponent(name)
+            let made = try runTool("ffmpeg", ["-v", "error", "-y", "-i", Self.sample.path, "-vf", "scale=800:600"] + extra + ["-frames:v", "1", file.path])
+            #expect(made.status == 0, "\(made.output)")
+            return [UInt8](try Data(contentsOf: file))
+        }
+        let clean = try png("clean.png")
+        #expect(try await Self.decodeCode(clean) == nil)
+        #expect(try await Self.decodeCode(try png("mixed.png", ["-pred", "mixed"])) == nil)
+        #expect(try await Self.decodeCode(Array(clean.prefix(clean.count / 2))) == .invalidImage)
+        var badCRC = clean
+        badCRC[clean.count / 2] ^= 0x55
+        #expect(try await Self.decodeCode(badCRC) == .invalidImage)
+        // The IHDR says 700 wide (its CRC made right), the data holds 800-pixel rows.
+        var lying = clean
+        lying[16...19] = [0, 0, 0x02, 0xBC]
+        let crc = Self.crc32(Array(lying[12..<29]))
+        lying[29...32] = [UInt8(crc >> 24 & 0xFF), UInt8(crc >> 16 & 0xFF), UInt8(crc >> 8 & 0xFF), UInt8(crc & 0xFF)]
+        #expect(try InputImageCheck().checkHeader(lying, field: "image").width == 700)
+        #expect(try await Self.decodeCode(lying) == .invalidImage)
+    }
+
+    /// PNG's CRC-32 of a chunk's type and data.
+    static func crc32(_ bytes: [UInt8]) -> UInt32 {
+        var crc: UInt32 = 0xFFFF_FFFF
+        for byte in bytes {
+            crc ^= UInt32(byte)
+            for _ in 0..<8 { crc = crc & 1 == 1 ? (crc >> 1) ^ 0xEDB8_8320 : crc >> 1 }
+        }
+        return ~crc
     }
 }

@@ -122,7 +122,7 @@ func buildRouter(config: IngressConfiguration, database: ServiceDatabase, health
     database.pool.add(transactionObserver: recentJobs, extent: .databaseLifetime)
     let intake = JobIntake(
         database: database, commits: commits, verifiedPhotos: VerifiedPhotos(), webhookPolicy: policy, storage: storage, routing: config.routing,
-        health: health, imageCheck: InputImageCheck(ffmpegPath: config.ffmpegPath),
+        health: health, imageCheck: InputImageCheck(),
         imageFetcher: OutboundFetcher(policy: policy, maximumBytes: Int64(InputImageCheck.maximumBytes), timeout: .seconds(20)),
         publicBaseURL: publicBaseURL, videoLinks: VideoLinks(storage: config.common.storage))
     VideoRoutes(intake: intake, completions: completions, maxUploadBytes: config.maxUploadBytes, recentJobs: recentJobs).register(on: api)

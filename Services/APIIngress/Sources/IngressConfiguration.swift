@@ -21,8 +21,6 @@ public struct IngressConfiguration: Sendable {
     /// Largest accepted request body (`INGRESS_MAX_UPLOAD_BYTES`, default 64 MiB: a reel's photos
     /// together; each photo is also held to 20 MB).
     public var maxUploadBytes: Int
-    /// The ffmpeg that checks uploaded photos decode (`FFMPEG_PATH`, default `ffmpeg` on PATH).
-    public var ffmpegPath: String
     /// Address blocks that photo URLs may reach although not public (`INGRESS_FETCH_ALLOW`, CIDRs
     /// such as `127.0.0.1/32`, for development and tests); every other private address is refused.
     public var fetchAllowed: [IPRange]
@@ -44,7 +42,7 @@ public struct IngressConfiguration: Sendable {
 
     public init(common: CommonConfiguration, routing: RoutingConfiguration, host: String = "127.0.0.1", port: Int = 8080, publicBaseURL: String? = nil,
                 bootstrapAPIKeys: [(workspaceID: String, key: String)] = [], maxUploadBytes: Int = 64 << 20,
-                ffmpegPath: String = "ffmpeg", fetchAllowed: [IPRange] = [], adminToken: String? = nil, jwtSecret: String? = nil,
+                fetchAllowed: [IPRange] = [], adminToken: String? = nil, jwtSecret: String? = nil,
                 webhookRetryScale: Double = 1, compat: CompatSettings = CompatSettings(), portSetting: String = "INGRESS_PORT",
                 onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }) {
         self.common = common
@@ -54,7 +52,6 @@ public struct IngressConfiguration: Sendable {
         self.publicBaseURL = publicBaseURL
         self.bootstrapAPIKeys = bootstrapAPIKeys
         self.maxUploadBytes = maxUploadBytes
-        self.ffmpegPath = ffmpegPath
         self.fetchAllowed = fetchAllowed
         self.adminToken = adminToken
         self.jwtSecret = jwtSecret
@@ -93,7 +90,6 @@ public struct IngressConfiguration: Sendable {
             publicBaseURL: environment.optionalString("INGRESS_PUBLIC_URL"),
             bootstrapAPIKeys: try environment.pairs("INGRESS_BOOTSTRAP_API_KEYS", secret: true).map { (workspaceID: $0, key: $1) },
             maxUploadBytes: try environment.integer("INGRESS_MAX_UPLOAD_BYTES", default: 64 << 20, in: 1024...(1 << 30)),
-            ffmpegPath: environment.string("FFMPEG_PATH", default: "ffmpeg"),
             fetchAllowed: fetchAllowed,
             adminToken: adminToken,
             jwtSecret: jwtSecret,

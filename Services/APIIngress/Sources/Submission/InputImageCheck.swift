@@ -1,21 +1,23 @@
+import BlockingIO
 import EventContracts
 import Foundation
 import Media
 
 /// The checks every input photo passes before a job is accepted (and so before anything is charged):
 /// a JPEG or PNG by its magic bytes, a header that makes sense, at least 512×512 and at most 8192 px a
-/// side and 20 MB, and pixels that ffmpeg decodes without error (a truncated or lying file fails here,
-/// not halfway through a render that was already paid for).
+/// side and 20 MB, and data that decodes in full without error to the size its header states (a
+/// truncated or lying file fails here, not halfway through a render that was already paid for).
 public struct InputImageCheck: Sendable {
     public static let minimumSide = 512
     public static let maximumSide = 8192
     public static let maximumBytes = 20 * 1_000_000
 
-    /// The ffmpeg executable that decodes the pixels: a path, or a name looked up on PATH.
-    public let ffmpegPath: String
+    /// The threads photos are decoded on: as many as there are cores, so that decoding never starves
+    /// the cooperative pool and a burst of uploads queues instead of oversubscribing the machine.
+    private let decoders: BlockingWorkers
 
-    public init(ffmpegPath: String = "ffmpeg") {
-        self.ffmpegPath = ffmpegPath
+    public init(decodeThreads: Int = ProcessInfo.processInfo.activeProcessorCount) {
+        decoders = BlockingWorkers(name: "photo-decode", maximumThreads: max(1, decodeThreads))
     }
 
     /// Checks what can be checked from the bytes alone; `field` names the form field in errors.
@@ -42,24 +44,17 @@ public struct InputImageCheck: Sendable {
         return header
     }
 
-    /// Decodes the stored file with ffmpeg, treating any decoder error as fatal.
-    public func checkDecodes(_ file: URL, field: String) async throws(RoomReelError) {
-        let log = FileManager.default.temporaryDirectory.appendingPathComponent("roomreel-decode-\(UUID().uuidString).log")
-        defer { try? FileManager.default.removeItem(at: log) }
-        do {
-            try await ExternalProcess.run(ffmpegPath, arguments: [
-                "-hide_banner", "-nostdin", "-v", "error", "-xerror", "-err_detect", "explode",
-                "-i", file.path, "-frames:v", "1", "-f", "null", "-",
-            ], logFile: log)
-        } catch is ExternalProcess.Failure {
-            throw RoomReelError(.invalidImage, "\(field) could not be decoded: the file is damaged or not the image its header claims")
-        } catch {
-            throw RoomReelError(.internalError, "could not run the image decoder: \(error)")
-        }
-        // ffmpeg reports some damage (an overread at the end of a cut-off JPEG) and still exits 0.
-        let complaints = (try? String(contentsOf: log, encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
-        guard complaints.isEmpty else {
-            throw RoomReelError(.invalidImage, "\(field) could not be decoded cleanly: the file is damaged")
+    /// Decodes the whole photo in-process (libjpeg-turbo, libpng) on the decode threads; any damage,
+    /// or a frame of another size than `header` states, is `INVALID_IMAGE`.
+    public func checkDecodes(_ bytes: [UInt8], header: ImageHeader, field: String) async throws(RoomReelError) {
+        let outcome = await decoders.run { PhotoDecoder.decode(bytes, format: header.format) }
+        switch outcome {
+        case .damaged:
+            throw RoomReelError(.invalidImage, "\(field) could not be decoded cleanly: the file is damaged or not the image its header claims")
+        case .decoded(let width, let height):
+            guard width == header.width, height == header.height else {
+                throw RoomReelError(.invalidImage, "\(field) decodes to \(width)×\(height), not the \(header.width)×\(header.height) its header states")
+            }
         }
     }
 }

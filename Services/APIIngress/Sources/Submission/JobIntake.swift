@@ -131,9 +131,9 @@ struct JobIntake: Sendable {
         )
     }
 
-    /// Every photo passes the cheap header checks before any is stored, then the decode check.
-    /// Photos are stored by content (`inputs/<sha256>.<ext>`): the same photo sent again is neither
-    /// written nor decoded again. A new photo that fails the decode check is removed.
+    /// Every photo passes the cheap header checks before any is decoded, then the decode check, and
+    /// only then is stored. Photos are stored by content (`inputs/<sha256>.<ext>`): the same photo sent
+    /// again is neither decoded nor written again.
     func storedPhotos(_ photos: [(field: String, source: VideoSubmission.PhotoSource)]) async throws -> [String] {
         var checked: [(bytes: [UInt8], header: ImageHeader, field: String)] = []
         for (field, source) in photos {
@@ -145,19 +145,11 @@ struct JobIntake: Sendable {
             let digest = SHA256.hash(data: photo.bytes).hexEncoded
             let key = "inputs/\(digest).\(photo.header.format.fileExtension)"
             let path = try storage.filePath(for: key)
-            if verifiedPhotos.contains(digest), FileManager.default.fileExists(atPath: path) {
-                imageKeys.append(key)
-                continue
+            if !verifiedPhotos.contains(digest) {
+                try await imageCheck.checkDecodes(photo.bytes, header: photo.header, field: photo.field)
+                verifiedPhotos.insert(digest)
             }
-            let file = URL(fileURLWithPath: path)
             if !FileManager.default.fileExists(atPath: path) { try storage.write(photo.bytes, to: key) }
-            do {
-                try await imageCheck.checkDecodes(file, field: photo.field)
-            } catch {
-                try? FileManager.default.removeItem(at: file)
-                throw error
-            }
-            verifiedPhotos.insert(digest)
             imageKeys.append(key)
         }
         return imageKeys
