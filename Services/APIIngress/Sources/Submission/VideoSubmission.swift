@@ -88,7 +88,7 @@ struct VideoSubmission {
             } else if let slot = urlSlot(key), key != "image_urls" {
                 submission.photos[slot, default: []].append(.url(try url(try string(value, field: key), field: key)))
             } else if key.hasSuffix("_base64"), case let slot = String(key.dropLast("_base64".count)), ["image", "before_image", "after_image"].contains(slot) {
-                submission.photos[slot, default: []].append(.bytes(try decodeBase64(Array(try string(value, field: key).utf8), field: key)))
+                submission.photos[slot, default: []].append(.bytes(try decodeBase64(try string(value, field: key).utf8, field: key)))
             } else if key == "images" || key == "image_urls" {
                 guard let list = value as? [Any] else { throw APIError(.invalidRequest, "'\(key)' must be a list") }
                 for (index, item) in list.enumerated() {
@@ -98,7 +98,7 @@ struct VideoSubmission {
                     } else if let entry = item as? [String: Any], entry.count == 1, let text = entry["url"] as? String {
                         submission.photos["images", default: []].append(.url(try url(text, field: field)))
                     } else if let entry = item as? [String: Any], entry.count == 1, let text = entry["base64"] as? String {
-                        submission.photos["images", default: []].append(.bytes(try decodeBase64(Array(text.utf8), field: field)))
+                        submission.photos["images", default: []].append(.bytes(try decodeBase64(text.utf8, field: field)))
                     } else {
                         throw APIError(.invalidRequest, "'\(field)' must be a URL, {\"url\": …} or {\"base64\": …}")
                     }
@@ -192,14 +192,10 @@ struct VideoSubmission {
 
     /// Base64 (standard or URL-safe, padding optional, whitespace ignored), with or without a
     /// `data:image/…;base64,` prefix.
-    static func decodeBase64(_ bytes: [UInt8], field: String) throws -> [UInt8] {
-        var text = String(decoding: bytes, as: UTF8.self)
-        if text.hasPrefix("data:"), let comma = text.firstIndex(of: ",") { text = String(text[text.index(after: comma)...]) }
-        var cleaned = text.filter { !$0.isWhitespace }.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
-        cleaned += String(repeating: "=", count: (4 - cleaned.count % 4) % 4)
-        guard let data = Data(base64Encoded: cleaned), !data.isEmpty else {
+    static func decodeBase64(_ bytes: some Collection<UInt8>, field: String) throws -> [UInt8] {
+        guard let decoded = PhotoBase64.decode(bytes) else {
             throw APIError(.invalidImage, "'\(field)' is not a base64-encoded photo")
         }
-        return Array(data)
+        return decoded
     }
 }

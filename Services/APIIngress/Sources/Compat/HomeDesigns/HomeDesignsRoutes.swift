@@ -23,7 +23,7 @@ struct HomeDesignsRoutes {
             photo = .bytes(file)
         } else if let text = form.text("image") {
             do {
-                photo = .bytes(try VideoSubmission.decodeBase64(Array(text.utf8), field: "image"))
+                photo = .bytes(try VideoSubmission.decodeBase64(text.utf8, field: "image"))
             } catch {
                 throw Self.seedRefusal(.invalidImage)!
             }

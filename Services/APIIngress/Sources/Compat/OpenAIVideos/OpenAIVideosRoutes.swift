@@ -119,7 +119,7 @@ struct OpenAIVideosRoutes {
     /// `input_reference.image_url`: an http(s) URL, or a base64 `data:` URL.
     static func photo(_ reference: String) throws -> VideoSubmission.PhotoSource {
         if reference.hasPrefix("data:") {
-            return .bytes(try VideoSubmission.decodeBase64(Array(reference.utf8), field: "input_reference.image_url"))
+            return .bytes(try VideoSubmission.decodeBase64(reference.utf8, field: "input_reference.image_url"))
         }
         guard let url = URL(string: reference), ["http", "https"].contains(url.scheme?.lowercased() ?? ""), url.host != nil else {
             throw APIError(.invalidRequest, "input_reference.image_url must be an http(s) URL or a data: URL")
