@@ -1,13 +1,15 @@
 -- POST /v1/videos with a different photo every request, as real clients send them: the run's
 -- distinct 1600x1200 JPEGs (BENCH_PHOTOS_DIR/photo-<n>.jpg, BENCH_PHOTO_COUNT of them), each sent
--- with a comment segment naming the thread and request, so that no two requests carry the same
--- bytes and every one is decoded and stored. BENCH_FORM: multipart (the photo as a file part) or
--- json (image_base64).
+-- with a comment segment naming the run (BENCH_RUN, one digit), the thread and the request, so that
+-- no two requests of any run carry the same bytes and every one is decoded and stored. BENCH_FORM:
+-- multipart (the photo as a file part) or json (image_base64).
 local form = os.getenv("BENCH_FORM") or "multipart"
 local directory = os.getenv("BENCH_PHOTOS_DIR")
 local count = tonumber(os.getenv("BENCH_PHOTO_COUNT") or "1")
 local key = os.getenv("BENCH_KEY")
 local boundary = "roomreel-bench-boundary"
+local run = os.getenv("BENCH_RUN") or "0"
+assert(#run == 1, "BENCH_RUN must be one character")
 
 local alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
 local function base64(data)
@@ -27,12 +29,14 @@ local function base64(data)
 end
 
 local photos, encoded = {}, {}
-local thread_id = 0
 local counter = 0
+-- A global, not a local: setup runs in the main Lua state and sets it in each thread's own state.
+thread_id = 0
+local threads = 0
 
 function setup(thread)
-  thread_id = thread_id + 1
-  thread:set("thread_id", thread_id)
+  threads = threads + 1
+  thread:set("thread_id", threads)
 end
 
 function init(args)
@@ -57,7 +61,7 @@ end
 -- the rest's without re-encoding the photo.
 local function prefix()
   counter = counter + 1
-  local text = string.format("t%02d-%014d", thread_id % 100, counter)
+  local text = string.format("r%s%02d-%013d", run, thread_id % 100, counter)
   return "\255\216\255\254" .. string.char(0, 2 + #text) .. text
 end
 

@@ -45,19 +45,21 @@ export BENCH_KEY="$KEY" BENCH_PHOTO_URL="http://127.0.0.1:$PHOTO_PORT/room.jpg"
 jobs_in_db() { sqlite3 "$WORK/data/api-ingress.sqlite" "SELECT COUNT(*) FROM jobs" 2>/dev/null || python3 -c "import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute('SELECT COUNT(*) FROM jobs').fetchone()[0])" "$WORK/data/api-ingress.sqlite"; }
 
 distinct_run() {
-  BENCH_FORM=$1 BENCH_PHOTOS_DIR="$WORK/photos" BENCH_PHOTO_COUNT=$PHOTO_COUNT \
+  BENCH_FORM=$1 BENCH_RUN=$2 BENCH_PHOTOS_DIR="$WORK/photos" BENCH_PHOTO_COUNT=$PHOTO_COUNT \
     wrk -t2 -c"$CONNECTIONS" -d"${SECONDS_PER_RUN}s" --latency -s Benchmarks/ingress/distinct.lua "$BASE/v1/videos"
 }
 cpu_ticks() { awk '{print $14 + $15}' /proc/$INGRESS_PID/stat; }
 TICKS=$(getconf CLK_TCK)
 
 # Warm-up (first decode, SQLite caches), then the measured runs.
-BENCH_FORM=multipart BENCH_PHOTOS_DIR="$WORK/photos" BENCH_PHOTO_COUNT=$PHOTO_COUNT \
+BENCH_FORM=multipart BENCH_RUN=0 BENCH_PHOTOS_DIR="$WORK/photos" BENCH_PHOTO_COUNT=$PHOTO_COUNT \
   wrk -t2 -c4 -d3s -s Benchmarks/ingress/distinct.lua "$BASE/v1/videos" > /dev/null
 declare -A OUT ACCEPTED CPU_MS
+RUN=0
 for form in multipart json; do
+  RUN=$((RUN + 1))
   BEFORE=$(jobs_in_db); START_TICKS=$(cpu_ticks)
-  OUT[$form]=$(distinct_run $form)
+  OUT[$form]=$(distinct_run $form $RUN)
   AFTER=$(jobs_in_db)
   ACCEPTED[$form]=$((AFTER - BEFORE))
   CPU_MS[$form]=$(python3 -c "print(round(($(cpu_ticks) - $START_TICKS) * 1000 / $TICKS / max(1, ${ACCEPTED[$form]}), 1))")
@@ -69,6 +71,7 @@ AFTER=$(jobs_in_db)
 JOB=$(python3 -c "import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute('SELECT id FROM jobs LIMIT 1').fetchone()[0])" "$WORK/data/api-ingress.sqlite")
 GET_OUT=$(wrk -t2 -c"$CONNECTIONS" -d"${SECONDS_PER_RUN}s" --latency -s Benchmarks/ingress/get.lua "$BASE/v1/videos/$JOB")
 RSS_KB=$(awk '/VmHWM/ {print $2}' /proc/$INGRESS_PID/status)
+STORED=$(find "$WORK/data" -path '*inputs/*' -type f | wc -l)
 OUTBOX=$(python3 -c "import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute('SELECT COUNT(*) FROM outbox').fetchone()[0])" "$WORK/data/api-ingress.sqlite")
 
 field() { echo "$1" | awk -v k="$2" '$1 == k {print $2}'; }
@@ -83,7 +86,7 @@ field() { echo "$1" | awk -v k="$2" '$1 == k {print $2}'; }
     if [ $form = multipart ]; then what="multipart/form-data, the photo as a file part"; else what="JSON, the photo as image_base64"; fi
     echo "## POST /v1/videos, a different photo every request ($what)"
     echo
-    echo "$PHOTO_COUNT distinct 1600×1200 JPEGs of about $PHOTO_BYTES KB, each request with its own comment segment (no two requests the same bytes): header and full decode checked, photo stored, job + outbox committed (synchronous=FULL)."
+    echo "$PHOTO_COUNT distinct 1600×1200 JPEGs of about $PHOTO_BYTES KB, each request with its own comment segment (no two requests of any run the same bytes): header and full decode checked, photo stored, job + outbox committed (synchronous=FULL)."
     echo
     echo "- accepted (jobs committed during the run): ${ACCEPTED[$form]}, **$(( ${ACCEPTED[$form]} / SECONDS_PER_RUN )) accepted posts/s**"
     echo "- wrk: $(field "$out" Requests/sec:) requests/s; latency p50 $(field "$out" 50%), p90 $(field "$out" 90%), **p99 $(field "$out" 99%)**"
@@ -91,6 +94,8 @@ field() { echo "$1" | awk -v k="$2" '$1 == k {print $2}'; }
     echo "- api-ingress CPU per accepted job: ${CPU_MS[$form]} ms"
     echo
   done
+  echo "Distinct input photos stored in all (the warm-up's and both runs', and the one photo of the URL run): $STORED."
+  echo
   echo "## POST /v1/videos, the same photo every request (labelled: not real traffic; JSON, image_url to a loopback file server)"
   echo
   echo "- accepted (jobs committed during the run): $((AFTER - BEFORE)), **$(( (AFTER - BEFORE) / SECONDS_PER_RUN )) accepted posts/s**"

@@ -59,6 +59,12 @@ rr_decode_result rr_decode_jpeg(const unsigned char *data, size_t size, unsigned
     info.out_color_space = info.jpeg_color_space == JCS_GRAYSCALE ? JCS_GRAYSCALE : info.out_color_space;
     jpeg_start_decompress(&info);
     JSAMPARRAY row = (*info.mem->alloc_sarray)((j_common_ptr)&info, JPOOL_IMAGE, info.output_width * info.output_components, 1);
+    // libjpeg-turbo's skip still entropy-decodes every skipped MCU (decode_mcu with no output), so
+    // damage anywhere is found, but spends nothing on the inverse DCT, upsampling or colour. It
+    // must not reach the last line (a skip to the end returns without decoding), which is read.
+    if (info.output_height > 1) {
+        jpeg_skip_scanlines(&info, info.output_height - 1);
+    }
     while (info.output_scanline < info.output_height) {
         jpeg_read_scanlines(&info, row, 1);
     }

@@ -67,9 +67,13 @@ struct InputImageCheckTests {
         #expect(try await Self.decodeCode(whole) == nil)
         #expect(try await Self.decodeCode(Array(whole.prefix(whole.count * 2 / 3))) == .invalidImage)
         #expect(try await Self.decodeCode(Array(whole.dropLast(2))) == .invalidImage, "no end-of-image marker")
-        var scribbled = whole
-        for index in stride(from: whole.count / 2, to: whole.count / 2 + 400, by: 1) { scribbled[index] = 0xFF }
-        #expect(try await Self.decodeCode(scribbled) == .invalidImage)
+        // Overwritten early, in the middle and just before the end: wherever the damage is, it is found
+        // (the decoder skips the pixel work for all but the last row, never the entropy decoding).
+        for start in [whole.count / 7, whole.count / 2, whole.count - 600] {
+            var scribbled = whole
+            for index in start..<(start + 400) { scribbled[index] = 0xFF }
+            #expect(try await Self.decodeCode(scribbled) == .invalidImage, "damage at \(start) of \(whole.count)")
+        }
     }
 
     @Test("PNGs decode in full: clean ones pass (with any row filter); a cut one, a bad CRC and a header that lies about the size fail")

@@ -1,3 +1,4 @@
+import BlockingIO
 import Crypto
 import EventContracts
 import EventRuntime
@@ -30,6 +31,9 @@ struct JobIntake: Sendable {
     let imageFetcher: OutboundFetcher
     let publicBaseURL: @Sendable () -> String
     let videoLinks: VideoLinks
+    /// Threads for writing photos: each write ends in an fsync (a job never commits before its
+    /// photos are durable), which must not hold one of the cooperative pool's few threads.
+    let photoWriters = BlockingWorkers(name: "photo-write", maximumThreads: 32)
 
     static let maxPromptLength = 2000
     static let maxReelImages = 10
@@ -149,7 +153,10 @@ struct JobIntake: Sendable {
                 try await imageCheck.checkDecodes(photo.bytes, header: photo.header, field: photo.field)
                 verifiedPhotos.insert(digest)
             }
-            if !FileManager.default.fileExists(atPath: path) { try storage.write(photo.bytes, to: key) }
+            if !FileManager.default.fileExists(atPath: path) {
+                let (storage, bytes) = (storage, photo.bytes)
+                try await photoWriters.run { Result { try storage.write(bytes, to: key) } }.get()
+            }
             imageKeys.append(key)
         }
         return imageKeys
