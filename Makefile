@@ -10,7 +10,7 @@ APT_PACKAGES := librdkafka-dev libsqlite3-dev libcurl4-openssl-dev libjpeg62-tur
 TOOLS_VENV := .build-tools/venv
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test deps tools build bench-render bench-router bench-ledger bench-ingress bench-upload bench-webhooks clean
+.PHONY: run test deps tools build bench-render bench-router bench-ledger bench-ingress bench-upload bench-webhooks bench-recovery clean
 
 ## Install the Debian packages that are missing (only those), with apt.
 deps:
@@ -68,6 +68,10 @@ bench-webhooks: deps
 ## Uploads of 50 MB and 500 MB files to moto: RoomReel's S3 uploader against `aws s3 cp` (release build).
 bench-upload: tools
 	bash Benchmarks/upload/run.sh
+
+## Restart -> first event consumed after SIGKILLs of each service in turn (20 kills).
+bench-recovery: tools
+	bash Benchmarks/recovery/run.sh
 
 clean:
 	rm -rf .build $(DATA_DIR)

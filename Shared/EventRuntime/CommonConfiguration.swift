@@ -17,10 +17,15 @@ public struct CommonConfiguration: Sendable {
     public var storage: StorageConfiguration
     /// Test-only fault points to arm (`ROOMREEL_FAULTS`, comma-separated names).
     public var faults: FaultPoints
+    /// The consumers' session timeout and static member name (`KAFKA_SESSION_TIMEOUT_MS`, default
+    /// 3000; `KAFKA_GROUP_INSTANCE_ID`, unset).
+    public var membership: KafkaGroupMembership
 
     public init(kafkaBrokers: String, dataDirectory: URL, storageDirectory: URL? = nil,
-                logLevel: Logger.Level = .info, storage: StorageConfiguration = .local, faults: FaultPoints = FaultPoints()) {
+                logLevel: Logger.Level = .info, storage: StorageConfiguration = .local, faults: FaultPoints = FaultPoints(),
+                membership: KafkaGroupMembership = KafkaGroupMembership()) {
         self.kafkaBrokers = kafkaBrokers
+        self.membership = membership
         self.dataDirectory = dataDirectory
         self.storageDirectory = storageDirectory ?? dataDirectory.appendingPathComponent("storage")
         self.logLevel = logLevel
@@ -41,7 +46,10 @@ public struct CommonConfiguration: Sendable {
             storageDirectory: environment.optionalString("ROOMREEL_STORAGE_DIR").map { URL(fileURLWithPath: $0) },
             logLevel: level,
             storage: try StorageConfiguration.fromEnvironment(environment),
-            faults: FaultPoints(environment.optionalString("ROOMREEL_FAULTS") ?? "")
+            faults: FaultPoints(environment.optionalString("ROOMREEL_FAULTS") ?? ""),
+            membership: KafkaGroupMembership(
+                sessionTimeoutMilliseconds: try environment.integer("KAFKA_SESSION_TIMEOUT_MS", default: 3000, in: 1000...300_000),
+                instanceID: environment.optionalString("KAFKA_GROUP_INSTANCE_ID"))
         )
     }
 

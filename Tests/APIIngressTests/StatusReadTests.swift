@@ -73,6 +73,7 @@ struct StatusReadTests {
         job.videoWidth = 720
         job.videoHeight = 1280
         job.videoDurationSeconds = 4.033
+        job.heldEvent = Data(#"{"type":"video.stored"}"#.utf8)
         return job
     }
 

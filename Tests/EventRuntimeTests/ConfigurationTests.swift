@@ -43,6 +43,24 @@ struct ConfigurationTests {
         #expect(!set.faults.isArmed("e.f"))
     }
 
+    @Test("consumers get a 3 s session timeout unless told otherwise, and a static member name per group when given one")
+    func groupMembership() throws {
+        let defaults = try CommonConfiguration.fromEnvironment(EnvironmentReader(["KAFKA_BROKERS": "k:9092"]))
+        #expect(defaults.membership.properties(groupID: "billing") == ["session.timeout.ms": "3000", "heartbeat.interval.ms": "1000"])
+        let set = try CommonConfiguration.fromEnvironment(EnvironmentReader([
+            "KAFKA_BROKERS": "k:9092", "KAFKA_SESSION_TIMEOUT_MS": "10000", "KAFKA_GROUP_INSTANCE_ID": "billing-0",
+        ]))
+        #expect(set.membership.properties(groupID: "billing.providers") == [
+            "session.timeout.ms": "10000", "heartbeat.interval.ms": "3333", "group.instance.id": "billing-0.billing.providers",
+        ])
+        for bad in ["500", "3s", "400000"] {
+            let error = try #require(throws: ConfigurationError.self) {
+                _ = try CommonConfiguration.fromEnvironment(EnvironmentReader(["KAFKA_BROKERS": "k:9092", "KAFKA_SESSION_TIMEOUT_MS": bad]))
+            }
+            #expect(error.variable == "KAFKA_SESSION_TIMEOUT_MS")
+        }
+    }
+
     @Test("name:value lists parse, and a malformed item names the variable")
     func pairs() throws {
         let reader = EnvironmentReader(["GRANTS": "dev:1000, acme:50", "BAD": "dev:1000,acme"])

@@ -18,7 +18,7 @@ struct SchedulerTests {
     private func scheduler(_ harness: WebhookHarness, providers: [String: any VideoProvider]) throws -> PredictionScheduler {
         let rules = SchedulingRules(catalog: try ModelCatalog.bundled(), defaultTimeLimit: .seconds(600), reconcileAfter: nil,
                                     pollInterval: .seconds(5), submitAttempts: 3, retryBaseDelay: .milliseconds(100))
-        let recorder = GenerationRecorder(database: harness.database, commits: harness.commits, renderDirectory: harness.directoryURL,
+        let recorder = GenerationRecorder(database: harness.database, commits: harness.commits, renders: RenderFiles(directory: harness.directoryURL),
                                           client: ServiceHTTPClient(), logger: testLogger)
         return PredictionScheduler(database: harness.database, providers: providers, rules: rules, callbacks: harness.callbacks,
                                    inputs: LocalBlobStore(root: harness.directoryURL), cropper: PhotoCropper(ffmpegPath: "ffmpeg"),

@@ -35,7 +35,7 @@ struct WebhookHarness: Sendable {
             "kling": KlingProvider(baseURL: providerBaseURL, accessKey: "sim-access", secretKey: "sim-kling-secret-key-of-32-bytes-or-more"),
         ]
         let commits = GroupCommit<GenerationRecorder.Recorded>(database: database)
-        let recorder = GenerationRecorder(database: database, commits: commits, renderDirectory: directory.url, client: ServiceHTTPClient(),
+        let recorder = GenerationRecorder(database: database, commits: commits, renders: RenderFiles(directory: directory.url), client: ServiceHTTPClient(),
                                           logger: testLogger)
         let receiver = WebhookReceiver(database: database, providers: providers,
                                        replicateSignature: ReplicateSigningKey(fixed: StandardWebhookSignature(secret: secret)!),

@@ -60,7 +60,9 @@ public func buildApplication(config: IngressConfiguration) throws -> some Applic
     return Application(
         router: router,
         configuration: .init(address: .hostname(config.host, port: config.port), serverName: apiIngressServiceName),
-        services: parts.services + [dispatcher, commits, IdempotencyRecord.sweeper(database: database, logger: logger), announcements],
+        services: parts.services + [dispatcher, commits, IdempotencyRecord.sweeper(database: database, logger: logger), announcements,
+                                    InputPhotoRetention(database: database, storage: LocalBlobStore(root: config.common.storageDirectory),
+                                                        retention: config.inputRetention).sweeper(logger: logger)],
         onServerRunning: { [onServerRunning = config.onServerRunning] channel in
             let port = channel.localAddress?.port ?? config.port
             boundPort.withLock { $0 = port }
@@ -89,6 +91,8 @@ func openIngressDatabase(path: String) throws -> ServiceDatabase {
         migrator.registerMigration("api-ingress-v5-job-delivery", migrate: JobRecord.addDeliveryColumns)
         migrator.registerMigration("api-ingress-v6-provider-announcements", migrate: ProviderAnnouncementRecord.createTable)
         migrator.registerMigration("api-ingress-v7-job-origin", migrate: JobRecord.addOriginColumns)
+        migrator.registerMigration("api-ingress-v8-held-event", migrate: JobRecord.addHeldEventColumn)
+        migrator.registerMigration("api-ingress-v9-input-photos", migrate: InputPhotoRecord.createTable)
     }
 }
 

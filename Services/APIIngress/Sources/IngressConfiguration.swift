@@ -35,6 +35,9 @@ public struct IngressConfiguration: Sendable {
     public var webhookRetryScale: Double
     /// The compatibility APIs' price lists and waits (`COMPAT_*`).
     public var compat: CompatSettings
+    /// How long an input photo is kept after the last job that used it finished
+    /// (`INGRESS_INPUT_RETENTION_HOURS`, default 24).
+    public var inputRetention: Duration
     /// The setting that chooses `port`, named when the port is taken (`INGRESS_PORT`; `roomreel dev`'s `--port`).
     public var portSetting: String
     /// Called once the server accepts connections, with the port it is bound to.
@@ -43,7 +46,8 @@ public struct IngressConfiguration: Sendable {
     public init(common: CommonConfiguration, routing: RoutingConfiguration, host: String = "127.0.0.1", port: Int = 8080, publicBaseURL: String? = nil,
                 bootstrapAPIKeys: [(workspaceID: String, key: String)] = [], maxUploadBytes: Int = 64 << 20,
                 fetchAllowed: [IPRange] = [], adminToken: String? = nil, jwtSecret: String? = nil,
-                webhookRetryScale: Double = 1, compat: CompatSettings = CompatSettings(), portSetting: String = "INGRESS_PORT",
+                webhookRetryScale: Double = 1, compat: CompatSettings = CompatSettings(), inputRetention: Duration = .seconds(24 * 3600),
+                portSetting: String = "INGRESS_PORT",
                 onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }) {
         self.common = common
         self.routing = routing
@@ -57,6 +61,7 @@ public struct IngressConfiguration: Sendable {
         self.jwtSecret = jwtSecret
         self.webhookRetryScale = webhookRetryScale
         self.compat = compat
+        self.inputRetention = inputRetention
         self.portSetting = portSetting
         self.onServerRunning = onServerRunning
     }
@@ -95,6 +100,7 @@ public struct IngressConfiguration: Sendable {
             jwtSecret: jwtSecret,
             webhookRetryScale: webhookRetryScale,
             compat: try CompatSettings.fromEnvironment(environment),
+            inputRetention: .seconds(3600 * (try environment.integer("INGRESS_INPUT_RETENTION_HOURS", default: 24, in: 0...8760))),
             onServerRunning: { port in
                 FileHandle.standardOutput.write(Data("api-ingress listening on port \(port)\n".utf8))
             }

@@ -13,7 +13,7 @@ struct GenerationRecorder: Sendable {
     let database: ServiceDatabase
     /// Webhooks arrive in bursts: their writes share transactions (one fsync per batch).
     let commits: GroupCommit<Recorded>
-    let renderDirectory: URL
+    let renders: RenderFiles
     let client: ServiceHTTPClient
     let logger: Logger
 
@@ -124,8 +124,8 @@ struct GenerationRecorder: Sendable {
         guard let headers = provider.outputDownloadHeaders, let url = URL(string: outputURL) else {
             return .generated(outputURL: outputURL, posterURL: nil)
         }
-        try FileManager.default.createDirectory(at: renderDirectory, withIntermediateDirectories: true)
-        let file = renderDirectory.appendingPathComponent("\(jobID).mp4")
+        try FileManager.default.createDirectory(at: renders.directory, withIntermediateDirectories: true)
+        let file = renders.video(of: jobID)
         let status = try await client.download(url, headers: headers, to: file)
         switch status {
         case 200..<300:

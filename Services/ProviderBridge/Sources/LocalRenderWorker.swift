@@ -14,11 +14,12 @@ struct LocalRenderWorker: Service {
     let database: ServiceDatabase
     let renderer: LocalRenderer
     let storage: LocalBlobStore
-    let renderDirectory: URL
+    let files: RenderFiles
     let logger: Logger
 
     func run() async throws {
-        try FileManager.default.createDirectory(at: renderDirectory, withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(at: files.directory, withIntermediateDirectories: true)
+        try files.sweep(database: database.pool, logger: logger)
         // Woken by inserts into the predictions table (a local job is inserted `submitted`), not by
         // the updates every webhook makes. (A value observation of `status` re-ran its query after
         // each webhook's commit.)
@@ -40,13 +41,13 @@ struct LocalRenderWorker: Service {
 
     private func render(_ prediction: PredictionRecord) async {
         let started = ContinuousClock.now
-        let output = renderDirectory.appendingPathComponent("\(prediction.jobID).mp4")
-        let poster = renderDirectory.appendingPathComponent("\(prediction.jobID).jpg")
+        let output = files.video(of: prediction.jobID)
+        let poster = files.poster(of: prediction.jobID)
         let result: Result<Void, RoomReelError>
         do {
             let routed = try prediction.decodedRouted()
             try await renderer.render(try Self.renderRequest(for: routed, storage: storage), video: output, poster: poster,
-                                      logFile: renderDirectory.appendingPathComponent("\(prediction.jobID).log"))
+                                      logFile: files.log(of: prediction.jobID))
             result = .success(())
         } catch let error as RoomReelError {
             result = .failure(error)

@@ -33,20 +33,24 @@ public func buildProviderBridgeServices(config: ProviderBridgeConfiguration,
         key: try CallbackURLs.loadKey(configured: config.callbackSecret, dataDirectory: config.common.dataDirectory),
         publicBaseURL: { [configured = config.publicURL] in configured ?? URL(string: "http://127.0.0.1:\(boundPort.withLock { $0 })")! })
     let commits = GroupCommit<GenerationRecorder.Recorded>(database: database)
-    let recorder = GenerationRecorder(database: database, commits: commits, renderDirectory: config.renderDirectory, client: client, logger: logger)
+    let renders = RenderFiles(directory: config.renderDirectory)
+    let recorder = GenerationRecorder(database: database, commits: commits, renders: renders, client: client, logger: logger)
     let receiver = WebhookReceiver(
         database: database, providers: providers,
         replicateSignature: try replicateSignature(config.providers, provider: providers["replicate"] as? ReplicateProvider, logger: logger),
         callbacks: callbacks, recorder: recorder, logger: logger)
 
-    let parts = try EventServiceParts(name: providerBridgeServiceName, common: config.common, database: database,
-                                      handler: SubmissionHandler(channels: providers.mapValues(\.completion), rules: rules, logger: logger), logger: logger)
+    let parts = try EventServiceParts(
+        name: providerBridgeServiceName, common: config.common, database: database,
+        handler: EventHandlers([
+            SubmissionHandler(channels: providers.mapValues(\.completion), rules: rules, logger: logger),
+            RenderCleanupHandler(files: renders, logger: logger),
+        ]), logger: logger)
     // The photos api-ingress stored: read for the renderer and for providers, and served to Luma.
     let inputs = LocalBlobStore(root: config.common.storageDirectory)
     let worker = LocalRenderWorker(
         database: database, renderer: LocalRenderer(ffmpegPath: config.ffmpegPath),
-        storage: inputs,
-        renderDirectory: config.renderDirectory, logger: logger)
+        storage: inputs, files: renders, logger: logger)
     let scheduler = PredictionScheduler(
         database: database, providers: providers, rules: rules, callbacks: callbacks,
         inputs: inputs, cropper: PhotoCropper(ffmpegPath: config.ffmpegPath), workDirectory: config.renderDirectory,

@@ -12,9 +12,11 @@ public struct EventConsumerService: Service {
     let handler: any EventHandler
     let logger: Logger
 
-    public init(brokers: String, groupID: String, database: ServiceDatabase, handler: any EventHandler, logger: Logger) throws {
+    public init(brokers: String, groupID: String, database: ServiceDatabase, handler: any EventHandler, logger: Logger,
+                membership: KafkaGroupMembership = KafkaGroupMembership()) throws {
         self.consumer = try KafkaConsumer(
-            brokers: brokers, groupID: groupID, clientID: groupID, topics: handler.eventTypes.map(\.topic))
+            brokers: brokers, groupID: groupID, clientID: groupID, topics: handler.eventTypes.map(\.topic),
+            extraProperties: membership.properties(groupID: groupID))
         self.database = database
         self.handler = handler
         self.logger = logger

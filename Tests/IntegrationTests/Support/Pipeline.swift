@@ -229,6 +229,18 @@ final class Pipeline: @unchecked Sendable {
         }
     }
 
+    /// Waits until an event of `type` about job `id` is on the cluster.
+    func awaitEventOnKafka(job id: String, type: EventType) async throws {
+        let consumer = try KafkaConsumer(brokers: brokers, groupID: "it-reader-\(UUID().uuidString)", clientID: "it-reader",
+                                         topics: [type.topic])
+        _ = try await eventually("\(type.rawValue) about job \(id) on Kafka") {
+            for message in await consumer.poll().messages {
+                if let header = try? EventHeader.decode(message.value), header.subject == id, header.type == type { return true }
+            }
+            return nil
+        }
+    }
+
     /// The event types about job `id` that a new consumer group reads from the cluster, by topic.
     func eventTypesOnKafka(job id: String, atLeast count: Int) async throws -> [EventType] {
         let consumer = try KafkaConsumer(brokers: brokers, groupID: "it-reader-\(UUID().uuidString)", clientID: "it-reader",

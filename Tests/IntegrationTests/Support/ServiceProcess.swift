@@ -53,6 +53,13 @@ final class ServiceProcess: @unchecked Sendable {
         return (process.terminationStatus, process.terminationReason == .uncaughtSignal)
     }
 
+    /// SIGKILL, as a crash would, and waits until the process is gone.
+    func crash() async throws {
+        guard process.isRunning else { return }
+        Foundation.kill(process.processIdentifier, SIGKILL)
+        _ = try await exit(timeout: .seconds(10))
+    }
+
     /// SIGTERM, then SIGKILL if it does not stop within `grace`. Returns whether it stopped on its own
     /// with status 0, that is, shut down gracefully.
     @discardableResult

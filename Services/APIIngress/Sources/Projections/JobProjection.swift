@@ -8,6 +8,12 @@ import ObjectStorage
 /// Keeps the `jobs` read model in step with every job event. Details are recorded whatever order the
 /// events come in; status and stage only move forward, and a finished job never changes again.
 ///
+/// Events of different topics arrive in any order (after a restart, a whole job's at once). A job is
+/// never shown finished without the facts of the stages before its end: a finishing event that comes
+/// before them is held on the job (`held_event`) and applied by the event that completes them, so
+/// that every view, webhook and `Prefer: wait` answer of a finished job has its routing, its debit
+/// and its prediction (`FinishingFacts`).
+///
 /// In the transaction that finishes a job it also queues the client's webhook (when the job has a
 /// `webhook_url`); `credits.debited` also lands in the ledger view. After the commit, requests held
 /// by `Prefer: wait` for the job are woken.
@@ -26,16 +32,28 @@ struct JobProjection: EventHandler {
         let ledgerEntry = try Self.ledgerEntry(for: event)
         let jobID = event.header.subject
         let baseURL = publicBaseURL()
+        let needs = FinishingFacts.needed(before: event)
         let applied = try await event.inbox.commit { db -> (job: JobRecord, finished: Bool)? in
             if let (entry, expiring) = ledgerEntry {
                 try WorkspaceBalanceRecord.apply(entry, expiring: expiring, in: db)
             }
             guard var job = try JobRecord.fetchOne(db, key: jobID) else { return nil }
             let wasFinished = job.status.isTerminal
-            update(&job)
+            if job.status.isTerminal || job.heldEvent != nil {
+                // The first finishing event decides; a later one changes nothing (as `update` guards).
+                if needs == nil { update(&job) }
+            } else if let needs, !needs.isSubset(of: FinishingFacts(of: job)) {
+                job.heldEvent = Data(event.bytes)
+            } else {
+                update(&job)
+            }
+            try Self.releaseHeldEvent(of: &job)
             job.updatedAt = Date()
             if job.startedAt == nil, job.status != .queued { job.startedAt = job.updatedAt }
-            if !wasFinished, job.status.isTerminal { job.finishedAt = job.updatedAt }
+            if !wasFinished, job.status.isTerminal {
+                job.finishedAt = job.updatedAt
+                try InputPhotoRecord.release(photosOf: job, at: job.updatedAt, in: db)
+            }
             try job.update(db)
             let finished = !wasFinished && job.status.isTerminal
             if finished, let url = job.webhookURL {
@@ -53,6 +71,16 @@ struct JobProjection: EventHandler {
         case .none:
             break
         }
+    }
+
+    /// Applies the job's held finishing event once the facts it waited for are in.
+    static func releaseHeldEvent(of job: inout JobRecord) throws {
+        guard let held = job.heldEvent else { return }
+        let json = try RawJSON(Array(held))
+        let header = try EventHeader.decode(json)
+        guard FinishingFacts.needed(before: header.type, json: json)?.isSubset(of: FinishingFacts(of: job)) ?? true else { return }
+        job.heldEvent = nil
+        try update(header: header, bytes: json.bytes)(&job)
     }
 
     /// The client's message for a finished job: `{"type", "timestamp", "data": <the job as GET shows it>}`.
@@ -80,29 +108,34 @@ struct JobProjection: EventHandler {
 
     /// What one event changes on its job.
     static func update(for event: IncomingEvent) throws -> @Sendable (inout JobRecord) -> Void {
-        switch event.header.type {
+        try update(header: event.header, bytes: event.bytes)
+    }
+
+    /// What the event with this header and envelope changes on its job.
+    static func update(header: EventHeader, bytes: [UInt8]) throws -> @Sendable (inout JobRecord) -> Void {
+        func decode<Payload: EventPayload>(_: Payload.Type) throws -> Payload {
+            try EventEnvelope<Payload>.decode(bytes, header: header).data
+        }
+        switch header.type {
         case .videoRequested, .providerOutcome, .creditsGrantRequested, .creditsGranted, .providersAnnounced:
             // Not a change of a job's state (provider outcomes and announcements feed provider health; grants are billing's).
             return { _ in }
         case .videoRouted:
-            let data = try event.decode(VideoRouted.self).data
+            let data = try decode(VideoRouted.self)
             return { job in
-                job.model = data.modelID
-                job.provider = data.provider
-                job.durationSeconds = data.deliveredSeconds
-                job.generatedSeconds = data.secondsToGenerate
-                job.requestedModel = data.requestedModel ?? job.requestedModel
-                job.routingReason = data.routingReason
+                job.recordRouting(data)
                 job.advance(to: .routed, status: .queued)
             }
         case .creditsDebited:
-            let data = try event.decode(CreditsDebited.self).data
+            let data = try decode(CreditsDebited.self)
             return { job in
+                // The debit carries the routing: a debit that overtakes `video.routed` brings it along.
+                job.recordRouting(data.routed)
                 job.creditsDebited = data.routed.credits
                 job.advance(to: .debited, status: .processing)
             }
         case .creditsRejected:
-            let data = try event.decode(CreditsRejected.self).data
+            let data = try decode(CreditsRejected.self)
             return { job in
                 guard !job.status.isTerminal else { return }
                 job.errorCode = ErrorCode.insufficientCredits.rawValue
@@ -111,15 +144,20 @@ struct JobProjection: EventHandler {
                 job.advance(to: .failed, status: .failed)
             }
         case .videoSubmitted:
-            let data = try event.decode(VideoSubmitted.self).data
+            let data = try decode(VideoSubmitted.self)
             return { job in
                 job.predictionID = data.predictionID
                 job.advance(to: .submitted, status: .processing)
             }
         case .videoGenerated:
-            return { job in job.advance(to: .generated, status: .processing) }
+            let data = try decode(VideoGenerated.self)
+            return { job in
+                // The output carries its prediction: it may overtake `video.submitted`.
+                job.predictionID = job.predictionID ?? data.predictionID
+                job.advance(to: .generated, status: .processing)
+            }
         case .videoFailed:
-            let data = try event.decode(VideoFailed.self).data
+            let data = try decode(VideoFailed.self)
             return { job in
                 guard !job.status.isTerminal else { return }
                 job.errorCode = data.code.rawValue
@@ -127,7 +165,7 @@ struct JobProjection: EventHandler {
                 job.advance(to: .failed, status: .failed)
             }
         case .videoStored:
-            let data = try event.decode(VideoStored.self).data
+            let data = try decode(VideoStored.self)
             return { job in
                 guard !job.status.isTerminal else { return }
                 job.videoKey = data.videoKey

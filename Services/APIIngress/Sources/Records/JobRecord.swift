@@ -1,3 +1,4 @@
+import EventContracts
 import EventRuntime
 import Foundation
 import GRDB
@@ -71,6 +72,9 @@ struct JobRecord: Codable, FetchableRecord, PersistableRecord {
     var finishedAt: Date?
     /// When the client deleted the job; a deleted job is answered as not found.
     var deletedAt: Date?
+    /// A finishing event (its envelope) that came before the facts of an earlier stage, held until
+    /// they are in (`JobProjection`).
+    var heldEvent: Data? = nil
 
     /// The columns of the `jobs` table, one per property (`JobRecordTests` holds the table, the
     /// properties and the insert to this list).
@@ -104,6 +108,7 @@ struct JobRecord: Codable, FetchableRecord, PersistableRecord {
         case startedAt = "started_at"
         case finishedAt = "finished_at"
         case deletedAt = "deleted_at"
+        case heldEvent = "held_event"
     }
 
     static func registerMigrations(_ migrator: inout DatabaseMigrator) {
@@ -166,6 +171,13 @@ struct JobRecord: Codable, FetchableRecord, PersistableRecord {
         }
     }
 
+    /// The column of a finishing event that waits for an earlier stage's facts.
+    static func addHeldEventColumn(_ db: Database) throws {
+        try db.alter(table: databaseTableName) { table in
+            table.add(column: "held_event", .blob)
+        }
+    }
+
     /// The stored input photos, in the order the request gave them.
     var inputImageKeys: [String] {
         inputKeys.flatMap { try? JSONDecoder().decode([String].self, from: Data($0.utf8)) } ?? []
@@ -220,7 +232,18 @@ struct JobRecord: Codable, FetchableRecord, PersistableRecord {
         case .startedAt: startedAt.map(DatabaseTime.value)
         case .finishedAt: finishedAt.map(DatabaseTime.value)
         case .deletedAt: deletedAt.map(DatabaseTime.value)
+        case .heldEvent: heldEvent
         }
+    }
+
+    /// Records the router's decision: the model, its provider, the lengths and why it is not the one asked for.
+    mutating func recordRouting(_ routed: VideoRouted) {
+        model = routed.modelID
+        provider = routed.provider
+        durationSeconds = routed.deliveredSeconds
+        generatedSeconds = routed.secondsToGenerate
+        requestedModel = routed.requestedModel ?? requestedModel
+        routingReason = routed.routingReason
     }
 
     /// Moves the job to `stage` unless it is already there, further on, or finished.

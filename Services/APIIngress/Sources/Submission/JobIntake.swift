@@ -67,7 +67,8 @@ struct JobIntake: Sendable {
         let photos = try Self.photoParts(of: form, for: spec.videoType)
         let decision = try routing.selector(health: health).select(for: spec, imageCount: photos.count)
         try await refuseUnaffordable(decision.credits, workspaceID: workspaceID)
-        let imageKeys = try await storedPhotos(photos)
+        let stored = try await storedPhotos(photos)
+        let imageKeys = stored.map(\.key)
 
         let now = Date()
         let job = JobRecord(
@@ -95,6 +96,7 @@ struct JobIntake: Sendable {
             }
             try job.insertNew(db)
             try Outbox.enqueue(event, in: db)
+            try Self.restoreSwept(stored, storage: storage)
             return .created
         }
         if case .replayed(let earlier) = creation {
@@ -138,13 +140,13 @@ struct JobIntake: Sendable {
     /// Every photo passes the cheap header checks before any is decoded, then the decode check, and
     /// only then is stored. Photos are stored by content (`inputs/<sha256>.<ext>`): the same photo sent
     /// again is neither decoded nor written again.
-    func storedPhotos(_ photos: [(field: String, source: VideoSubmission.PhotoSource)]) async throws -> [String] {
+    func storedPhotos(_ photos: [(field: String, source: VideoSubmission.PhotoSource)]) async throws -> [(key: String, bytes: [UInt8])] {
         var checked: [(bytes: [UInt8], header: ImageHeader, field: String)] = []
         for (field, source) in photos {
             let bytes = try await photoBytes(source, field: field)
             checked.append((bytes, try imageCheck.checkHeader(bytes, field: field), field))
         }
-        var imageKeys: [String] = []
+        var imageKeys: [(key: String, bytes: [UInt8])] = []
         for photo in checked {
             let digest = SHA256.hash(data: photo.bytes).hexEncoded
             let key = "inputs/\(digest).\(photo.header.format.fileExtension)"
@@ -157,9 +159,18 @@ struct JobIntake: Sendable {
                 let (storage, bytes) = (storage, photo.bytes)
                 try await photoWriters.run { Result { try storage.write(bytes, to: key) } }.get()
             }
-            imageKeys.append(key)
+            imageKeys.append((key, photo.bytes))
         }
         return imageKeys
+    }
+
+    /// Inside the job's commit: writes back a photo that `InputPhotoRetention` removed after the
+    /// check above (its sweep runs in a write transaction too, so once this job commits, the sweep
+    /// sees the photo in use).
+    static func restoreSwept(_ photos: [(key: String, bytes: [UInt8])], storage: LocalBlobStore) throws {
+        for photo in photos where !FileManager.default.fileExists(atPath: try storage.filePath(for: photo.key)) {
+            try storage.write(photo.bytes, to: photo.key)
+        }
     }
 
     /// A 402 before anything is fetched or stored when the balance view already shows the workspace
