@@ -10,7 +10,7 @@ APT_PACKAGES := librdkafka-dev libsqlite3-dev libcurl4-openssl-dev libjpeg62-tur
 TOOLS_VENV := .build-tools/venv
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test deps tools build bench-render bench-router bench-ledger bench-ingress bench-upload bench-webhooks bench-recovery clean
+.PHONY: run test deps tools build bench-render bench-router bench-ledger bench-ingress bench-upload bench-webhooks bench-recovery bench-fairness clean
 
 ## Install the Debian packages that are missing (only those), with apt.
 deps:
@@ -59,6 +59,11 @@ bench-router: deps
 bench-ingress: deps
 	@command -v wrk >/dev/null || { $(SUDO) apt-get update -q && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q --no-install-recommends wrk; }
 	bash Benchmarks/ingress/run.sh
+
+## A quiet workspace's latency alone and while another floods POST /v1/videos (release build).
+bench-fairness: deps
+	@command -v wrk >/dev/null || { $(SUDO) apt-get update -q && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q --no-install-recommends wrk; }
+	bash Benchmarks/fairness/run.sh
 
 ## Verified provider webhooks per second and webhook → video.generated latency, with wrk (release build).
 bench-webhooks: deps

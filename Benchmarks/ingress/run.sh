@@ -21,21 +21,15 @@ until BROKERS=$(grep -m1 '^127.0.0.1:' "$WORK/kafka.out" 2>/dev/null); do sleep 
 .build/release/photo-server Samples/living-room.jpg > "$WORK/photo.out" 2>/dev/null & PIDS+=($!)
 until PHOTO_PORT=$(head -1 "$WORK/photo.out" 2>/dev/null) && [ -n "$PHOTO_PORT" ]; do sleep 0.2; done
 
-# The distinct photos: 1600x1200 JPEGs of about 100 KB, each a different crop, mirror and colour of
-# the sample with a camera's grain (distinct.lua also gives every request its own comment segment).
+# The distinct photos (Benchmarks/photos.sh; distinct.lua also gives every request its own comment segment).
 PHOTO_COUNT=64
-mkdir -p "$WORK/photos"
-for n in $(seq 1 $PHOTO_COUNT); do
-  x=$(( (n * 37) % 100 )); y=$(( (n * 53) % 100 )); flip=$([ $((n % 2)) = 0 ] && echo ",hflip" || echo "")
-  ffmpeg -v error -y -i Samples/living-room.jpg \
-    -vf "crop=iw*0.8:ih*0.8:iw*0.2*$x/100:ih*0.2*$y/100,scale=1600:1200$flip,hue=h=$(( n * 360 / PHOTO_COUNT )):s=1.$((n % 3)),noise=alls=4" \
-    -q:v 4 "$WORK/photos/photo-$n.jpg"
-done
-PHOTO_BYTES=$(du -cb "$WORK"/photos/*.jpg | tail -1 | awk -v n=$PHOTO_COUNT '{printf "%d", $1 / n / 1024}')
+PHOTO_BYTES=$(bash Benchmarks/photos.sh "$WORK/photos" $PHOTO_COUNT)
 
 KEY="rr_bench_$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')"
+# One workspace floods on purpose: its rate and jobs-in-flight limits are lifted, to measure the intake
+# itself (Benchmarks/fairness measures the limits).
 KAFKA_BROKERS="$BROKERS" ROOMREEL_DATA_DIR="$WORK/data" INGRESS_PORT=0 LOG_LEVEL=warning \
-  INGRESS_BOOTSTRAP_API_KEYS="bench:$KEY" INGRESS_FETCH_ALLOW=127.0.0.1/32 \
+  INGRESS_BOOTSTRAP_API_KEYS="bench:$KEY" INGRESS_FETCH_ALLOW=127.0.0.1/32 INGRESS_JOBS_PER_MINUTE=0 INGRESS_MAX_ACTIVE_JOBS=0 \
   .build/release/api-ingress > "$WORK/ingress.out" 2>"$WORK/ingress.err" & PIDS+=($!)
 INGRESS_PID=$!
 until PORT=$(grep -m1 'listening on port' "$WORK/ingress.out" 2>/dev/null | awk '{print $NF}') && [ -n "$PORT" ]; do sleep 0.2; done

@@ -23,6 +23,10 @@ struct CompatibilityTests {
             try await withSimulatedProviders(extra: [
                 "INGRESS_JWT_SECRET": Self.jwtSecret, "INGRESS_FETCH_ALLOW": "127.0.0.1/32",
                 "BILLING_BOOTSTRAP_GRANTS": "\(Pipeline.workspace):100000,\(Self.lowWorkspace):100",
+                // The synchronous answer is what this test reads: a window wide enough for the loaded
+                // machine's first renders (the seed's 55 s is the default; the "processing" answer past
+                // the window has a test of its own).
+                "COMPAT_INTERIOR_WAIT_SECONDS": "240",
             ]) { pipeline, _ in
                 let tokens = HS256Tokens(secret: Self.jwtSecret)
                 var charged: [String: Int] = [:]

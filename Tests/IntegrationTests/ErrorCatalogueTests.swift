@@ -32,8 +32,9 @@ struct ErrorCatalogueTests {
                 let tinyBase64 = try Data(contentsOf: tiny).base64EncodedString()
                 let poor = try await pipeline.postJSON("/v1/admin/workspaces/ws-empty/api-keys", "", bearer: PublicAPITests.adminToken)
                 let poorKey = try #require(poor.json["key"] as? String)
-                _ = try await pipeline.postJSON("/v1/videos", photo, bearer: key, headers: ["Idempotency-Key": "catalogue"])
-                let jobsBefore = 1
+                let first = try await pipeline.postJSON("/v1/videos", photo, bearer: key, headers: ["Idempotency-Key": "catalogue"])
+                let firstID = try #require(first.json["id"] as? String, "\(first.json)")
+                var jobsBefore = 1
 
                 var seen: Set<String> = []
                 var statuses: [String: Int] = [:]
@@ -71,6 +72,30 @@ struct ErrorCatalogueTests {
                     """#, bearer: key))
                 check("PROMPT_TOO_LONG", 400, try await pipeline.postJSON("/v1/videos", try json(#","prompt":"\#(String(repeating: "a", count: 2001))""#), bearer: key))
                 check("INSUFFICIENT_CREDITS", 402, try await pipeline.postJSON("/v1/videos", photo, bearer: poorKey, headers: ["Prefer": "wait=60"]))
+
+                // The workspace's limits, made small.
+                let admin = ["Authorization": "Bearer \(PublicAPITests.adminToken)", "Content-Type": "application/json"]
+                func limit(_ body: String) async throws {
+                    let reply = try await pipeline.send("PUT", "/v1/admin/workspaces/\(Pipeline.workspace)/limits", body: Data(body.utf8), headers: admin)
+                    #expect(reply.status == 200, "\(reply.json)")
+                }
+                try await limit(#"{"jobs_per_minute": 1, "burst": 1, "max_active_jobs": 0}"#)
+                // The bucket's one token goes to a request refused for its body; the next is over the rate.
+                let spent = try await pipeline.postJSON("/v1/videos", #"{"video_type":"camera_motion","camera_motion":"zoom_in"}"#, bearer: key)
+                #expect(spent.errorCode == "IMAGE_REQUIRED")
+                let overRate = try await pipeline.postJSON("/v1/videos", photo, bearer: key)
+                check("RATE_LIMITED", 429, overRate)
+                #expect(Int(overRate.headers["retry-after"] ?? "") ?? 0 > 1 && overRate.headers["ratelimit-policy"] == #""jobs";q=1;w=60"#, "\(overRate.headers)")
+                // With the first job finished, one job in flight (it runs, and is charged), and the next finds the workspace at its cap.
+                _ = try await pipeline.finishedJob(firstID)
+                try await limit(#"{"jobs_per_minute": 0, "max_active_jobs": 1}"#)
+                let running = try await pipeline.postJSON("/v1/videos", photo, bearer: key)
+                #expect(running.status == 202, "\(running.json)")
+                jobsBefore += 1
+                let atCap = try await pipeline.postJSON("/v1/videos", photo, bearer: key)
+                check("TOO_MANY_ACTIVE_JOBS", 429, atCap)
+                #expect(atCap.headers["retry-after"] == "5" && atCap.headers["ratelimit-policy"] == #""active-jobs";q=1"#, "\(atCap.headers)")
+                #expect(try await pipeline.send("DELETE", "/v1/admin/workspaces/\(Pipeline.workspace)/limits", headers: admin).status == 200)
 
                 #expect(seen == Self.requestCodes)
                 for code in seen {

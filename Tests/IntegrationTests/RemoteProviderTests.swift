@@ -51,10 +51,15 @@ struct RemoteProviderTests {
         // same clip, get it from the simulator's cache, and so call back well before reconciliation.
         _ = try await run(Scenario(name: "runway", model: "runway-gen4-turbo", duration: 5), pipeline, simulator)
         #expect(simulator.stats.statusReads["runway", default: 0] >= 1)
+        // Wan and Kling v3.0 are sent the photo cropped to the ratio, a clip the simulator has not made:
+        // a first job makes it (and may be polled while the loaded machine renders it), so that the
+        // jobs checked for "never polled" get it from the cache.
+        _ = try await run(Scenario(name: "replicate, first clip", model: "wan2.1-i2v-720p", duration: 5), pipeline, simulator)
+        let readsBefore = simulator.stats.statusReads["replicate", default: 0]
         let replicate = try await run(Scenario(name: "replicate", model: "wan2.1-i2v-720p", duration: 5), pipeline, simulator)
         let checks = try statusChecks(job: replicate, pipeline)
         #expect(checks == 0, "a webhook provider whose webhook arrives is never polled")
-        #expect(simulator.stats.statusReads["replicate", default: 0] == 0)
+        #expect(simulator.stats.statusReads["replicate", default: 0] == readsBefore)
 
         _ = try await run(Scenario(name: "kling", model: "kling-v3.0", duration: 5), pipeline, simulator)
         #expect(simulator.stats.statusReads["kling", default: 0] == 1, "one GET confirms the unsigned callback")

@@ -93,6 +93,7 @@ func openIngressDatabase(path: String) throws -> ServiceDatabase {
         migrator.registerMigration("api-ingress-v7-job-origin", migrate: JobRecord.addOriginColumns)
         migrator.registerMigration("api-ingress-v8-held-event", migrate: JobRecord.addHeldEventColumn)
         migrator.registerMigration("api-ingress-v9-input-photos", migrate: InputPhotoRecord.createTable)
+        migrator.registerMigration("api-ingress-v10-workspace-limits", migrate: WorkspaceLimitsRecord.createTable)
     }
 }
 
@@ -116,7 +117,8 @@ func buildRouter(config: IngressConfiguration, database: ServiceDatabase, health
         router.middlewares.add(FileMiddleware(storage.root.path, urlBasePath: "/media", logger: logger))
     }
     OperationsRoutes(database: database, openAPI: try OpenAPIDocument.bundled(), kafkaAnswers: kafkaAnswers).register(on: router)
-    AdminRoutes(database: database).register(on: router.group("v1/admin").add(middleware: AdminAuthenticator(adminToken: config.adminToken)))
+    let admission = WorkspaceAdmission(database: database, defaults: config.workspaceLimits)
+    AdminRoutes(database: database, admission: admission).register(on: router.group("v1/admin").add(middleware: AdminAuthenticator(adminToken: config.adminToken)))
     let jwt = config.jwtSecret.map { HS256Tokens(secret: $0) }
     let knownKeys = KnownAPIKeys()
     let api = router.group("v1").add(middleware: APIKeyAuthenticator(database: database, jwt: jwt, knownKeys: knownKeys))
@@ -125,7 +127,7 @@ func buildRouter(config: IngressConfiguration, database: ServiceDatabase, health
     let recentJobs = RecentJobs()
     database.pool.add(transactionObserver: recentJobs, extent: .databaseLifetime)
     let intake = JobIntake(
-        database: database, commits: commits, verifiedPhotos: VerifiedPhotos(), webhookPolicy: policy, storage: storage, routing: config.routing,
+        database: database, admission: admission, commits: commits, verifiedPhotos: VerifiedPhotos(), webhookPolicy: policy, storage: storage, routing: config.routing,
         health: health, imageCheck: InputImageCheck(),
         imageFetcher: OutboundFetcher(policy: policy, maximumBytes: Int64(InputImageCheck.maximumBytes), timeout: .seconds(20)),
         publicBaseURL: publicBaseURL, videoLinks: VideoLinks(storage: config.common.storage))

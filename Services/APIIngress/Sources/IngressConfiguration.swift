@@ -38,6 +38,10 @@ public struct IngressConfiguration: Sendable {
     /// How long an input photo is kept after the last job that used it finished
     /// (`INGRESS_INPUT_RETENTION_HOURS`, default 24).
     public var inputRetention: Duration
+    /// Every workspace's rate and jobs-in-flight limits unless the admin API set its own
+    /// (`INGRESS_JOBS_PER_MINUTE`, default 600; `INGRESS_JOBS_BURST`, default 60;
+    /// `INGRESS_MAX_ACTIVE_JOBS`, default 200; 0 lifts a limit).
+    public var workspaceLimits: WorkspaceLimits
     /// The setting that chooses `port`, named when the port is taken (`INGRESS_PORT`; `roomreel dev`'s `--port`).
     public var portSetting: String
     /// Called once the server accepts connections, with the port it is bound to.
@@ -47,7 +51,7 @@ public struct IngressConfiguration: Sendable {
                 bootstrapAPIKeys: [(workspaceID: String, key: String)] = [], maxUploadBytes: Int = 64 << 20,
                 fetchAllowed: [IPRange] = [], adminToken: String? = nil, jwtSecret: String? = nil,
                 webhookRetryScale: Double = 1, compat: CompatSettings = CompatSettings(), inputRetention: Duration = .seconds(24 * 3600),
-                portSetting: String = "INGRESS_PORT",
+                workspaceLimits: WorkspaceLimits = .standard, portSetting: String = "INGRESS_PORT",
                 onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }) {
         self.common = common
         self.routing = routing
@@ -62,6 +66,7 @@ public struct IngressConfiguration: Sendable {
         self.webhookRetryScale = webhookRetryScale
         self.compat = compat
         self.inputRetention = inputRetention
+        self.workspaceLimits = workspaceLimits
         self.portSetting = portSetting
         self.onServerRunning = onServerRunning
     }
@@ -101,6 +106,10 @@ public struct IngressConfiguration: Sendable {
             webhookRetryScale: webhookRetryScale,
             compat: try CompatSettings.fromEnvironment(environment),
             inputRetention: .seconds(3600 * (try environment.integer("INGRESS_INPUT_RETENTION_HOURS", default: 24, in: 0...8760))),
+            workspaceLimits: WorkspaceLimits(
+                jobsPerMinute: try environment.integer("INGRESS_JOBS_PER_MINUTE", default: WorkspaceLimits.standard.jobsPerMinute, in: 0...WorkspaceLimits.maximum),
+                burst: try environment.integer("INGRESS_JOBS_BURST", default: WorkspaceLimits.standard.burst, in: 0...WorkspaceLimits.maximum),
+                maxActiveJobs: try environment.integer("INGRESS_MAX_ACTIVE_JOBS", default: WorkspaceLimits.standard.maxActiveJobs, in: 0...WorkspaceLimits.maximum)),
             onServerRunning: { port in
                 FileHandle.standardOutput.write(Data("api-ingress listening on port \(port)\n".utf8))
             }

@@ -31,6 +31,12 @@ public enum ErrorCode: String, CaseIterable, Codable, Hashable, Sendable, Custom
     case payloadTooLarge = "PAYLOAD_TOO_LARGE"
     /// The workspace's balance is below the job's price; details carry `required` and `balance`.
     case insufficientCredits = "INSUFFICIENT_CREDITS"
+    /// The workspace sent more job requests than its rate allows; the answer's `Retry-After` says
+    /// when to try again, and details carry `jobs_per_minute`, `burst` and `retry_after_seconds`.
+    case rateLimited = "RATE_LIMITED"
+    /// The workspace has as many jobs in flight as it may; details carry `active_jobs` and
+    /// `max_active_jobs`, and `Retry-After` suggests when to try again.
+    case tooManyActiveJobs = "TOO_MANY_ACTIVE_JOBS"
     /// No model can do the job now.
     case modelUnavailable = "MODEL_UNAVAILABLE"
     /// The model asked for cannot do what the request asks (mode, duration, motion, ratio).
@@ -69,6 +75,7 @@ public enum ErrorCode: String, CaseIterable, Codable, Hashable, Sendable, Custom
         case .methodNotAllowed: 405
         case .payloadTooLarge: 413
         case .modelCannotDo, .tooManyImages, .modelUnavailable, .idempotencyKeyReused: 422
+        case .rateLimited, .tooManyActiveJobs: 429
         case .internalError: 500
         default: 400
         }

@@ -17,5 +17,18 @@ public import struct Foundation.Data
 public import struct Foundation.Date
 extension Components {
     /// Types generated from the `#/components/headers` section of the OpenAPI document.
-    public enum Headers {}
+    public enum Headers {
+        /// Whole seconds to wait before asking again.
+        ///
+        /// - Remark: Generated from `#/components/headers/RetryAfter`.
+        public typealias RetryAfter = Swift.Int
+        /// What is left of the limit that refused the request (draft-ietf-httpapi-ratelimit-headers), for example `"jobs";r=0;t=3` or `"active-jobs";r=0;t=5`.
+        ///
+        /// - Remark: Generated from `#/components/headers/RateLimit`.
+        public typealias RateLimit = Swift.String
+        /// The limit that refused the request, for example `"jobs";q=600;w=60` (jobs a minute) or `"active-jobs";q=200` (jobs in flight).
+        ///
+        /// - Remark: Generated from `#/components/headers/RateLimitPolicy`.
+        public typealias RateLimitPolicy = Swift.String
+    }
 }

@@ -186,5 +186,70 @@ extension Components {
                 self.body = body
             }
         }
+        public struct TooManyRequests: Sendable, Hashable {
+            /// - Remark: Generated from `#/components/responses/TooManyRequests/headers`.
+            public struct Headers: Sendable, Hashable {
+                /// Whole seconds to wait before asking again.
+                ///
+                /// - Remark: Generated from `#/components/responses/TooManyRequests/headers/Retry-After`.
+                public var retryAfter: Components.Headers.RetryAfter?
+                /// What is left of the limit that refused the request (draft-ietf-httpapi-ratelimit-headers), for example `"jobs";r=0;t=3` or `"active-jobs";r=0;t=5`.
+                ///
+                /// - Remark: Generated from `#/components/responses/TooManyRequests/headers/RateLimit`.
+                public var rateLimit: Components.Headers.RateLimit?
+                /// The limit that refused the request, for example `"jobs";q=600;w=60` (jobs a minute) or `"active-jobs";q=200` (jobs in flight).
+                ///
+                /// - Remark: Generated from `#/components/responses/TooManyRequests/headers/RateLimit-Policy`.
+                public var rateLimitPolicy: Components.Headers.RateLimitPolicy?
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - retryAfter: Whole seconds to wait before asking again.
+                ///   - rateLimit: What is left of the limit that refused the request (draft-ietf-httpapi-ratelimit-headers), for example `"jobs";r=0;t=3` or `"active-jobs";r=0;t=5`.
+                ///   - rateLimitPolicy: The limit that refused the request, for example `"jobs";q=600;w=60` (jobs a minute) or `"active-jobs";q=200` (jobs in flight).
+                public init(
+                    retryAfter: Components.Headers.RetryAfter? = nil,
+                    rateLimit: Components.Headers.RateLimit? = nil,
+                    rateLimitPolicy: Components.Headers.RateLimitPolicy? = nil
+                ) {
+                    self.retryAfter = retryAfter
+                    self.rateLimit = rateLimit
+                    self.rateLimitPolicy = rateLimitPolicy
+                }
+            }
+            /// Received HTTP response headers
+            public var headers: Components.Responses.TooManyRequests.Headers
+            /// - Remark: Generated from `#/components/responses/TooManyRequests/content`.
+            @frozen public enum Body: Sendable, Hashable {
+                /// - Remark: Generated from `#/components/responses/TooManyRequests/content/application\/json`.
+                case json(Components.Schemas._Error)
+                /// The associated value of the enum case if `self` is `.json`.
+                ///
+                /// - Throws: An error if `self` is not `.json`.
+                /// - SeeAlso: `.json`.
+                public var json: Components.Schemas._Error {
+                    get throws {
+                        switch self {
+                        case let .json(body):
+                            return body
+                        }
+                    }
+                }
+            }
+            /// Received HTTP response body
+            public var body: Components.Responses.TooManyRequests.Body
+            /// Creates a new `TooManyRequests`.
+            ///
+            /// - Parameters:
+            ///   - headers: Received HTTP response headers
+            ///   - body: Received HTTP response body
+            public init(
+                headers: Components.Responses.TooManyRequests.Headers = .init(),
+                body: Components.Responses.TooManyRequests.Body
+            ) {
+                self.headers = headers
+                self.body = body
+            }
+        }
     }
 }

@@ -34,6 +34,8 @@ extension Components {
             case methodNotAllowed = "METHOD_NOT_ALLOWED"
             case payloadTooLarge = "PAYLOAD_TOO_LARGE"
             case insufficientCredits = "INSUFFICIENT_CREDITS"
+            case rateLimited = "RATE_LIMITED"
+            case tooManyActiveJobs = "TOO_MANY_ACTIVE_JOBS"
             case modelUnavailable = "MODEL_UNAVAILABLE"
             case modelCannotDo = "MODEL_CANNOT_DO"
             case tooManyImages = "TOO_MANY_IMAGES"

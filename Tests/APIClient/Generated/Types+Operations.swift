@@ -668,6 +668,29 @@ public enum Operations {
                     }
                 }
             }
+            /// `RATE_LIMITED` (details `jobs_per_minute`, `burst`, `retry_after_seconds`) or `TOO_MANY_ACTIVE_JOBS` (details `active_jobs`, `max_active_jobs`, `retry_after_seconds`): the workspace is over its limits. Nothing is created or charged.
+            ///
+            /// - Remark: Generated from `#/paths//v1/videos/post(createVideo)/responses/429`.
+            ///
+            /// HTTP response code: `429 tooManyRequests`.
+            case tooManyRequests(Components.Responses.TooManyRequests)
+            /// The associated value of the enum case if `self` is `.tooManyRequests`.
+            ///
+            /// - Throws: An error if `self` is not `.tooManyRequests`.
+            /// - SeeAlso: `.tooManyRequests`.
+            public var tooManyRequests: Components.Responses.TooManyRequests {
+                get throws {
+                    switch self {
+                    case let .tooManyRequests(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "tooManyRequests",
+                            response: self
+                        )
+                    }
+                }
+            }
             /// Undocumented response.
             ///
             /// A response with a code that is not documented in the OpenAPI document.

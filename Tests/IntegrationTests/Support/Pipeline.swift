@@ -207,9 +207,9 @@ final class Pipeline: @unchecked Sendable {
     }
 
     /// Polls `GET /v1/videos/{id}` until the job is `completed` or `failed`.
-    func finishedJob(_ id: String, timeout: Duration = .seconds(300)) async throws -> [String: Any] {
+    func finishedJob(_ id: String, key: String? = nil, timeout: Duration = .seconds(300)) async throws -> [String: Any] {
         try await eventually("job \(id) to finish", timeout: timeout) {
-            let reply = try await get("/v1/videos/\(id)")
+            let reply = try await get("/v1/videos/\(id)", key: key)
             let status = reply.json["status"] as? String
             return status == "completed" || status == "failed" ? reply.json : nil
         }

@@ -26,7 +26,7 @@ struct APIError: HTTPResponseError {
 
     private static let statuses = Dictionary(uniqueKeysWithValues: [
         HTTPResponse.Status.badRequest, .unauthorized, .init(code: 402, reasonPhrase: "Payment Required"), .notFound, .methodNotAllowed,
-        .contentTooLarge, .unprocessableContent, .internalServerError,
+        .contentTooLarge, .unprocessableContent, .tooManyRequests, .internalServerError,
     ].map { ($0.code, $0) })
 
     func response(from request: Request, context: some RequestContext) throws -> Response {

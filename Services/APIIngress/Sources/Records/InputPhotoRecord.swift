@@ -40,7 +40,13 @@ struct InputPhotoRecord: Codable, FetchableRecord, PersistableRecord {
 
     /// Records that `job`, just finished, no longer needs its photos.
     static func release(photosOf job: JobRecord, at date: Date, in db: Database) throws {
-        for key in job.inputImageKeys {
+        try release(keys: job.inputImageKeys, at: date, in: db)
+    }
+
+    /// Records that the photos stored under `keys` are not needed since `date` (by the job that
+    /// brought them; others still in flight keep them, see `InputPhotoRetention`).
+    static func release(keys: [String], at date: Date, in db: Database) throws {
+        for key in keys {
             try db.execute(sql: """
                 INSERT INTO \(databaseTableName) (key, released_at) VALUES (?, ?)
                 ON CONFLICT (key) DO UPDATE SET released_at = MAX(released_at, excluded.released_at)

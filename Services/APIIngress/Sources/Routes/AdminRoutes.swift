@@ -11,8 +11,13 @@ import Hummingbird
 /// grant is handed to it as a `credits.grant_requested` event (through the outbox) and the answer is
 /// 202 with the grant's id. With an `Idempotency-Key` header the grant id is derived from it, so a
 /// repeated request grants once.
+///
+/// `PUT /v1/admin/workspaces/{workspace_id}/limits` with `{"jobs_per_minute", "burst",
+/// "max_active_jobs"}` (each optional, 0 lifts it; a field left out keeps the default) gives a workspace
+/// limits of its own; `GET` shows the limits it runs under, `DELETE` returns it to the defaults.
 struct AdminRoutes {
     let database: ServiceDatabase
+    let admission: WorkspaceAdmission
 
     struct GrantRequest: Decodable {
         let credits: Int64
@@ -72,6 +77,78 @@ struct AdminRoutes {
     func register(on router: RouterGroup<IngressRequestContext>) {
         router.post("/workspaces/:workspace/grants", use: grant)
         router.post("/workspaces/:workspace/api-keys", use: createAPIKey)
+        router.get("/workspaces/:workspace/limits", use: limits)
+        router.put("/workspaces/:workspace/limits", use: setLimits)
+        router.delete("/workspaces/:workspace/limits", use: resetLimits)
+    }
+
+    /// A workspace's limits as the admin API shows them.
+    struct LimitsView: Encodable {
+        let workspaceID: String
+        let limits: WorkspaceLimits
+
+        enum CodingKeys: String, CodingKey {
+            case workspaceID = "workspace_id"
+        }
+
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(workspaceID, forKey: .workspaceID)
+            try limits.encode(to: encoder)
+        }
+    }
+
+    @Sendable func limits(_ request: Request, context: IngressRequestContext) async throws -> Response {
+        let workspaceID = try Self.workspace(of: context)
+        return try JSONResponse.make(LimitsView(workspaceID: workspaceID, limits: try await admission.limits(of: workspaceID)), status: .ok)
+    }
+
+    @Sendable func setLimits(_ request: Request, context: IngressRequestContext) async throws -> Response {
+        let workspaceID = try Self.workspace(of: context)
+        let body = try await request.body.collect(upTo: 4 << 10)
+        let limits = try Self.limits(from: Data(buffer: body), defaults: admission.defaults)
+        let effective = try await admission.setLimits(limits, of: workspaceID)
+        context.logger.notice("Workspace limits set", metadata: [
+            "workspace_id": "\(workspaceID)", "jobs_per_minute": "\(effective.jobsPerMinute)", "burst": "\(effective.burst)",
+            "max_active_jobs": "\(effective.maxActiveJobs)"])
+        return try JSONResponse.make(LimitsView(workspaceID: workspaceID, limits: effective), status: .ok)
+    }
+
+    @Sendable func resetLimits(_ request: Request, context: IngressRequestContext) async throws -> Response {
+        let workspaceID = try Self.workspace(of: context)
+        let effective = try await admission.setLimits(nil, of: workspaceID)
+        context.logger.notice("Workspace limits reset to the defaults", metadata: ["workspace_id": "\(workspaceID)"])
+        return try JSONResponse.make(LimitsView(workspaceID: workspaceID, limits: effective), status: .ok)
+    }
+
+    static func workspace(of context: IngressRequestContext) throws -> String {
+        let workspaceID = try context.parameters.require("workspace")
+        guard isWorkspaceID(workspaceID) else {
+            throw APIError(.invalidRequest, "workspace ids are 1–128 letters, digits, '-', '_' or '.'")
+        }
+        return workspaceID
+    }
+
+    /// The limits a `PUT` body sets: known fields only, each a whole number from 0 to 1,000,000.
+    static func limits(from body: Data, defaults: WorkspaceLimits) throws -> WorkspaceLimits {
+        let example = "the body must be JSON like {\"jobs_per_minute\": 60, \"burst\": 10, \"max_active_jobs\": 20}"
+        guard let object = try? JSONSerialization.jsonObject(with: body) as? [String: Any] else {
+            throw APIError(.invalidRequest, example)
+        }
+        let fields = ["jobs_per_minute", "burst", "max_active_jobs"]
+        if let unknown = object.keys.sorted().first(where: { !fields.contains($0) }) {
+            throw APIError(.invalidRequest, "unknown field '\(unknown)'; the fields are \(fields.joined(separator: ", "))")
+        }
+        func value(_ field: String, _ fallback: Int) throws -> Int {
+            guard let raw = object[field] else { return fallback }
+            guard let number = raw as? NSNumber, String(cString: number.objCType) != "c",
+                  let whole = Int(exactly: number.doubleValue), (0...WorkspaceLimits.maximum).contains(whole) else {
+                throw APIError(.invalidRequest, "\(field) must be a whole number from 0 (no limit) to \(WorkspaceLimits.maximum)")
+            }
+            return whole
+        }
+        return WorkspaceLimits(jobsPerMinute: try value("jobs_per_minute", defaults.jobsPerMinute), burst: try value("burst", defaults.burst),
+                               maxActiveJobs: try value("max_active_jobs", defaults.maxActiveJobs))
     }
 
     /// `POST /v1/admin/workspaces/{id}/api-keys` with an optional `{"name": "…"}`: a new key, shown

@@ -209,4 +209,6 @@ struct DeletedJob: Encodable {
 enum JobCreation: Sendable {
     case created
     case replayed(IdempotencyRecord)
+    /// The workspace reached its jobs-in-flight cap while the request was checked.
+    case refused(APIError)
 }

@@ -17,6 +17,8 @@ import OutboundHTTP
 /// debits later, and only jobs that passed every check get that far.
 struct JobIntake: Sendable {
     let database: ServiceDatabase
+    /// Each workspace's rate and jobs-in-flight limits.
+    let admission: WorkspaceAdmission
     /// Commits jobs of concurrent requests together.
     let commits: GroupCommit<JobCreation>
     let verifiedPhotos: VerifiedPhotos
@@ -60,6 +62,7 @@ struct JobIntake: Sendable {
                 return try Self.replay(earlier, fingerprint: fingerprint)
             }
         }
+        let limits = try await admission.admit(workspaceID)
         let webhookURL = try form.text("webhook_url").map { try Self.checkedWebhookURL($0, policy: webhookPolicy) }
         let jobID = JobID.make()
         var spec = try Self.spec(of: form, jobID: jobID, workspaceID: workspaceID)
@@ -91,6 +94,13 @@ struct JobIntake: Sendable {
                 if let earlier = try IdempotencyRecord.live(workspaceID: workspaceID, key: idempotencyKey, now: now, in: db) {
                     return .replayed(earlier)
                 }
+            }
+            if let refusal = try WorkspaceAdmission.activeRefusal(workspaceID, limits: limits, in: db) {
+                // Its photos may be stored already: they go by the retention rule unless a job uses them.
+                try InputPhotoRecord.release(keys: imageKeys, at: now, in: db)
+                return .refused(refusal)
+            }
+            if let idempotencyKey {
                 try IdempotencyRecord(workspaceID: workspaceID, key: idempotencyKey, requestFingerprint: fingerprint, jobID: jobID,
                                       responseStatus: Int(HTTPResponse.Status.accepted.code), responseBody: accepted, createdAt: now).insert(db)
             }
@@ -99,8 +109,10 @@ struct JobIntake: Sendable {
             try Self.restoreSwept(stored, storage: storage)
             return .created
         }
-        if case .replayed(let earlier) = creation {
-            return try Self.replay(earlier, fingerprint: fingerprint)
+        switch creation {
+        case .replayed(let earlier): return try Self.replay(earlier, fingerprint: fingerprint)
+        case .refused(let refusal): throw refusal
+        case .created: break
         }
         Counter(label: "roomreel_jobs_accepted_total", dimensions: [("api", api), ("model", decision.model.id)]).increment()
         return .created(job, accepted: accepted)
