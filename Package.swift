@@ -90,7 +90,7 @@ let tools: [Target] = [
     .executableTarget(name: "provider-sim", dependencies: ["ProviderSim", "EventRuntime", "ServiceSettings", "OutboundHTTP", "Signing", log, lifecycle], path: "Tools/ProviderSim/Main"),
     .executableTarget(name: "roomreel",
                       dependencies: serviceBase + services.map { .target(name: $0.name) }
-                          + ["OutboundHTTP", "ObjectStorage", "Signing", "LocalRender", "ProviderSim",
+                          + ["OutboundHTTP", "ObjectStorage", "Signing", "LocalRender", "ProviderSim", hummingbird,
                              .product(name: "ArgumentParser", package: "swift-argument-parser")],
                       path: "Tools/RoomReel"),
 ]

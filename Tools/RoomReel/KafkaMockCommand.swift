@@ -2,6 +2,7 @@ import ArgumentParser
 import EventContracts
 import EventRuntime
 import Foundation
+import Hummingbird
 import Logging
 import ServiceLifecycle
 
@@ -19,11 +20,24 @@ struct KafkaMockCommand: AsyncParsableCommand {
     @Option(help: "Partitions per topic.")
     var partitions: Int = 3
 
+    @Option(help: "Serve the fault controls (broker down/up, latency, leader moves, request errors) on this loopback port (0: any free port, printed as 'control http://127.0.0.1:PORT').")
+    var controlPort: Int?
+
     func run() async throws {
         let cluster = try KafkaMockCluster(brokers: brokers, topics: EventType.allTopics, partitions: partitions)
         FileHandle.standardOutput.write(Data("\(cluster.bootstrapServers)\n".utf8))
         let logger = Logger(label: "roomreel.kafka-mock")
-        try await ServiceMain.serviceGroup([MockClusterService(cluster: cluster)], logger: logger).run()
+        var services: [any Service] = [MockClusterService(cluster: cluster)]
+        if let controlPort {
+            services.append(Application(
+                router: KafkaMockControl(cluster: cluster, brokers: brokers).router(),
+                configuration: .init(address: .hostname("127.0.0.1", port: controlPort), serverName: "roomreel-kafka-mock"),
+                onServerRunning: { channel in
+                    FileHandle.standardOutput.write(Data("control http://127.0.0.1:\(channel.localAddress?.port ?? controlPort)\n".utf8))
+                },
+                logger: logger))
+        }
+        try await ServiceMain.serviceGroup(services, logger: logger).run()
     }
 }
 

@@ -20,6 +20,8 @@ final class Pipeline: @unchecked Sendable {
     let apiKey = "rr_it_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
     let directory: TemporaryDirectory
     let brokers: String
+    /// The mock cluster's fault controls (`roomreel kafka-mock --control-port`).
+    let kafkaControl: String
     private(set) var baseURL = ""
     private let kafka: ServiceProcess
     private var services: [String: ServiceProcess] = [:]
@@ -30,10 +32,12 @@ final class Pipeline: @unchecked Sendable {
     /// adds variables to every service's environment.
     static func start(faults: [String: String] = [:], environment: [String: String] = [:]) async throws -> Pipeline {
         let directory = try TemporaryDirectory()
-        let kafka = try ServiceProcess(executable: BuiltProducts.executable("roomreel"), arguments: ["kafka-mock", "--brokers", "3"],
+        let kafka = try ServiceProcess(executable: BuiltProducts.executable("roomreel"), arguments: ["kafka-mock", "--brokers", "3", "--control-port", "0"],
                                        environment: ProcessInfo.processInfo.environment, logDirectory: directory.url, name: "kafka-mock")
         let brokers = try await kafka.line(startingWith: "127.0.0.1:")
-        let pipeline = Pipeline(directory: directory, kafka: kafka, brokers: brokers, extraEnvironment: environment)
+        let control = try await kafka.line(startingWith: "control ")
+        let pipeline = Pipeline(directory: directory, kafka: kafka, brokers: brokers, kafkaControl: String(control.dropFirst("control ".count)),
+                                extraEnvironment: environment)
         do {
             for name in serviceNames {
                 try pipeline.start(name, faults: faults[name])
@@ -65,7 +69,8 @@ final class Pipeline: @unchecked Sendable {
 
     private let extraEnvironment: [String: String]
 
-    private init(directory: TemporaryDirectory, kafka: ServiceProcess, brokers: String, extraEnvironment: [String: String]) {
+    private init(directory: TemporaryDirectory, kafka: ServiceProcess, brokers: String, kafkaControl: String, extraEnvironment: [String: String]) {
+        self.kafkaControl = kafkaControl
         self.directory = directory
         self.kafka = kafka
         self.brokers = brokers
@@ -213,6 +218,14 @@ final class Pipeline: @unchecked Sendable {
             let status = reply.json["status"] as? String
             return status == "completed" || status == "failed" ? reply.json : nil
         }
+    }
+
+    /// A fault control of the mock cluster, e.g. `/brokers/2/down`; fails the test unless it was done.
+    func kafkaFault(_ path: String) async throws {
+        var request = URLRequest(url: URL(string: kafkaControl + path)!)
+        request.httpMethod = "POST"
+        let (body, response) = try await URLSession.shared.data(for: request)
+        #expect((response as? HTTPURLResponse)?.statusCode == 200, "\(path): \(String(decoding: body, as: UTF8.self))")
     }
 
     // MARK: Service state
