@@ -31,11 +31,15 @@ final class WorkspaceAdmission: Sendable {
         var limits: [String: (limits: WorkspaceLimits, readAt: Double)] = [:]
 
         /// Takes a token from `workspaceID`'s bucket.
-        mutating func take(_ workspaceID: String, limits: WorkspaceLimits, now: Double) -> TokenBucket.Decision {
+        mutating func take(_ workspaceID: String, limits: WorkspaceLimits, defaults: WorkspaceLimits, now: Double) -> TokenBucket.Decision {
             let size = limits.bucketSize
             let perSecond = Double(limits.jobsPerMinute) / 60
             if buckets.count >= WorkspaceAdmission.bucketsKept {
-                buckets = buckets.filter { !$0.value.isFull(size: size, perSecond: perSecond, now: now) }
+                // Each bucket judged by its own workspace's limits; one no longer rate limited goes too.
+                buckets = buckets.filter { workspace, bucket in
+                    let own = self.limits[workspace]?.limits ?? defaults
+                    return own.limitsRate && !bucket.isFull(size: own.bucketSize, perSecond: Double(own.jobsPerMinute) / 60, now: now)
+                }
             }
             var bucket = buckets[workspaceID] ?? TokenBucket(size: size, now: now)
             let decision = bucket.take(size: size, perSecond: perSecond, now: now)
@@ -89,7 +93,7 @@ final class WorkspaceAdmission: Sendable {
     func admit(_ workspaceID: String) async throws -> WorkspaceLimits {
         let limits = try await limits(of: workspaceID)
         if limits.limitsRate {
-            let decision = state.withLock { $0.take(workspaceID, limits: limits, now: now) }
+            let decision = state.withLock { $0.take(workspaceID, limits: limits, defaults: defaults, now: now) }
             if !decision.admitted { throw Self.rateLimited(limits, decision) }
         }
         if limits.maxActiveJobs > 0 {
