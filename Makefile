@@ -10,7 +10,7 @@ APT_PACKAGES := librdkafka-dev libsqlite3-dev libcurl4-openssl-dev libjpeg62-tur
 TOOLS_VENV := .build-tools/venv
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test deps tools build bench-render bench-router bench-ledger bench-ingress bench-upload bench-webhooks bench-recovery bench-fairness clean
+.PHONY: run test deps tools build bench-render bench-router bench-ledger bench-ingress bench-upload bench-webhooks bench-recovery bench-fairness fuzz chaos clean
 
 ## Install the Debian packages that are missing (only those), with apt.
 deps:
@@ -42,9 +42,22 @@ run: deps
 ## Every test: the unit tests in parallel, then the multi-process integration tests one at a time
 ## (each runs five services, a mock cluster and ffmpeg renders: several at once on two cores turned
 ## their deadlines into a race with the machine's load).
+## A short bounded fuzz pass (libFuzzer, 15 s a parser) ends it.
 test: build tools
 	$(SWIFT) test --skip-build --skip IntegrationTests
 	$(SWIFT) test --skip-build --filter IntegrationTests --no-parallel
+	bash Tests/Fuzz/run.sh $(FUZZ_SECONDS_IN_TEST)
+
+FUZZ_SECONDS_IN_TEST ?= 15
+FUZZ_SECONDS ?= 60
+
+## Each parser's libFuzzer harness for $(FUZZ_SECONDS) s (Tests/Fuzz/run.sh); findings land in its corpus.
+fuzz: deps
+	bash Tests/Fuzz/run.sh $(FUZZ_SECONDS)
+
+## The chaos test at full size: 300 jobs, 20 SIGKILLs of random services (ROOMREEL_CHAOS_SEED replays a run).
+chaos: build tools
+	ROOMREEL_CHAOS_JOBS=300 ROOMREEL_CHAOS_KILLS=20 $(SWIFT) test --skip-build --filter ChaosTests
 
 ## The local renderer benchmark (release build); results go to Benchmarks/results/.
 bench-render: deps

@@ -127,6 +127,11 @@ let tests: [Target] = [
                 path: "Tests/ProviderBridgeTests"),
     .testTarget(name: "StorageUploaderTests", dependencies: serviceBase + ["StorageUploader", "OutboundHTTP", "ObjectStorage", "Media", "TestSupport", hummingbird],
                 path: "Tests/StorageUploaderTests"),
+    // The parsers' fuzz harnesses (Tests/Fuzz): a library the corpus tests replay, and roomreel-fuzz,
+    // which Tests/Fuzz/run.sh builds with -sanitize=fuzzer for libFuzzer.
+    .target(name: "FuzzHarnesses", dependencies: ["APIIngress", "EventContracts", "Media", "Signing", hummingbird], path: "Tests/Fuzz/Harnesses"),
+    .executableTarget(name: "roomreel-fuzz", dependencies: ["FuzzHarnesses"], path: "Tests/Fuzz/Main"),
+    .testTarget(name: "FuzzTests", dependencies: ["FuzzHarnesses"], path: "Tests/FuzzTests"),
     .testTarget(name: "IntegrationTests",
                 dependencies: serviceBase + ["ProviderSim", "OutboundHTTP", "ObjectStorage", "Signing", "Media", "TestSupport", "APIClient", hummingbird, yams],
                 path: "Tests/IntegrationTests", exclude: ["Scripts"]),
@@ -143,7 +148,7 @@ let package = Package(
     name: "RoomReel",
     platforms: [.macOS(.v15)],
     products: serviceExecutables.map { .executable(name: $0.name, targets: [$0.name]) }
-        + ["roomreel", "provider-sim", "router-benchmark", "ledger-benchmark", "upload-benchmark", "photo-server", "webhook-benchmark"]
+        + ["roomreel", "provider-sim", "router-benchmark", "ledger-benchmark", "upload-benchmark", "photo-server", "webhook-benchmark", "roomreel-fuzz"]
             .map { .executable(name: $0, targets: [$0]) },
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.0"),

@@ -90,10 +90,10 @@ struct FastCodingTests {
     @Test("RawJSON refuses nesting deeper than 64, invalid UTF-8, lone surrogates and integers out of range")
     func refusesHostile() throws {
         #expect(throws: RawJSONError.self) { _ = try RawJSON(Array(String(repeating: "[", count: 100_000).utf8)) }
-        let invalidUTF8 = try RawJSON([UInt8(ascii: "\""), 0xC3, 0x28, UInt8(ascii: "\"")])
-        #expect(throws: RawJSONError.self) { _ = try invalidUTF8.string(invalidUTF8.root) }
-        let lone = try RawJSON(Array(#""\ud83c x""#.utf8))
-        #expect(throws: RawJSONError.self) { _ = try lone.string(lone.root) }
+        // Refused when the document is checked, as JSONDecoder refuses it (found by the raw-json fuzz harness).
+        #expect(throws: RawJSONError.self) { _ = try RawJSON([UInt8(ascii: "\""), 0xC3, 0x28, UInt8(ascii: "\"")]) }
+        #expect(throws: RawJSONError.self) { _ = try RawJSON(Array(#""\ud83c x""#.utf8)) }
+        #expect(throws: RawJSONError.self) { _ = try RawJSON(Array(#""\ude00""#.utf8)) }
         let big = try RawJSON(Array("9223372036854775808".utf8))
         #expect(throws: RawJSONError.self) { _ = try big.int64(big.root) }
         let fraction = try RawJSON(Array("1.5".utf8))

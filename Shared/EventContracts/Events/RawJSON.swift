@@ -245,19 +245,58 @@ public struct RawJSON: Sendable {
                          UInt8(ascii: "n"), UInt8(ascii: "r"), UInt8(ascii: "t"):
                         position += 1
                     case UInt8(ascii: "u"):
-                        guard position + 5 <= bytes.count, bytes[(position + 1)..<(position + 5)].allSatisfy({ Self.hexDigit($0) != nil })
-                        else { throw RawJSONError("a bad \\u escape", at: position) }
+                        let unit = try escapedUnit(at: position)
                         position += 5
+                        // A surrogate only as a high-low pair, as JSONDecoder requires.
+                        if (0xDC00...0xDFFF).contains(unit) { throw RawJSONError("an unpaired surrogate", at: position - 6) }
+                        if (0xD800...0xDBFF).contains(unit) {
+                            guard position + 6 <= bytes.count, bytes[position] == UInt8(ascii: "\\"),
+                                  (0xDC00...0xDFFF).contains(try escapedUnit(at: position + 1))
+                            else { throw RawJSONError("an unpaired surrogate", at: position - 6) }
+                            position += 6
+                        }
                     default:
                         throw RawJSONError("a bad escape", at: position)
                     }
                 case 0..<0x20:
                     throw RawJSONError("a control character in a string", at: position - 1)
+                case 0x80...:
+                    try skipUTF8Sequence(lead: byte)
                 default:
                     continue
                 }
             }
             throw RawJSONError("an unterminated string", at: start)
+        }
+
+        /// The UTF-16 unit of the `\\uXXXX` escape whose `u` is at `index`.
+        func escapedUnit(at index: Int) throws(RawJSONError) -> UInt32 {
+            guard index + 5 <= bytes.count, bytes[index] == UInt8(ascii: "u") else { throw RawJSONError("a bad \\u escape", at: index) }
+            var unit: UInt32 = 0
+            for offset in 1...4 {
+                guard let digit = Self.hexDigit(bytes[index + offset]) else { throw RawJSONError("a bad \\u escape", at: index) }
+                unit = unit << 4 | UInt32(digit)
+            }
+            return unit
+        }
+
+        /// Checks the rest of a UTF-8 sequence whose lead byte was just read (as `JSONDecoder`
+        /// refuses a document with invalid UTF-8, so does `RawJSON`).
+        mutating func skipUTF8Sequence(lead: UInt8) throws(RawJSONError) {
+            let (count, second): (Int, ClosedRange<UInt8>) = switch lead {
+            case 0xC2...0xDF: (1, 0x80...0xBF)
+            case 0xE0: (2, 0xA0...0xBF)
+            case 0xED: (2, 0x80...0x9F)
+            case 0xE1...0xEF: (2, 0x80...0xBF)
+            case 0xF0: (3, 0x90...0xBF)
+            case 0xF1...0xF3: (3, 0x80...0xBF)
+            case 0xF4: (3, 0x80...0x8F)
+            default: throw RawJSONError("invalid UTF-8", at: position - 1)
+            }
+            guard position + count <= bytes.count, second.contains(bytes[position]),
+                  bytes[(position + 1)..<(position + count)].allSatisfy({ (0x80...0xBF).contains($0) })
+            else { throw RawJSONError("invalid UTF-8", at: position - 1) }
+            position += count
         }
 
         mutating func skipLiteral(_ literal: StaticString) throws(RawJSONError) {

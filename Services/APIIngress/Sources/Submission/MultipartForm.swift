@@ -4,35 +4,35 @@ import MultipartKit
 import NIOCore
 
 /// A parsed `multipart/form-data` body: text fields and file parts by field name.
-struct MultipartForm {
-    struct Part {
-        var name: String
-        var filename: String?
-        var contentType: String?
-        var body: ByteBuffer
+package struct MultipartForm {
+    package struct Part {
+        package var name: String
+        package var filename: String?
+        package var contentType: String?
+        package var body: ByteBuffer
     }
 
-    var parts: [Part]
+    package var parts: [Part]
 
     /// The first text value of `name`, trimmed; nil when absent or blank.
-    func text(_ name: String) -> String? {
+    package func text(_ name: String) -> String? {
         guard var part = parts.first(where: { $0.name == name }) else { return nil }
         let value = part.body.readString(length: part.body.readableBytes)?.trimmingCharacters(in: .whitespacesAndNewlines)
         return value?.isEmpty == false ? value : nil
     }
 
     /// The first part named `name`.
-    func part(_ name: String) -> Part? {
+    package func part(_ name: String) -> Part? {
         parts.first { $0.name == name }
     }
 
     /// Every part named one of `names`, in the order sent.
-    func parts(named names: Set<String>) -> [Part] {
+    package func parts(named names: Set<String>) -> [Part] {
         parts.filter { names.contains($0.name) }
     }
 
     /// The boundary parameter of a `multipart/form-data` content type, or nil for other types.
-    static func boundary(fromContentType contentType: String) -> String? {
+    package static func boundary(fromContentType contentType: String) -> String? {
         let pieces = contentType.split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces) }
         guard pieces.first?.lowercased() == "multipart/form-data" else { return nil }
         for piece in pieces.dropFirst() where piece.lowercased().hasPrefix("boundary=") {
@@ -43,7 +43,12 @@ struct MultipartForm {
     }
 
     /// Parses `body` split by `boundary`.
-    static func parse(_ body: ByteBuffer, boundary: String) throws(RoomReelError) -> MultipartForm {
+    package static func parse(_ body: ByteBuffer, boundary: String) throws(RoomReelError) -> MultipartForm {
+        // MultipartKit traps on a byte over 0x7F in a part's header name; such a body is refused
+        // before it gets there.
+        guard headerNamesAreASCII(body, boundary: boundary) else {
+            throw RoomReelError(.invalidRequest, "the multipart body could not be parsed")
+        }
         let collector = PartCollector()
         let parser = MultipartParser(boundary: boundary)
         parser.onHeader = { name, value in collector.headers.append((name.lowercased(), value)) }
@@ -55,6 +60,35 @@ struct MultipartForm {
             throw RoomReelError(.invalidRequest, "the multipart body could not be parsed")
         }
         return MultipartForm(parts: collector.parts)
+    }
+
+    /// Whether every header line after each `--boundary` has only ASCII before its colon (or in
+    /// the whole line, without one). It looks at more places than the parser reads headers at.
+    static func headerNamesAreASCII(_ body: ByteBuffer, boundary: String) -> Bool {
+        let delimiter = Array("--\(boundary)".utf8)
+        return body.withUnsafeReadableBytes { bytes in
+            var index = 0
+            while index + delimiter.count <= bytes.count {
+                guard bytes[index] == delimiter[0], bytes[index..<index + delimiter.count].elementsEqual(delimiter) else {
+                    index += 1
+                    continue
+                }
+                index += delimiter.count
+                while index < bytes.count, bytes[index] != UInt8(ascii: "\n") { index += 1 }
+                index += 1
+                // The header lines, up to the empty line that ends them.
+                while index < bytes.count, bytes[index] != UInt8(ascii: "\r"), bytes[index] != UInt8(ascii: "\n") {
+                    var inName = true
+                    while index < bytes.count, bytes[index] != UInt8(ascii: "\n") {
+                        if bytes[index] == UInt8(ascii: ":") { inName = false }
+                        if inName, bytes[index] > 0x7F { return false }
+                        index += 1
+                    }
+                    index += 1
+                }
+            }
+            return true
+        }
     }
 
     /// Gathers the parser's callbacks into parts (the parser is synchronous, so no sharing happens).

@@ -2,9 +2,9 @@
 /// wrapped with white space or not, with or without a `data:image/…;base64,` prefix. Decoded in one
 /// pass over the bytes, without intermediate strings: a photo's base64 is the bulk of a JSON request,
 /// and Foundation's path (clean the text, swap the alphabet, pad, decode) copied it four times.
-enum PhotoBase64 {
+package enum PhotoBase64 {
     /// The photo's bytes, or nil when `text` is not base64 (or decodes to nothing).
-    static func decode<Text: Collection<UInt8>>(_ text: Text) -> [UInt8]? {
+    package static func decode<Text: Collection<UInt8>>(_ text: Text) -> [UInt8]? {
         text.withContiguousStorageIfAvailable(decode(contiguous:)) ?? Array(text).withUnsafeBufferPointer(decode(contiguous:))
     }
 

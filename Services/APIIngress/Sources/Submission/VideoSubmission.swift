@@ -5,18 +5,18 @@ import Hummingbird
 
 /// A `POST /v1/videos` body, multipart/form-data or JSON, reduced to its text fields and its photos,
 /// so that one path validates both.
-struct VideoSubmission {
+package struct VideoSubmission {
     /// Where a photo comes from: sent inline (a file part, or base64) or to be fetched from a URL.
-    enum PhotoSource {
+    package enum PhotoSource {
         case bytes([UInt8])
         case url(URL)
     }
 
     /// Photo slots: `image`, `before_image`, `after_image`, and `images` (a reel's, in order).
-    var photos: [String: [PhotoSource]] = [:]
+    package var photos: [String: [PhotoSource]] = [:]
     private var fields: [String: String] = [:]
 
-    func text(_ name: String) -> String? { fields[name] }
+    package func text(_ name: String) -> String? { fields[name] }
 
     init() {}
 
@@ -47,7 +47,7 @@ struct VideoSubmission {
     /// From a multipart form: file parts are photos; a photo field without a file name carries base64;
     /// `image_url`, `before_image_url`, `after_image_url` and `image_urls[]` name photos to fetch.
     /// Unknown parts are refused, naming them, as in JSON.
-    static func multipart(_ form: MultipartForm) throws -> VideoSubmission {
+    package static func multipart(_ form: MultipartForm) throws -> VideoSubmission {
         var submission = VideoSubmission()
         for var part in form.parts {
             let slot = part.name == "images[]" ? "images" : part.name
@@ -76,7 +76,7 @@ struct VideoSubmission {
     /// From a JSON object: the same fields (numbers and booleans as such), photos as `image_url`,
     /// `image_base64`, `before_image_url`/`_base64`, `after_image_url`/`_base64`, and `images`: a list
     /// of URLs or of `{"url": …}` / `{"base64": …}`. Unknown keys are refused, naming them.
-    static func json(_ body: ByteBuffer) throws -> VideoSubmission {
+    package static func json(_ body: ByteBuffer) throws -> VideoSubmission {
         guard let object = try? JSONSerialization.jsonObject(with: Data(buffer: body)) as? [String: Any] else {
             throw APIError(.invalidRequest, "the body is not a JSON object")
         }
@@ -112,7 +112,7 @@ struct VideoSubmission {
 
     /// SHA-256 over the fields and photos, whatever form (JSON or multipart, key order, boundary)
     /// carried them: what an `Idempotency-Key` is bound to.
-    var fingerprint: String {
+    package var fingerprint: String {
         var hasher = SHA256()
         func add(_ text: String) {
             hasher.update(data: Data(text.utf8))
@@ -164,7 +164,11 @@ struct VideoSubmission {
         case let text as String: return trimmed(text)
         // JSONSerialization gives booleans as NSNumber too; their Objective-C type is "c".
         case let number as NSNumber where String(cString: number.objCType) == "c": return number.boolValue ? "true" : "false"
-        case let number as NSNumber: return number.stringValue
+        // One spelling per number (0.0 and 0, 5 and 5.0 alike), so that a body written again by
+        // another JSON library keeps its fingerprint.
+        case let number as NSNumber where number.doubleValue.rounded() == number.doubleValue && abs(number.doubleValue) < 9e15:
+            return String(Int64(number.doubleValue))
+        case let number as NSNumber: return "\(number.doubleValue)"
         default: throw APIError(.invalidRequest, "'\(field)' must be a string, a number or a boolean")
         }
     }
