@@ -201,13 +201,13 @@ private final class JobQueue: Sendable {
 private struct Killer {
     let pipeline: Pipeline
     let client: ChaosClient
-    var random: SplitMix
+    var random: SeededGenerator
     var kills: [String: Int] = [:]
 
     init(pipeline: Pipeline, client: ChaosClient, seed: UInt64) {
         self.pipeline = pipeline
         self.client = client
-        random = SplitMix(seed: seed)
+        random = SeededGenerator(state: seed)
     }
 
     /// Makes `count` kills, or fewer if every job has ended first.
@@ -266,20 +266,5 @@ private final class FlakyReceiver: Sendable {
 
     func attempts(for job: String) -> [Attempt] {
         received.withLock { $0[job] ?? [] }
-    }
-}
-
-/// A seeded generator, so that a run's kill order can be replayed.
-private struct SplitMix: RandomNumberGenerator {
-    var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
