@@ -30,14 +30,17 @@ public struct LocalRenderer: Sendable {
             }
             orientations.append(header.orientation)
         }
-        let workDirectory = video.deletingLastPathComponent()
+        // Scratch frames go beside the video, named after it, so that a crash's leftovers are found
+        // with the job's other files.
+        let scratch = video.deletingPathExtension()
         do {
             let stills = try await StillDecoder(ffmpegPath: ffmpegPath).decode(
                 images, orientations: orientations, focus: request.focus, size: FrameComposer.stillSize(for: request),
-                workDirectory: workDirectory, logFile: logFile)
+                raw: scratch.appendingPathExtension("stills.yuv"), logFile: logFile)
             let composer = FrameComposer(request: request, stills: stills)
             // The poster is one frame, drawn and encoded beside the clip rather than after it.
-            async let posterWritten: Void = writePoster(request, composer: composer, to: poster, workDirectory: workDirectory, logFile: logFile)
+            async let posterWritten: Void = writePoster(request, composer: composer, to: poster,
+                                                           raw: scratch.appendingPathExtension("poster.yuv"), logFile: logFile)
             try await VideoEncoder(ffmpegPath: ffmpegPath, preset: preset, quality: quality)
                 .encode(request, composer: composer, output: video, logFile: logFile)
             try await posterWritten
@@ -49,12 +52,11 @@ public struct LocalRenderer: Sendable {
     }
 
     /// Encodes the representative frame as a JPEG.
-    private func writePoster(_ request: RenderRequest, composer: FrameComposer, to poster: URL, workDirectory: URL, logFile: URL) async throws {
+    private func writePoster(_ request: RenderRequest, composer: FrameComposer, to poster: URL, raw: URL, logFile: URL) async throws {
         var composer = composer
         let (width, height) = request.frameSize
         var frame = PlanarImage(width: width, height: height)
         composer.draw(FrameComposer.posterFrame(for: request), into: &frame)
-        let raw = workDirectory.appendingPathComponent("poster-\(UUID().uuidString).yuv")
         defer { try? FileManager.default.removeItem(at: raw) }
         try Data(frame.bytes).write(to: raw)
         try await ExternalProcess.run(ffmpegPath, arguments: [

@@ -9,8 +9,7 @@ struct StillDecoder {
     let ffmpegPath: String
 
     func decode(_ images: [URL], orientations: [ImageOrientation], focus: FocusPoint,
-                size: (width: Int, height: Int), workDirectory: URL, logFile: URL) async throws -> [PlanarImage] {
-        let raw = workDirectory.appendingPathComponent("stills-\(UUID().uuidString).yuv")
+                size: (width: Int, height: Int), raw: URL, logFile: URL) async throws -> [PlanarImage] {
         defer { try? FileManager.default.removeItem(at: raw) }
         var arguments = ["-hide_banner", "-nostdin", "-y", "-loglevel", "error"]
         for image in images {

@@ -15,7 +15,7 @@ import TestSupport
 /// `ROOMREEL_CHAOS_SEED` replays one.
 @Suite("Chaos: services killed while jobs flow")
 struct ChaosTests {
-    @Test("every job ends completed with one debit, one stored video and complete webhooks; data/renders ends empty")
+    @Test("every job ends completed with one debit, one stored video and complete webhooks; data/renders and the upload work folder end empty")
     func killsWhileJobsFlow() async throws {
         let environment = ProcessInfo.processInfo.environment
         let jobCount = Int(environment["ROOMREEL_CHAOS_JOBS"] ?? "") ?? 16
@@ -75,17 +75,27 @@ struct ChaosTests {
                         }
                     }
                 }
-                let renders = pipeline.directory.url.appendingPathComponent("renders")
-                let left = try await eventually("data/renders to empty", timeout: .seconds(120)) {
-                    let files = (try? FileManager.default.contentsOfDirectory(atPath: renders.path)) ?? []
-                    return files.isEmpty ? 0 : nil
+                // Working copies go once the video is stored: nothing is left behind once every job ended.
+                let scratch = ["renders", "storage-uploader-work"].map { pipeline.directory.url.appendingPathComponent($0) }
+                var files: [String] = []
+                let left: Int
+                do {
+                    left = try await eventually("data/renders and storage-uploader-work to empty", timeout: .seconds(60)) {
+                        files = scratch.flatMap { folder in
+                            ((try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []).map { "\(folder.lastPathComponent)/\($0)" }
+                        }
+                        return files.isEmpty ? 0 : nil
+                    }
+                } catch {
+                    Issue.record("files left behind: \(files)")
+                    throw error
                 }
                 let verify = try runTool(BuiltProducts.executable("roomreel").path, ["ledger", "verify", "--data-dir", pipeline.directory.url.path])
                 #expect(verify.status == 0, "\(verify.output)")
                 print("""
                     chaos (seed \(seed)): \(jobCount) jobs, all completed; kills \(killer.kills.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")); \
                     same-key replays \(client.replays.withLock { $0 }), retries after a failed try \(client.retries.withLock { $0 }); webhook attempts checked \(webhooksChecked), incomplete 0 \
-                    (answered 500: \(receiver.failed.withLock { $0 })); files left in data/renders \(left)
+                    (answered 500: \(receiver.failed.withLock { $0 })); files left in data/renders and storage-uploader-work \(left)
                     """)
             }
         }

@@ -260,7 +260,7 @@ struct PredictionScheduler: Service {
             var photo = try InputFiles.read(key, from: inputs)
             if model?.shapeFromPhoto == true {
                 photo = try await cropped(photo, key: key, to: routed.request.aspectRatio, focus: routed.request.focus ?? .centre,
-                                          name: "\(prediction.jobID)-\(index)")
+                                          name: "\(prediction.jobID).crop-\(index)")
             }
             images.append(ProviderImage(data: photo.data, mimeType: photo.mimeType, url: callbacks.inputURL(jobID: prediction.jobID, index: index)))
         }
@@ -277,8 +277,9 @@ struct PredictionScheduler: Service {
         let upright = header.uprightSize
         if header.orientation == .up, AspectRatio.of(width: upright.width, height: upright.height, tolerance: 0.005) == ratio { return photo }
         try FileManager.default.createDirectory(at: workDirectory, withIntermediateDirectories: true)
-        let output = workDirectory.appendingPathComponent("\(name)-cropped.jpg")
-        let log = workDirectory.appendingPathComponent("\(name)-crop.log")
+        // Named after the job (`RenderFiles`), so a crash's leftovers are swept with the job's files.
+        let output = workDirectory.appendingPathComponent("\(name).jpg")
+        let log = workDirectory.appendingPathComponent("\(name).log")
         defer {
             try? FileManager.default.removeItem(at: output)
             try? FileManager.default.removeItem(at: log)

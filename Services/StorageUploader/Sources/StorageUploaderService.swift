@@ -12,6 +12,9 @@ public let storageUploaderServiceName = "storage-uploader"
 public func buildStorageUploaderServices(config: StorageUploaderConfiguration) throws -> [any Service] {
     let logger = config.common.logger(service: storageUploaderServiceName)
     let database = try ServiceDatabase(path: config.common.databasePath(service: storageUploaderServiceName)) { _ in }
+    // The work folder holds only the scratch files of uploads in progress: none is, before the
+    // service starts, so whatever a crash left there goes.
+    try? FileManager.default.removeItem(at: uploadWorkDirectory(config))
     let handler = buildUploadHandler(config: config, logger: logger)
     return try EventServiceParts(name: storageUploaderServiceName, common: config.common, database: database,
                                  handler: handler, logger: logger).services
@@ -23,7 +26,7 @@ func buildUploadHandler(config: StorageUploaderConfiguration, partFaults: [Int: 
     case .local: LocalVideoStore(blobs: LocalBlobStore(root: config.common.storageDirectory))
     case .s3(let settings): S3VideoStore(uploader: S3Uploader(client: S3Client(settings: settings), partFaults: partFaults))
     }
-    let work = config.common.dataDirectory.appendingPathComponent("storage-uploader-work")
+    let work = uploadWorkDirectory(config)
     let fetcher = OutboundFetcher(policy: OutboundAddressPolicy(allowed: config.fetchAllowed), maximumBytes: config.maximumVideoBytes,
                                   timeout: config.downloadTimeout)
     return UploadHandler(
@@ -32,6 +35,11 @@ func buildUploadHandler(config: StorageUploaderConfiguration, partFaults: [Int: 
         conformer: VideoConformer(ffmpegPath: config.ffmpegPath, workDirectory: work),
         posterFrame: PosterFrame(ffmpegPath: config.ffmpegPath, workDirectory: work),
         store: store, logger: logger)
+}
+
+/// Where uploads keep their scratch files (downloads, conformed copies, probe logs).
+func uploadWorkDirectory(_ config: StorageUploaderConfiguration) -> URL {
+    config.common.dataDirectory.appendingPathComponent("storage-uploader-work")
 }
 
 /// The storage-uploader executable's service group.
