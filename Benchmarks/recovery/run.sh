@@ -20,7 +20,7 @@ suffix=$([ "$SESSION_MS" = 3000 ] && echo "" || echo "-session-${SESSION_MS}ms")
   echo
   echo "Machine: $(nproc) cores; \`roomreel kafka-mock\` (librdkafka $(pkg-config --modversion rdkafka)), five service processes"
   echo "(debug build); \`KAFKA_SESSION_TIMEOUT_MS=$SESSION_MS\`; command: \`bash Benchmarks/recovery/run.sh $KILLS $SESSION_MS\`."
-  echo "Each round kills one service with SIGKILL (api-ingress just after it accepted the round's job, the"
+  echo "Each round kills one service with SIGKILL (api-ingress once it has published the round's job, the"
   echo "others before it is submitted), waits until the event that service consumes next is on the cluster,"
   echo "starts the service again and times restart -> that event in the service's inbox. Every job completed,"
   echo "debited once (the test asserts it)."
