@@ -107,6 +107,14 @@ struct PredictionRecord: Codable, FetchableRecord, PersistableRecord {
             .limit(limit)
     }
 
+    /// When the next of the jobs in flight not in `busy` comes due (uses `predictions_due`).
+    static func earliestDue(excluding busy: Set<String>) -> QueryInterfaceRequest<Date> {
+        filter([Status.pending.rawValue, Status.submitted.rawValue].contains(Column("status")))
+            .filter(Column("next_check_at") != nil)
+            .filter(!busy.contains(Column("job_id")))
+            .select(min(Column("next_check_at")), as: Date.self)
+    }
+
     /// The oldest submitted job of `provider` (uses `predictions_submitted_by_provider`).
     static func oldestSubmitted(provider: String) -> QueryInterfaceRequest<PredictionRecord> {
         filter(Column("provider") == provider && Column("status") == Status.submitted.rawValue).order(Column("created_at"))

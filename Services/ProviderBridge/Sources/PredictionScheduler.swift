@@ -61,29 +61,41 @@ struct PredictionScheduler: Service {
     /// Where cropped photos are written while they are sent.
     let workDirectory: URL
     let recorder: GenerationRecorder
+    /// The longest sleep without a wake-up.
     let tick: Duration
     let logger: Logger
     /// Jobs worked on at once.
     var concurrency = 16
 
+    /// Sleeps until there is work: a new prediction (an insert), the earliest `next_check_at` of
+    /// those not in hand, or the end of a step (which may have moved its job's time). `tick` bounds
+    /// each sleep, so a time moved by some other path is still seen.
     func run() async throws {
         let inFlight = JobsInFlight()
-        await withDiscardingTaskGroup { group in
-            while !Task.isCancelled && !Task.isShuttingDownGracefully {
-                let busy = inFlight.jobs.withLock { $0 }
-                do {
-                    let due = try await dueJobs(now: Date(), excluding: busy, limit: concurrency - busy.count)
-                    for prediction in due {
-                        inFlight.jobs.withLock { _ = $0.insert(prediction.jobID) }
-                        group.addTask {
-                            await work(on: prediction)
-                            inFlight.jobs.withLock { _ = $0.remove(prediction.jobID) }
+        try await database.withWakeups(on: .insertsInto(PredictionRecord.databaseTableName)) { wakeups in
+            let stepped = wakeups.wake
+            await withDiscardingTaskGroup { group in
+                while !Task.isCancelled && !Task.isShuttingDownGracefully {
+                    var nextDue: Date?
+                    let busy = inFlight.jobs.withLock { $0 }
+                    do {
+                        let now = Date()
+                        let due = try await dueJobs(now: now, excluding: busy, limit: concurrency - busy.count)
+                        for prediction in due {
+                            inFlight.jobs.withLock { _ = $0.insert(prediction.jobID) }
+                            group.addTask {
+                                await work(on: prediction)
+                                inFlight.jobs.withLock { _ = $0.remove(prediction.jobID) }
+                                stepped()
+                            }
                         }
+                        nextDue = try await earliestDue(excluding: busy.union(due.map(\.jobID)))
+                    } catch {
+                        logger.error("Could not read due predictions", metadata: ["error": "\(error)"])
                     }
-                } catch {
-                    logger.error("Could not read due predictions", metadata: ["error": "\(error)"])
+                    let latest = ContinuousClock.now + tick
+                    await wakeups.next(orAt: nextDue.map { min(latest, ContinuousClock.now + .seconds($0.timeIntervalSinceNow)) } ?? latest)
                 }
-                try? await cancelWhenGracefulShutdown { try await Task.sleep(for: tick) }
             }
         }
     }
@@ -93,6 +105,10 @@ struct PredictionScheduler: Service {
         return try await database.pool.read { db in
             try PredictionRecord.due(now: now, excluding: busy, limit: limit).fetchAll(db)
         }
+    }
+
+    private func earliestDue(excluding busy: Set<String>) async throws -> Date? {
+        try await database.pool.read { db in try PredictionRecord.earliestDue(excluding: busy).fetchOne(db) }
     }
 
     /// One step for one job.

@@ -40,7 +40,9 @@ public struct ProviderBridgeConfiguration: Sendable {
     public var submitAttempts: Int
     /// The first backoff after a failed submission (`BRIDGE_RETRY_BASE_MS`, default 1000), doubling.
     public var retryBaseDelay: Duration
-    /// How often the scheduler looks for due work (`BRIDGE_SCHEDULER_TICK_MS`, default 250).
+    /// The longest the scheduler sleeps when nothing wakes it (`BRIDGE_SCHEDULER_TICK_MS`, default
+    /// 30000): it wakes for new jobs and at their check times, so this only bounds how late a time
+    /// changed behind its back is seen.
     public var schedulerTick: Duration
     /// This bridge's name in its announcements of the providers it serves (`BRIDGE_INSTANCE_ID`,
     /// default the host name): one name per running bridge.
@@ -53,7 +55,7 @@ public struct ProviderBridgeConfiguration: Sendable {
                 providers: ProviderSettings = ProviderSettings(), catalog: ModelCatalog? = nil, httpHost: String = "127.0.0.1",
                 httpPort: Int = 0, publicURL: URL? = nil, callbackSecret: String? = nil, defaultTimeLimit: Duration = .seconds(600), reconcileAfter: Duration? = nil,
                 pollInterval: Duration = .seconds(5), submitAttempts: Int = 5, retryBaseDelay: Duration = .seconds(1),
-                schedulerTick: Duration = .milliseconds(250), instanceID: String = ProcessInfo.processInfo.hostName,
+                schedulerTick: Duration = .seconds(30), instanceID: String = ProcessInfo.processInfo.hostName,
                 announceInterval: Duration = .seconds(60)) throws {
         self.common = common
         self.ffmpegPath = ffmpegPath
@@ -91,7 +93,7 @@ public struct ProviderBridgeConfiguration: Sendable {
             pollInterval: .milliseconds(try environment.integer("BRIDGE_POLL_INTERVAL_MS", default: 5000, in: 10...600_000)),
             submitAttempts: try environment.integer("BRIDGE_SUBMIT_ATTEMPTS", default: 5, in: 1...20),
             retryBaseDelay: .milliseconds(try environment.integer("BRIDGE_RETRY_BASE_MS", default: 1000, in: 1...60_000)),
-            schedulerTick: .milliseconds(try environment.integer("BRIDGE_SCHEDULER_TICK_MS", default: 250, in: 10...10_000)),
+            schedulerTick: .milliseconds(try environment.integer("BRIDGE_SCHEDULER_TICK_MS", default: 30_000, in: 10...600_000)),
             instanceID: environment.string("BRIDGE_INSTANCE_ID", default: ProcessInfo.processInfo.hostName),
             announceInterval: .seconds(try environment.integer("BRIDGE_ANNOUNCE_INTERVAL_SECONDS", default: 60, in: 1...3600))
         )

@@ -7,8 +7,8 @@ import Synchronization
 
 /// Publishes outbox rows to Kafka in insertion order and deletes them once the cluster has
 /// acknowledged them. Woken by every commit that inserts into the outbox table, and drains what is
-/// left at start-up. Acknowledged rows are deleted in one write every `pruneInterval` (and at shutdown), not
-/// one write per batch sent: each write is a commit with an fsync on the service's single writer,
+/// left at start-up. Acknowledged rows are deleted in one write at most every `pruneInterval` after an
+/// acknowledgement (and at shutdown), not one write per batch sent: each write is a commit with an fsync on the service's single writer,
 /// which its own requests wait behind. A crash before a delete commits republishes those rows;
 /// consumers' inboxes drop the repeats. Each event's wait, from its own `time` to the cluster's
 /// acknowledgement, goes into the timer `roomreel_outbox_publish_delay_seconds` (dimensions `service`
@@ -43,7 +43,11 @@ public struct OutboxRelay: Service {
         let progress = RelayProgress()
         try await withThrowingTaskGroup(of: Void.self) { pruner in
             pruner.addTask { [pruneInterval] in
-                while (try? await Task.sleep(for: pruneInterval)) != nil { await prune(progress) }
+                // After an acknowledgement, with the interval's acknowledgements gathered into one delete.
+                for await _ in progress.acknowledgements {
+                    guard (try? await Task.sleep(for: pruneInterval)) != nil else { break }
+                    await prune(progress)
+                }
             }
             try await database.withInsertWakeups(table: OutboxRecord.databaseTableName) { commits in
                 var published: Int64 = 0
@@ -146,8 +150,21 @@ private final class RelayProgress: Sendable {
         var deleted: Int64 = 0
     }
     private let sequences = Mutex(Sequences())
+    private let acknowledged: AsyncStream<Void>.Continuation
+    /// A wake-up after each acknowledgement that moved on (coalesced, one waiting at most), for the pruner.
+    let acknowledgements: AsyncStream<Void>
 
-    func acknowledge(through sequence: Int64) { sequences.withLock { $0.acknowledged = sequence } }
+    init() {
+        (acknowledgements, acknowledged) = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
+    }
+
+    func acknowledge(through sequence: Int64) {
+        let moved = sequences.withLock { sequences in
+            defer { sequences.acknowledged = sequence }
+            return sequence > sequences.acknowledged
+        }
+        if moved { acknowledged.yield() }
+    }
 
     func delete(through sequence: Int64) { sequences.withLock { $0.deleted = sequence } }
 

@@ -10,7 +10,8 @@ import ServiceLifecycle
 /// that was every few hundred jobs, each time holding up the writer (and every request waiting on
 /// it) while it copied pages and synced the file; it was the slowest 1 % of `POST /v1/videos` and a
 /// sixth of its throughput. Here a passive checkpoint (it never blocks the writer or readers) runs
-/// whenever the log has grown past `thresholdBytes`, looked at every `interval`. Pages rewritten many
+/// whenever the log has grown past `thresholdBytes`, looked at after commits, at most once every
+/// `interval` (an idle service is not woken at all). Pages rewritten many
 /// times in between (index leaves, the outbox) are copied once. `ServiceDatabase` keeps SQLite's own
 /// checkpoint for a log past `ServiceDatabase.fallbackCheckpointPages`, for a process that runs without
 /// this service (every service's group has it through `EventServiceParts`).
@@ -31,9 +32,13 @@ public struct WALCheckpointer: Service {
         var configuration = Configuration()
         configuration.busyMode = .timeout(10)
         let connection = try DatabaseQueue(path: database.path, configuration: configuration)
-        while !Task.isCancelled && !Task.isShuttingDownGracefully {
-            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) }
-            if logSize() >= thresholdBytes { await checkpoint(connection) }
+        try await database.withWakeups(on: .anyChange) { commits in
+            while !Task.isCancelled && !Task.isShuttingDownGracefully {
+                await commits.next(orAt: nil)
+                if logSize() >= thresholdBytes { await checkpoint(connection) }
+                // Commits come in runs: the next look waits for the interval (or shutdown).
+                try? await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) }
+            }
         }
         // On the way out: whatever the log holds, so the next start reads a short one.
         await checkpoint(connection)

@@ -83,6 +83,13 @@ public final class KafkaConsumer: Sendable {
         }
     }
 
+    /// Ends a `poll` that is waiting, or the next one, at once (for shutdown).
+    public func wake() {
+        guard let queue = rd_kafka_queue_get_consumer(handle.pointer) else { return }
+        rd_kafka_queue_yield(queue)
+        rd_kafka_queue_destroy(queue)
+    }
+
     /// Marks `message` as fully processed: its offset + 1 is committed with the next auto-commit.
     public func markProcessed(_ message: ConsumedKafkaMessage) throws {
         let list = rd_kafka_topic_partition_list_new(1)

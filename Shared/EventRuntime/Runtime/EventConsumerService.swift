@@ -23,9 +23,14 @@ public struct EventConsumerService: Service {
     }
 
     public func run() async throws {
+        // A long wait for messages (an idle service is not woken five times a second), cut short by shutdown.
         await withGracefulShutdownHandler {
             while !Task.isCancelled && !Task.isShuttingDownGracefully {
-                let (messages, errors) = await consumer.poll(maximum: 500)
+                let (messages, errors) = await withTaskCancellationHandler {
+                    await consumer.poll(maximum: 500, timeoutMilliseconds: 5000)
+                } onCancel: { [consumer] in
+                    consumer.wake()
+                }
                 for error in errors {
                     logger.debug("Kafka consumer reported", metadata: ["error": "\(error)"])
                 }
@@ -36,7 +41,9 @@ public struct EventConsumerService: Service {
                 }
                 guard finished else { return }
             }
-        } onGracefulShutdown: {}
+        } onGracefulShutdown: { [consumer] in
+            consumer.wake()
+        }
         await consumer.commitStoredOffsets()
     }
 

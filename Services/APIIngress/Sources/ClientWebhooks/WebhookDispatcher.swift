@@ -16,31 +16,39 @@ struct WebhookDispatcher: Service {
     let sender: OutboundFetcher
     let schedule: WebhookRetrySchedule
     let logger: Logger
-    /// How often to look for due messages when there are none.
-    var idleInterval: Duration = .milliseconds(250)
+    /// The longest sleep when nothing wakes the dispatcher (it wakes for new messages and at the next
+    /// attempt's time; this bounds how late a time changed behind its back is seen).
+    var longestSleep: Duration = .seconds(30)
     /// At most this many deliveries run at once.
     var concurrency = 16
 
+    /// Sleeps until there is work: a new message (an insert) or the next pending attempt's time.
     func run() async throws {
-        while !Task.isCancelled && !Task.isShuttingDownGracefully {
-            let due: [WebhookDeliveryRecord]
-            do {
-                due = try await database.pool.read { [concurrency] db in
-                    try WebhookDeliveryRecord
-                        .filter(Column("state") == WebhookDeliveryRecord.State.pending.rawValue && Column("next_attempt_at") <= Date())
-                        .order(Column("next_attempt_at")).limit(concurrency).fetchAll(db)
+        try await database.withWakeups(on: .insertsInto(WebhookDeliveryRecord.databaseTableName)) { wakeups in
+            while !Task.isCancelled && !Task.isShuttingDownGracefully {
+                let due: [WebhookDeliveryRecord]
+                var nextAttempt: Date?
+                do {
+                    (due, nextAttempt) = try await database.pool.read { [concurrency] db in
+                        let pending = WebhookDeliveryRecord.filter(Column("state") == WebhookDeliveryRecord.State.pending.rawValue)
+                        let due = try pending.filter(Column("next_attempt_at") <= Date())
+                            .order(Column("next_attempt_at")).limit(concurrency).fetchAll(db)
+                        let next = due.isEmpty ? try pending.select(min(Column("next_attempt_at")), as: Date.self).fetchOne(db) : nil
+                        return (due, next)
+                    }
+                } catch {
+                    logger.error("Could not read due webhooks", metadata: ["error": "\(error)"])
+                    due = []
                 }
-            } catch {
-                logger.error("Could not read due webhooks", metadata: ["error": "\(error)"])
-                due = []
-            }
-            if due.isEmpty {
-                try? await Task.sleep(for: idleInterval)
-                continue
-            }
-            await withTaskGroup(of: Void.self) { group in
-                for delivery in due {
-                    group.addTask { await deliver(delivery) }
+                if due.isEmpty {
+                    let latest = ContinuousClock.now + longestSleep
+                    await wakeups.next(orAt: nextAttempt.map { min(latest, ContinuousClock.now + .seconds($0.timeIntervalSinceNow)) } ?? latest)
+                    continue
+                }
+                await withTaskGroup(of: Void.self) { group in
+                    for delivery in due {
+                        group.addTask { await deliver(delivery) }
+                    }
                 }
             }
         }
