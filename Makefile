@@ -10,7 +10,7 @@ APT_PACKAGES := librdkafka-dev libsqlite3-dev libcurl4-openssl-dev libjpeg62-tur
 TOOLS_VENV := .build-tools/venv
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test deps tools build bench-render bench-router bench-ledger bench-ingress bench-upload bench-webhooks bench-recovery bench-fairness fuzz chaos clean
+.PHONY: run test deps tools build bench-render bench-router bench-ledger bench-ingress bench-upload bench-webhooks bench-recovery bench-fairness bench-idle bench-pipeline fuzz chaos clean
 
 ## Install the Debian packages that are missing (only those), with apt.
 deps:
@@ -93,6 +93,14 @@ bench-upload: tools
 ## Restart -> first event consumed after SIGKILLs of each service in turn (20 kills).
 bench-recovery: tools
 	bash Benchmarks/recovery/run.sh
+
+## Each service's CPU and memory when idle, after one job (release build, five processes).
+bench-idle: deps
+	bash Benchmarks/idle/run.sh
+
+## Request accepted -> provider create latency at 200 jobs/s of distinct photos (release build, five processes).
+bench-pipeline: deps
+	bash Benchmarks/pipeline/run.sh
 
 clean:
 	rm -rf .build $(DATA_DIR)

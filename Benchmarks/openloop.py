@@ -1,8 +1,10 @@
-"""The quiet workspace of the fairness benchmark: POST /v1/videos at a steady rate, a different photo
-in every request (the run's distinct JPEGs, each with a comment segment of its own), and the latency
-and status of each. Prints one JSON line: sent, accepted, statuses, p50_ms, p99_ms, max_ms.
+"""An open-loop client (the quiet workspace of the fairness benchmark, the load of the pipeline
+benchmark): POST /v1/videos at a steady rate, a different photo in every request (the run's distinct
+JPEGs, each with a comment segment of its own), and the latency and status of each. FIELDS, when
+given, are the form fields (name=value,name=value; default a zoom_in camera move). Prints one JSON
+line: sent, accepted, statuses, p50_ms, p99_ms, max_ms.
 
-    python3 quiet.py BASE_URL KEY PHOTOS_DIR PHOTO_COUNT RATE SECONDS TAG
+    python3 openloop.py BASE_URL KEY PHOTOS_DIR PHOTO_COUNT RATE SECONDS TAG [FIELDS]
 """
 import http.client
 import json
@@ -13,6 +15,7 @@ import urllib.parse
 from concurrent.futures import ThreadPoolExecutor
 
 base, key, directory, count, rate, seconds, tag = sys.argv[1:8]
+fields = [pair.split("=", 1) for pair in (sys.argv[8] if len(sys.argv) > 8 else "video_type=camera_motion,camera_motion=zoom_in").split(",")]
 count, rate, seconds = int(count), float(rate), float(seconds)
 url = urllib.parse.urlparse(base)
 photos = [open(f"{directory}/photo-{n}.jpg", "rb").read()[2:] for n in range(1, count + 1)]
@@ -25,9 +28,7 @@ def body(index):
     comment = f"quiet-{tag}-{index:08d}".encode()
     segment = b"\xff\xfe" + (len(comment) + 2).to_bytes(2, "big") + comment
     photo = b"\xff\xd8" + segment + photos[index % count]
-    parts = [
-        f"--{boundary}\r\nContent-Disposition: form-data; name=\"video_type\"\r\n\r\ncamera_motion\r\n".encode(),
-        f"--{boundary}\r\nContent-Disposition: form-data; name=\"camera_motion\"\r\n\r\nzoom_in\r\n".encode(),
+    parts = [f"--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n".encode() for name, value in fields] + [
         f"--{boundary}\r\nContent-Disposition: form-data; name=\"image\"; filename=\"room.jpg\"\r\nContent-Type: image/jpeg\r\n\r\n".encode()
         + photo + b"\r\n",
         f"--{boundary}--\r\n".encode(),
@@ -55,7 +56,7 @@ def post(index):
 
 results = []
 start = time.monotonic()
-with ThreadPoolExecutor(max_workers=8) as pool:
+with ThreadPoolExecutor(max_workers=max(8, int(rate // 10))) as pool:
     futures = []
     index = 0
     while index < rate * seconds:

@@ -1,0 +1,82 @@
+#!/usr/bin/env bash
+# Pipeline latency benchmark: RATE jobs a second (open loop), each a different 1600×1200 photo, posted
+# to the five services (separate processes, release build, the librdkafka mock cluster) for Runway
+# image-to-video at a provider-sim whose generations never end, so that a job's whole path is
+# accept -> route -> debit -> submit. For every job: from its creation in api-ingress (`created_at`,
+# set as the request is accepted, before its commit) to provider-bridge's record of Runway's answer
+# to the create call (the submitted prediction's `updated_at`).
+#   make bench-pipeline    (or: bash Benchmarks/pipeline/run.sh [rate] [seconds])
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+RATE=${1:-200}
+RUN_SECONDS=${2:-20}
+PHOTO_COUNT=64
+source Benchmarks/services.sh
+build_services
+swift build -c release --product provider-sim >&2
+WORK=$(mktemp -d)
+PIDS=()
+cleanup() { for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$WORK"; }
+trap cleanup EXIT
+
+start_cluster
+PROVIDER_SIM_PORT=0 PROVIDER_SIM_DIR="$WORK/sim" PROVIDER_SIM_FAULTS='{"never_finish": true}' \
+  .build/release/provider-sim > "$WORK/sim.out" 2>"$WORK/sim.err" & PIDS+=($!)
+until SIM=$(grep -m1 '^provider-sim listening on ' "$WORK/sim.out" 2>/dev/null | awk '{print $NF}') && [ -n "$SIM" ]; do sleep 0.2; done
+KEY="rr_pipeline_$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')"
+declare -A PID_OF
+start_services INGRESS_BOOTSTRAP_API_KEYS="bench:$KEY" BILLING_BOOTSTRAP_GRANTS="bench:1000000000" \
+  INGRESS_JOBS_PER_MINUTE=0 INGRESS_MAX_ACTIVE_JOBS=0 RUNWAYML_API_SECRET=sim-runway RUNWAY_BASE_URL="$SIM" \
+  BRIDGE_POLL_INTERVAL_MS=600000 GENERATION_TIMEOUT_SECONDS=3600
+until curl -sf -H "Authorization: Bearer $KEY" "$BASE/v1/models" | python3 -c "
+import json, sys
+models = json.load(sys.stdin)['models']
+sys.exit(0 if any(m['id'] == 'runway-gen4-turbo' and m.get('available') for m in models) else 1)"; do sleep 0.5; done
+bash Benchmarks/photos.sh "$WORK/photos" $PHOTO_COUNT > /dev/null
+
+FIELDS="model=runway-gen4-turbo,prompt=a slow push into the room,duration=5"
+load() { python3 Benchmarks/openloop.py "$BASE" "$KEY" "$WORK/photos" $PHOTO_COUNT "$1" "$2" "$3" "$FIELDS"; }
+load 20 3 warm > /dev/null
+sleep 2
+RUN_STARTED=$(date -u +"%Y-%m-%d %H:%M:%S")
+CLIENT=$(load "$RATE" "$RUN_SECONDS" run)
+# Every job of the run at the provider, or a minute's wait.
+deadline=$((SECONDS + 60))
+stats() {
+  python3 - "$WORK/data" "$RUN_STARTED" <<'PY'
+import json, sqlite3, sys
+data, started = sys.argv[1:3]
+db = sqlite3.connect(f"{data}/api-ingress.sqlite")
+db.execute(f"ATTACH '{data}/provider-bridge.sqlite' AS bridge")
+rows = db.execute("""
+    SELECT (julianday(p.updated_at) - julianday(j.created_at)) * 86400000.0, p.status
+    FROM jobs j LEFT JOIN bridge.predictions p ON p.job_id = j.id
+    WHERE j.created_at >= ?""", (started,)).fetchall()
+done = sorted(ms for ms, status in rows if status == "submitted" and ms is not None)
+def pct(f): return round(done[min(len(done) - 1, int(f * len(done)))], 1) if done else None
+print(json.dumps({"jobs": len(rows), "submitted": len(done), "p50_ms": pct(0.5), "p90_ms": pct(0.9), "p99_ms": pct(0.99),
+                  "max_ms": round(done[-1], 1) if done else None}))
+PY
+}
+until RESULT=$(stats) && python3 -c "import json,sys; r=json.loads(sys.argv[1]); sys.exit(0 if r['jobs'] and r['jobs'] == r['submitted'] else 1)" "$RESULT"; do
+  [ $SECONDS -lt $deadline ] || break
+  sleep 1
+done
+creates=$(curl -sf "$SIM/_sim/stats" | python3 -c "import json,sys; print(json.load(sys.stdin)['creates'].get('runway', 0))")
+value() { echo "$1" | python3 -c "import json,sys; print(json.load(sys.stdin)[sys.argv[1]])" "$2"; }
+{
+  echo "# Pipeline latency benchmark — $(date -u +%Y-%m-%d)"
+  echo
+  echo "Machine: $(nproc) cores; release build; the five services as separate processes on \`roomreel kafka-mock\` (1 broker,"
+  echo "librdkafka $(pkg-config --modversion rdkafka)) and provider-sim (Runway API, generations that never end). Load: $RATE jobs/s"
+  echo "open loop for ${RUN_SECONDS} s, \`runway-gen4-turbo\` image-to-video, a different 1600×1200 photo in every request (multipart)."
+  echo "Latency: the job's creation in api-ingress -> provider-bridge's record of Runway's create answer."
+  echo "Command: \`bash Benchmarks/pipeline/run.sh $RATE $RUN_SECONDS\`"
+  echo
+  echo "| jobs accepted | submitted at the provider | p50 | p90 | p99 | max |"
+  echo "|---|---|---|---|---|---|"
+  echo "| $(value "$RESULT" jobs) | $(value "$RESULT" submitted) | $(value "$RESULT" p50_ms) ms | $(value "$RESULT" p90_ms) ms | **$(value "$RESULT" p99_ms) ms** | $(value "$RESULT" max_ms) ms |"
+  echo
+  echo "Client (POST /v1/videos): sent $(value "$CLIENT" sent), statuses $(value "$CLIENT" statuses), p50 $(value "$CLIENT" p50_ms) ms, p99 $(value "$CLIENT" p99_ms) ms."
+  echo "Runway creates answered by provider-sim in all (warm-up included): $creates."
+} | tee "Benchmarks/results/pipeline-$(date -u +%Y-%m-%d).md"
