@@ -6,8 +6,12 @@
 #   make bench-idle    (or: bash Benchmarks/idle/run.sh [settle-seconds] [window-seconds])
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+# KAFKA_FETCH_WAIT_MS (the consumers' idle fetch wait, default 500) is handed to the services.
+FETCH_WAIT=${KAFKA_FETCH_WAIT_MS:-500}
+export KAFKA_FETCH_WAIT_MS=$FETCH_WAIT
 SETTLE=${1:-15}
 WINDOW=${2:-60}
+SUFFIX=$([ "$FETCH_WAIT" = 500 ] || echo "-fetch-wait-${FETCH_WAIT}ms")
 SERVICES=(api-ingress model-router billing provider-bridge storage-uploader)
 source Benchmarks/services.sh
 build_services
@@ -45,7 +49,8 @@ sleep "$WINDOW"
   echo
   echo "Machine: $(nproc) cores; release build; the five services as separate processes on \`roomreel kafka-mock\` (1 broker,"
   echo "librdkafka $(pkg-config --modversion rdkafka)), after one job (a 2 s camera move, local renderer) and ${SETTLE} s to settle;"
-  echo "CPU over ${WINDOW} s from /proc/PID/stat (clock ticks of 1/${HZ} s). Command: \`bash Benchmarks/idle/run.sh $SETTLE $WINDOW\`"
+  echo "consumers' idle fetch wait \`KAFKA_FETCH_WAIT_MS=$FETCH_WAIT\`; CPU over ${WINDOW} s from /proc/PID/stat (clock ticks of 1/${HZ} s)."
+  echo "Command: \`KAFKA_FETCH_WAIT_MS=$FETCH_WAIT bash Benchmarks/idle/run.sh $SETTLE $WINDOW\`"
   echo
   echo "| process | CPU, % of a core | RSS | peak RSS |"
   echo "|---|---|---|---|"
@@ -56,4 +61,4 @@ sleep "$WINDOW"
     awk -v s="$label" -v t="$used" -v hz="$HZ" -v w="$WINDOW" -v rss="$(kib "$pid" VmRSS)" -v hwm="$(kib "$pid" VmHWM)" \
       'BEGIN {printf "| %s | %.2f %% | %.1f MiB | %.1f MiB |\n", s, 100 * t / hz / w, rss / 1024, hwm / 1024}'
   done
-} | tee "Benchmarks/results/idle-$(date -u +%Y-%m-%d).md"
+} | tee "Benchmarks/results/idle-$(date -u +%Y-%m-%d)${SUFFIX}.md"

@@ -8,9 +8,13 @@
 #   make bench-pipeline    (or: bash Benchmarks/pipeline/run.sh [rate] [seconds])
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+# KAFKA_FETCH_WAIT_MS (the consumers' idle fetch wait, default 500) is handed to the services.
+FETCH_WAIT=${KAFKA_FETCH_WAIT_MS:-500}
+export KAFKA_FETCH_WAIT_MS=$FETCH_WAIT
 RATE=${1:-200}
 RUN_SECONDS=${2:-20}
 PHOTO_COUNT=64
+SUFFIX=$([ "$RATE" = 200 ] || echo "-${RATE}-per-s")$([ "$FETCH_WAIT" = 500 ] || echo "-fetch-wait-${FETCH_WAIT}ms")
 source Benchmarks/services.sh
 build_services
 swift build -c release --product provider-sim >&2
@@ -22,6 +26,7 @@ trap cleanup EXIT
 start_cluster
 PROVIDER_SIM_PORT=0 PROVIDER_SIM_DIR="$WORK/sim" PROVIDER_SIM_FAULTS='{"never_finish": true}' \
   .build/release/provider-sim > "$WORK/sim.out" 2>"$WORK/sim.err" & PIDS+=($!)
+SIM_PID=$!
 until SIM=$(grep -m1 '^provider-sim listening on ' "$WORK/sim.out" 2>/dev/null | awk '{print $NF}') && [ -n "$SIM" ]; do sleep 0.2; done
 KEY="rr_pipeline_$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')"
 declare -A PID_OF
@@ -33,11 +38,16 @@ import json, sys
 models = json.load(sys.stdin)['models']
 sys.exit(0 if any(m['id'] == 'runway-gen4-turbo' and m.get('available') for m in models) else 1)"; do sleep 0.5; done
 bash Benchmarks/photos.sh "$WORK/photos" $PHOTO_COUNT > /dev/null
+PID_OF[provider-sim]=$SIM_PID
+PID_OF[kafka-mock]=$KAFKA_PID
 
 FIELDS="model=runway-gen4-turbo,prompt=a slow push into the room,duration=5"
 load() { python3 Benchmarks/openloop.py "$BASE" "$KEY" "$WORK/photos" $PHOTO_COUNT "$1" "$2" "$3" "$FIELDS"; }
 load 20 3 warm > /dev/null
 sleep 2
+ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+declare -A BEFORE
+for process in "${!PID_OF[@]}"; do BEFORE[$process]=$(ticks "${PID_OF[$process]}"); done
 RUN_STARTED=$(date -u +"%Y-%m-%d %H:%M:%S")
 CLIENT=$(load "$RATE" "$RUN_SECONDS" run)
 # Every job of the run at the provider, or a minute's wait.
@@ -62,6 +72,10 @@ until RESULT=$(stats) && python3 -c "import json,sys; r=json.loads(sys.argv[1]);
   [ $SECONDS -lt $deadline ] || break
   sleep 1
 done
+CPU=""
+for process in api-ingress model-router billing provider-bridge storage-uploader provider-sim kafka-mock; do
+  CPU+="$process $(( $(ticks "${PID_OF[$process]}") - BEFORE[$process] )) "
+done
 creates=$(curl -sf "$SIM/_sim/stats" | python3 -c "import json,sys; print(json.load(sys.stdin)['creates'].get('runway', 0))")
 value() { echo "$1" | python3 -c "import json,sys; print(json.load(sys.stdin)[sys.argv[1]])" "$2"; }
 {
@@ -70,8 +84,9 @@ value() { echo "$1" | python3 -c "import json,sys; print(json.load(sys.stdin)[sy
   echo "Machine: $(nproc) cores; release build; the five services as separate processes on \`roomreel kafka-mock\` (1 broker,"
   echo "librdkafka $(pkg-config --modversion rdkafka)) and provider-sim (Runway API, generations that never end). Load: $RATE jobs/s"
   echo "open loop for ${RUN_SECONDS} s, \`runway-gen4-turbo\` image-to-video, a different 1600×1200 photo in every request (multipart)."
+  echo "Consumers' idle fetch wait \`KAFKA_FETCH_WAIT_MS=$FETCH_WAIT\` (the mock answers an empty fetch only when it is over)."
   echo "Latency: the job's creation in api-ingress -> provider-bridge's record of Runway's create answer."
-  echo "Command: \`bash Benchmarks/pipeline/run.sh $RATE $RUN_SECONDS\`"
+  echo "Command: \`KAFKA_FETCH_WAIT_MS=$FETCH_WAIT bash Benchmarks/pipeline/run.sh $RATE $RUN_SECONDS\`"
   echo
   echo "| jobs accepted | submitted at the provider | p50 | p90 | p99 | max |"
   echo "|---|---|---|---|---|---|"
@@ -79,4 +94,11 @@ value() { echo "$1" | python3 -c "import json,sys; print(json.load(sys.stdin)[sy
   echo
   echo "Client (POST /v1/videos): sent $(value "$CLIENT" sent), statuses $(value "$CLIENT" statuses), p50 $(value "$CLIENT" p50_ms) ms, p99 $(value "$CLIENT" p99_ms) ms."
   echo "Runway creates answered by provider-sim in all (warm-up included): $creates."
-} | tee "Benchmarks/results/pipeline-$(date -u +%Y-%m-%d).md"
+  echo
+  echo "CPU per accepted job, ms (from the start of the load until every job was at the provider):"
+  echo
+  echo "| process | ms per job |"
+  echo "|---|---|"
+  echo "$CPU" | xargs -n2 | awk -v jobs="$(value "$RESULT" jobs)" -v hz="$(getconf CLK_TCK)" '{printf "| %s | %.2f |\n", $1, $2 * 1000 / hz / jobs}'
+
+} | tee "Benchmarks/results/pipeline-$(date -u +%Y-%m-%d)${SUFFIX}.md"

@@ -17,15 +17,16 @@ public struct CommonConfiguration: Sendable {
     public var storage: StorageConfiguration
     /// Test-only fault points to arm (`ROOMREEL_FAULTS`, comma-separated names).
     public var faults: FaultPoints
-    /// The consumers' session timeout and static member name (`KAFKA_SESSION_TIMEOUT_MS`, default
-    /// 3000; `KAFKA_GROUP_INSTANCE_ID`, unset).
-    public var membership: KafkaGroupMembership
+    /// The consumers' session timeout, static member name and idle fetch wait
+    /// (`KAFKA_SESSION_TIMEOUT_MS`, default 3000; `KAFKA_GROUP_INSTANCE_ID`, unset;
+    /// `KAFKA_FETCH_WAIT_MS`, default 500).
+    public var consumers: KafkaConsumerSettings
 
     public init(kafkaBrokers: String, dataDirectory: URL, storageDirectory: URL? = nil,
                 logLevel: Logger.Level = .info, storage: StorageConfiguration = .local, faults: FaultPoints = FaultPoints(),
-                membership: KafkaGroupMembership = KafkaGroupMembership()) {
+                consumers: KafkaConsumerSettings = KafkaConsumerSettings()) {
         self.kafkaBrokers = kafkaBrokers
-        self.membership = membership
+        self.consumers = consumers
         self.dataDirectory = dataDirectory
         self.storageDirectory = storageDirectory ?? dataDirectory.appendingPathComponent("storage")
         self.logLevel = logLevel
@@ -47,9 +48,10 @@ public struct CommonConfiguration: Sendable {
             logLevel: level,
             storage: try StorageConfiguration.fromEnvironment(environment),
             faults: FaultPoints(environment.optionalString("ROOMREEL_FAULTS") ?? ""),
-            membership: KafkaGroupMembership(
+            consumers: KafkaConsumerSettings(
                 sessionTimeoutMilliseconds: try environment.integer("KAFKA_SESSION_TIMEOUT_MS", default: 3000, in: 1000...300_000),
-                instanceID: environment.optionalString("KAFKA_GROUP_INSTANCE_ID"))
+                instanceID: environment.optionalString("KAFKA_GROUP_INSTANCE_ID"),
+                fetchWaitMilliseconds: try environment.integer("KAFKA_FETCH_WAIT_MS", default: 500, in: 0...60_000))
         )
     }
 

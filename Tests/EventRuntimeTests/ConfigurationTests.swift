@@ -43,15 +43,18 @@ struct ConfigurationTests {
         #expect(!set.faults.isArmed("e.f"))
     }
 
-    @Test("consumers get a 3 s session timeout unless told otherwise, and a static member name per group when given one")
+    @Test("consumers get a 3 s session timeout and a 500 ms fetch wait unless told otherwise, and a static member name per group when given one")
     func groupMembership() throws {
         let defaults = try CommonConfiguration.fromEnvironment(EnvironmentReader(["KAFKA_BROKERS": "k:9092"]))
-        #expect(defaults.membership.properties(groupID: "billing") == ["session.timeout.ms": "3000", "heartbeat.interval.ms": "1000"])
+        #expect(defaults.consumers.properties(groupID: "billing") == [
+            "session.timeout.ms": "3000", "heartbeat.interval.ms": "1000", "fetch.wait.max.ms": "500",
+        ])
         let set = try CommonConfiguration.fromEnvironment(EnvironmentReader([
-            "KAFKA_BROKERS": "k:9092", "KAFKA_SESSION_TIMEOUT_MS": "10000", "KAFKA_GROUP_INSTANCE_ID": "billing-0",
+            "KAFKA_BROKERS": "k:9092", "KAFKA_SESSION_TIMEOUT_MS": "10000", "KAFKA_GROUP_INSTANCE_ID": "billing-0", "KAFKA_FETCH_WAIT_MS": "5",
         ]))
-        #expect(set.membership.properties(groupID: "billing.providers") == [
+        #expect(set.consumers.properties(groupID: "billing.providers") == [
             "session.timeout.ms": "10000", "heartbeat.interval.ms": "3333", "group.instance.id": "billing-0.billing.providers",
+            "fetch.wait.max.ms": "5",
         ])
         for bad in ["500", "3s", "400000"] {
             let error = try #require(throws: ConfigurationError.self) {
@@ -59,6 +62,10 @@ struct ConfigurationTests {
             }
             #expect(error.variable == "KAFKA_SESSION_TIMEOUT_MS")
         }
+        let error = try #require(throws: ConfigurationError.self) {
+            _ = try CommonConfiguration.fromEnvironment(EnvironmentReader(["KAFKA_BROKERS": "k:9092", "KAFKA_FETCH_WAIT_MS": "-1"]))
+        }
+        #expect(error.variable == "KAFKA_FETCH_WAIT_MS")
     }
 
     @Test("name:value lists parse, and a malformed item names the variable")

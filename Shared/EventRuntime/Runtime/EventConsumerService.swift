@@ -13,10 +13,10 @@ public struct EventConsumerService: Service {
     let logger: Logger
 
     public init(brokers: String, groupID: String, database: ServiceDatabase, handler: any EventHandler, logger: Logger,
-                membership: KafkaGroupMembership = KafkaGroupMembership()) throws {
+                consumers: KafkaConsumerSettings = KafkaConsumerSettings()) throws {
         self.consumer = try KafkaConsumer(
             brokers: brokers, groupID: groupID, clientID: groupID, topics: handler.eventTypes.map(\.topic),
-            extraProperties: membership.properties(groupID: groupID))
+            extraProperties: consumers.properties(groupID: groupID))
         self.database = database
         self.handler = handler
         self.logger = logger

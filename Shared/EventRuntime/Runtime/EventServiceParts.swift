@@ -17,7 +17,7 @@ public struct EventServiceParts: Sendable {
         producer = try KafkaProducer(brokers: common.kafkaBrokers, clientID: name, logger: logger)
         relay = OutboxRelay(service: name, database: database, producer: producer, logger: logger)
         consumer = try handler.map {
-            try EventConsumerService(brokers: common.kafkaBrokers, groupID: name, database: database, handler: $0, logger: logger, membership: common.membership)
+            try EventConsumerService(brokers: common.kafkaBrokers, groupID: name, database: database, handler: $0, logger: logger, consumers: common.consumers)
         }
     }
 

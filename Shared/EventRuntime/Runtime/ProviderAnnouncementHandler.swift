@@ -22,7 +22,7 @@ public struct ProviderAnnouncementHandler: EventHandler {
     public static func consumer(service: String, common: CommonConfiguration, database: ServiceDatabase, health: ProviderHealth,
                                 logger: Logger) throws -> EventConsumerService {
         try EventConsumerService(brokers: common.kafkaBrokers, groupID: "\(service).providers", database: database,
-                                 handler: ProviderAnnouncementHandler(health: health, logger: logger), logger: logger, membership: common.membership)
+                                 handler: ProviderAnnouncementHandler(health: health, logger: logger), logger: logger, consumers: common.consumers)
     }
 
     public var eventTypes: [EventType] { [.providersAnnounced] }

@@ -36,7 +36,8 @@ do {
         tasks.addTask { try await group.run() }
         tasks.addTask {
             let url = await simulator.baseURL()
-            print("provider-sim listening on \(url.absoluteString)\nReplicate webhook secret: \(secret)")
+            // Unbuffered, as the services announce their ports: a script reading a file sees it at once.
+            FileHandle.standardOutput.write(Data("provider-sim listening on \(url.absoluteString)\nReplicate webhook secret: \(secret)\n".utf8))
         }
         try await tasks.waitForAll()
     }
