@@ -50,7 +50,7 @@ let services = try buildProviderBridgeServices(config: config, onListening: { po
 let total = count + 1
 let database = try DatabaseQueue(path: common.databasePath(service: providerBridgeServiceName))
 let far = Date().addingTimeInterval(86_400)
-try await database.write { db in
+try database.write { db in
     let statement = try db.makeStatement(sql: """
         INSERT INTO predictions (job_id, workspace_id, provider, model_id, prediction_id, status, routed, created_at, updated_at,
                                  submit_attempts, status_checks, next_check_at, deadline_at)
@@ -63,7 +63,7 @@ try await database.write { db in
 }
 
 // The seeding's pages go into the database file now, not in a checkpoint during the measured run.
-try await database.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA wal_checkpoint(TRUNCATE)") }
+try database.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA wal_checkpoint(TRUNCATE)") }
 
 // One signed webhook per job, in wrk's replay file; job 0 is the warm-up.
 let signer = StandardWebhookSignature(secret: secret)!
@@ -140,7 +140,7 @@ try await withThrowingTaskGroup(of: Void.self) { tasks in
                      "\(base.absoluteString)/webhooks/replicate", "--", replayFile.path, "2"]
     // wrk writes to a file: reading a pipe would block one of the two cooperative threads for the run.
     let wrkOutput = directory.appendingPathComponent("wrk.txt")
-    FileManager.default.createFile(atPath: wrkOutput.path, contents: nil)
+    guard FileManager.default.createFile(atPath: wrkOutput.path, contents: nil) else { throw CocoaError(.fileWriteUnknown) }
     wrk.standardOutput = try FileHandle(forWritingTo: wrkOutput)
     try wrk.run()
     while wrk.isRunning { try await Task.sleep(for: .milliseconds(20)) }

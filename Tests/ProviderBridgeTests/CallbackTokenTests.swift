@@ -81,7 +81,7 @@ struct CallbackTokenTests {
             let job = WebhookHarness.klingJob
             let token = harness.callbacks.token(jobID: job)
             let client = KlingProvider(baseURL: await simulator.baseURL(), accessKey: "sim-access", secretKey: "sim-kling-secret-key-of-32-bytes-or-more")
-            try await eventually("the simulated render", timeout: .seconds(60)) {
+            _ = try await eventually("the simulated render", timeout: .seconds(60)) {
                 try await client.progress(of: "text2video/\(task)").isTerminal ? true : nil
             }
             let readsBefore = simulator.stats.statusReads["kling", default: 0]
