@@ -2,6 +2,11 @@
 # librdkafka mock cluster. The caller sets WORK (a scratch folder) and PIDS (an array its EXIT trap
 # kills).
 
+# KAFKA_FETCH_WAIT_MS (the consumers' idle fetch wait, default 500) is handed to the services;
+# FETCH_WAIT names it in the results.
+FETCH_WAIT=${KAFKA_FETCH_WAIT_MS:-500}
+export KAFKA_FETCH_WAIT_MS=$FETCH_WAIT
+
 # Builds the five services and `roomreel`.
 build_services() {
   local product

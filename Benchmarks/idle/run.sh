@@ -6,14 +6,11 @@
 #   make bench-idle    (or: bash Benchmarks/idle/run.sh [settle-seconds] [window-seconds])
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-# KAFKA_FETCH_WAIT_MS (the consumers' idle fetch wait, default 500) is handed to the services.
-FETCH_WAIT=${KAFKA_FETCH_WAIT_MS:-500}
-export KAFKA_FETCH_WAIT_MS=$FETCH_WAIT
+source Benchmarks/services.sh
 SETTLE=${1:-15}
 WINDOW=${2:-60}
 SUFFIX=$([ "$FETCH_WAIT" = 500 ] || echo "-fetch-wait-${FETCH_WAIT}ms")
 SERVICES=(api-ingress model-router billing provider-bridge storage-uploader)
-source Benchmarks/services.sh
 build_services
 WORK=$(mktemp -d)
 PIDS=()

@@ -8,14 +8,11 @@
 #   make bench-pipeline    (or: bash Benchmarks/pipeline/run.sh [rate] [seconds])
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-# KAFKA_FETCH_WAIT_MS (the consumers' idle fetch wait, default 500) is handed to the services.
-FETCH_WAIT=${KAFKA_FETCH_WAIT_MS:-500}
-export KAFKA_FETCH_WAIT_MS=$FETCH_WAIT
+source Benchmarks/services.sh
 RATE=${1:-200}
 RUN_SECONDS=${2:-20}
 PHOTO_COUNT=64
 SUFFIX=$([ "$RATE" = 200 ] || echo "-${RATE}-per-s")$([ "$FETCH_WAIT" = 500 ] || echo "-fetch-wait-${FETCH_WAIT}ms")
-source Benchmarks/services.sh
 build_services
 swift build -c release --product provider-sim >&2
 WORK=$(mktemp -d)
