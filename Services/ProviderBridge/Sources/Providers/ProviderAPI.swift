@@ -33,7 +33,7 @@ struct ProviderAPI: Sendable {
         var headers = try await headers()
         var body: [UInt8]?
         if let json {
-            guard let encoded = try? JSONSerialization.data(withJSONObject: json, options: [.sortedKeys, .withoutEscapingSlashes]) else {
+            guard let encoded = try? JSONBody.encode(json) else {
                 throw .rejected(RoomReelError(.internalError, "could not encode the request to \(path)"))
             }
             body = Array(encoded)
