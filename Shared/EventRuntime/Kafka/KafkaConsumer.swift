@@ -56,7 +56,8 @@ public final class KafkaConsumer: Sendable {
                 var messages: [ConsumedKafkaMessage] = []
                 var errors: [KafkaError] = []
                 var timeout = timeoutMilliseconds
-                while messages.count < maximum, let raw = rd_kafka_consumer_poll(handle.pointer, timeout) {
+                // Errors count towards the bound too: a cluster that is gone reports them without end.
+                while messages.count + errors.count < maximum, let raw = rd_kafka_consumer_poll(handle.pointer, timeout) {
                     timeout = 0
                     defer { rd_kafka_message_destroy(raw) }
                     let message = raw.pointee
@@ -90,6 +91,10 @@ public final class KafkaConsumer: Sendable {
         rd_kafka_queue_destroy(queue)
     }
 
+    /// Whether librdkafka holds the consumer's partitions lost: its session ran out without the group
+    /// coordinator (the cluster gone, or this member expelled).
+    public var assignmentLost: Bool { rd_kafka_assignment_lost(handle.pointer) != 0 }
+
     /// Marks `message` as fully processed: its offset + 1 is committed with the next auto-commit.
     public func markProcessed(_ message: ConsumedKafkaMessage) throws {
         let list = rd_kafka_topic_partition_list_new(1)
@@ -102,13 +107,52 @@ public final class KafkaConsumer: Sendable {
         }
     }
 
-    /// Commits stored offsets now, synchronously (used on shutdown so that nothing processed is redone).
-    public func commitStoredOffsets() async {
+    /// Leaves the consumer group (its partitions go to the other members at once instead of after the
+    /// session timeout), waiting at most `milliseconds`: with the cluster gone, a close never ends.
+    /// Returns whether the consumer closed in time. Call it once, after the last `poll`.
+    @discardableResult
+    public func close(within milliseconds: Int = 5000) async -> Bool {
         let handle = self.handle
-        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+        return await withCheckedContinuation { continuation in
             queue.async {
-                _ = rd_kafka_commit(handle.pointer, nil, 0)
-                continuation.resume()
+                guard let events = rd_kafka_queue_new(handle.pointer) else { return continuation.resume(returning: false) }
+                defer { rd_kafka_queue_destroy(events) }
+                if let error = rd_kafka_consumer_close_queue(handle.pointer, events) {
+                    rd_kafka_error_destroy(error)
+                    return continuation.resume(returning: false)
+                }
+                let deadline = DispatchTime.now() + .milliseconds(milliseconds)
+                while rd_kafka_consumer_closed(handle.pointer) == 0, DispatchTime.now() < deadline {
+                    // Rebalance events of the close come here; serving them lets it go on.
+                    if let event = rd_kafka_queue_poll(events, 50) { rd_kafka_event_destroy(event) }
+                }
+                continuation.resume(returning: rd_kafka_consumer_closed(handle.pointer) != 0)
+            }
+        }
+    }
+
+    /// Commits stored offsets now (on shutdown, so that nothing processed is redone), waiting at most
+    /// `milliseconds` for the answer: without a coordinator a commit is never answered. Returns
+    /// whether the commit was answered (or there was nothing to commit).
+    @discardableResult
+    public func commitStoredOffsets(within milliseconds: Int = 5000) async -> Bool {
+        let handle = self.handle
+        return await withCheckedContinuation { continuation in
+            queue.async {
+                guard let answers = rd_kafka_queue_new(handle.pointer) else { return continuation.resume(returning: false) }
+                defer { rd_kafka_queue_destroy(answers) }
+                let error = rd_kafka_commit_queue(handle.pointer, nil, answers, nil, nil)
+                guard error == RD_KAFKA_RESP_ERR_NO_ERROR else {
+                    return continuation.resume(returning: error == RD_KAFKA_RESP_ERR__NO_OFFSET)
+                }
+                let deadline = DispatchTime.now() + .milliseconds(milliseconds)
+                while DispatchTime.now() < deadline {
+                    guard let event = rd_kafka_queue_poll(answers, 50) else { continue }
+                    let answered = rd_kafka_event_type(event) == RD_KAFKA_EVENT_OFFSET_COMMIT
+                    rd_kafka_event_destroy(event)
+                    if answered { return continuation.resume(returning: true) }
+                }
+                continuation.resume(returning: false)
             }
         }
     }

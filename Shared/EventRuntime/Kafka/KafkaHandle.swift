@@ -6,17 +6,16 @@ import CRdKafka
 /// layer makes (produce, poll, offsets store); the pointer itself never changes after init.
 final class KafkaHandle: @unchecked Sendable {
     let pointer: OpaquePointer
-    private let closeConsumer: Bool
+    private let isConsumer: Bool
 
     init(pointer: OpaquePointer, isConsumer: Bool) {
         self.pointer = pointer
-        self.closeConsumer = isConsumer
+        self.isConsumer = isConsumer
     }
 
     deinit {
-        if closeConsumer {
-            rd_kafka_consumer_close(pointer)
-        }
-        rd_kafka_destroy(pointer)
+        // A consumer leaves its group in `KafkaConsumer.close(within:)`, with a deadline: librdkafka's
+        // own close, which `rd_kafka_destroy` would run, waits for ever when the coordinator is gone.
+        rd_kafka_destroy_flags(pointer, isConsumer ? RD_KAFKA_DESTROY_F_NO_CONSUMER_CLOSE : 0)
     }
 }

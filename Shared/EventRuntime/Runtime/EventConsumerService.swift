@@ -44,7 +44,13 @@ public struct EventConsumerService: Service {
         } onGracefulShutdown: { [consumer] in
             consumer.wake()
         }
-        await consumer.commitStoredOffsets()
+        // Both bounded: with the cluster gone neither is ever answered, and shutdown must still end.
+        if !(await consumer.commitStoredOffsets()) {
+            logger.warning("Kafka did not answer the last offset commit in time; the inbox drops what is redelivered")
+        }
+        if !(await consumer.close()) {
+            logger.warning("Kafka consumer did not leave its group in time; its partitions move after the session timeout")
+        }
     }
 
     /// Applies a run of messages in one transaction; if that fails, handles them one by one.
