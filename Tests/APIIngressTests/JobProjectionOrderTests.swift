@@ -121,6 +121,51 @@ struct JobProjectionOrderTests {
         }
     }
 
+    @Test("a job's five events as one polled run, in all 120 orders and with a redelivery: the same job and webhook as one by one")
+    func everyOrderInOneBatch() async throws {
+        for order in Self.permutations(try Self.completedJob) {
+            let directory = try TemporaryDirectory()
+            defer { directory.remove() }
+            let database = try openIngressDatabase(path: directory.url.appendingPathComponent("ingress.sqlite").path)
+            var job = StatusReadTests.job(id: Self.jobID)
+            job.webhookURL = "https://hooks.example.com/rr"
+            try await database.pool.write { [job] db in try job.insert(db) }
+            let projection = JobProjection(logger: Logger(label: "test"), completions: JobCompletionSignals(),
+                                           publicBaseURL: { "http://127.0.0.1:8080" }, videoLinks: StatusReadTests.links)
+            let events = try order.map { try IncomingEvent(bytes: $0.bytes, database: database) }
+            try await projection.handle(batch: events + [events[0]], database: database)
+            let names = order.map(\.name).joined(separator: " → ")
+            let (final, webhooks) = try await database.pool.read { db in
+                (try JobRecord.fetchOne(db, key: Self.jobID),
+                 try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM webhook_deliveries WHERE job_id = ?", arguments: [Self.jobID]))
+            }
+            #expect(final?.status == .completed && final?.stage == .stored && final?.heldEvent == nil, "\(names)")
+            #expect(final?.creditsDebited == 7 && final?.predictionID == "pred-1" && final?.videoWidth == 1280, "\(names)")
+            #expect(webhooks == 1, "\(names)")
+        }
+    }
+
+    @Test("a run with an event for an unknown job commits nothing and is refused as permanent, for the one-by-one retry")
+    func batchWithAnUnknownJob() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let database = try openIngressDatabase(path: directory.url.appendingPathComponent("ingress.sqlite").path)
+        try await database.pool.write { db in try StatusReadTests.job(id: Self.jobID).insert(db) }
+        let projection = JobProjection(logger: Logger(label: "test"), completions: JobCompletionSignals(),
+                                       publicBaseURL: { "http://127.0.0.1:8080" }, videoLinks: StatusReadTests.links)
+        let known = try IncomingEvent(bytes: try Self.envelope(Self.routed, source: "model-router"), database: database)
+        let unknown = try IncomingEvent(
+            bytes: try EventEnvelope(source: "model-router", subject: "job-unknown", workspaceID: "ws-a", data: Self.routed).encoded(),
+            database: database)
+        await #expect(throws: EventHandlingError.self) { try await projection.handle(batch: [known, unknown], database: database) }
+        let (stage, inbox) = try await database.pool.read { db in
+            (try JobRecord.fetchOne(db, key: Self.jobID)?.stage, try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM inbox"))
+        }
+        #expect(stage == .requested && inbox == 0)
+        try await projection.handle(known)
+        #expect(try await database.pool.read { db in try JobRecord.fetchOne(db, key: Self.jobID)?.stage } == .routed)
+    }
+
     @Test("a later finishing event does not undo the first, held or applied")
     func firstFinishWins() async throws {
         let events = try Self.completedJob

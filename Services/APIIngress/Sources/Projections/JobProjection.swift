@@ -5,7 +5,7 @@ import GRDB
 import Logging
 import ObjectStorage
 
-/// Keeps the `jobs` read model in step with every job event. Details are recorded whatever order the
+/// Keeps the `jobs` read model in step with every job event, a polled run of events in one transaction. Details are recorded whatever order the
 /// events come in; status and stage only move forward, and a finished job never changes again.
 ///
 /// Events of different topics arrive in any order (after a restart, a whole job's at once). A job is
@@ -17,7 +17,7 @@ import ObjectStorage
 /// In the transaction that finishes a job it also queues the client's webhook (when the job has a
 /// `webhook_url`); `credits.debited` also lands in the ledger view. After the commit, requests held
 /// by `Prefer: wait` for the job are woken.
-struct JobProjection: EventHandler {
+struct JobProjection: BatchEventHandler {
     let logger: Logger
     let completions: JobCompletionSignals
     let publicBaseURL: @Sendable () -> String
@@ -28,49 +28,75 @@ struct JobProjection: EventHandler {
     }
 
     func handle(_ event: IncomingEvent) async throws {
-        let update = try Self.update(for: event)
-        let ledgerEntry = try Self.ledgerEntry(for: event)
-        let jobID = event.header.subject
+        try await handle(batch: [event], database: event.inbox.database)
+    }
+
+    /// Applies a run of events in one transaction (one durable commit), each through the inbox. An
+    /// event for an unknown job fails the run; the consumer then handles its events one by one, and
+    /// that one alone is skipped.
+    func handle(batch events: [IncomingEvent], database: ServiceDatabase) async throws {
+        let changes = try events.map { event in
+            Change(jobID: event.header.subject, type: event.header.type, bytes: Data(event.bytes),
+                   update: try Self.update(for: event), ledgerEntry: try Self.ledgerEntry(for: event),
+                   needs: FinishingFacts.needed(before: event))
+        }
         let baseURL = publicBaseURL()
-        let needs = FinishingFacts.needed(before: event)
-        let applied = try await event.inbox.commit { db -> (job: JobRecord, finished: Bool)? in
-            if let (entry, expiring) = ledgerEntry {
-                try WorkspaceBalanceRecord.apply(entry, expiring: expiring, in: db)
+        let videoLinks = self.videoLinks
+        let results = try await database.pool.write { db in
+            try zip(events, changes).map { event, change -> (job: JobRecord, finished: Bool)? in
+                guard try Inbox.record(event.header, in: db) else { return nil }
+                guard let applied = try Self.apply(change, publicBaseURL: baseURL, videoLinks: videoLinks, in: db) else {
+                    throw EventHandlingError.permanent("event for unknown job \(change.jobID)")
+                }
+                return applied
             }
-            guard var job = try JobRecord.fetchOne(db, key: jobID) else { return nil }
-            let wasFinished = job.status.isTerminal
-            if job.status.isTerminal || job.heldEvent != nil {
-                // The first finishing event decides; a later one changes nothing (as `update` guards).
-                if needs == nil { update(&job) }
-            } else if let needs, !needs.isSubset(of: FinishingFacts(of: job)) {
-                job.heldEvent = Data(event.bytes)
-            } else {
-                update(&job)
-            }
-            try Self.releaseHeldEvent(of: &job)
-            job.updatedAt = Date()
-            if job.startedAt == nil, job.status != .queued { job.startedAt = job.updatedAt }
-            if !wasFinished, job.status.isTerminal {
-                job.finishedAt = job.updatedAt
-                try InputPhotoRecord.release(photosOf: job, at: job.updatedAt, in: db)
-            }
-            try job.update(db)
-            let finished = !wasFinished && job.status.isTerminal
-            if finished, let url = job.webhookURL {
-                try Self.queueWebhook(for: job, url: url, publicBaseURL: baseURL, videoLinks: videoLinks, in: db)
-            }
-            return (job, finished)
         }
-        switch applied {
-        case .some(.some(let result)):
-            logger.info("Job updated", metadata: ["job_id": "\(jobID)", "event": "\(event.header.type.rawValue)",
+        for (change, result) in zip(changes, results) {
+            guard let result else { continue }
+            logger.info("Job updated", metadata: ["job_id": "\(change.jobID)", "event": "\(change.type.rawValue)",
                                                   "status": "\(result.job.status.rawValue)", "stage": "\(result.job.stage.rawValue)"])
-            if result.finished { completions.signal(jobID) }
-        case .some(.none):
-            throw EventHandlingError.permanent("event for unknown job \(jobID)")
-        case .none:
-            break
+            if result.finished { completions.signal(change.jobID) }
         }
+    }
+
+    /// What one event brings, read before the transaction.
+    struct Change: Sendable {
+        let jobID: String
+        let type: EventType
+        let bytes: Data
+        let update: @Sendable (inout JobRecord) -> Void
+        let ledgerEntry: (LedgerViewRecord, [CreditExpiry])?
+        let needs: FinishingFacts?
+    }
+
+    /// Applies one event's change to its job in `db`'s transaction; `nil` when the job is unknown.
+    static func apply(_ change: Change, publicBaseURL: String, videoLinks: VideoLinks, in db: Database) throws -> (job: JobRecord, finished: Bool)? {
+        if let (entry, expiring) = change.ledgerEntry {
+            try WorkspaceBalanceRecord.apply(entry, expiring: expiring, in: db)
+        }
+        guard var job = try JobRecord.fetchOne(db, key: change.jobID) else { return nil }
+        let wasFinished = job.status.isTerminal
+        if job.status.isTerminal || job.heldEvent != nil {
+            // The first finishing event decides; a later one changes nothing (as `update` guards).
+            if change.needs == nil { change.update(&job) }
+        } else if let needs = change.needs, !needs.isSubset(of: FinishingFacts(of: job)) {
+            job.heldEvent = change.bytes
+        } else {
+            change.update(&job)
+        }
+        try releaseHeldEvent(of: &job)
+        job.updatedAt = Date()
+        if job.startedAt == nil, job.status != .queued { job.startedAt = job.updatedAt }
+        if !wasFinished, job.status.isTerminal {
+            job.finishedAt = job.updatedAt
+            try InputPhotoRecord.release(photosOf: job, at: job.updatedAt, in: db)
+        }
+        try job.update(db)
+        let finished = !wasFinished && job.status.isTerminal
+        if finished, let url = job.webhookURL {
+            try queueWebhook(for: job, url: url, publicBaseURL: publicBaseURL, videoLinks: videoLinks, in: db)
+        }
+        return (job, finished)
     }
 
     /// Applies the job's held finishing event once the facts it waited for are in.
