@@ -10,7 +10,7 @@ APT_PACKAGES := librdkafka-dev libsqlite3-dev libcurl4-openssl-dev libjpeg62-tur
 TOOLS_VENV := .build-tools/venv
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test deps tools build bench-render bench-router bench-ledger bench-ingress bench-upload bench-webhooks bench-recovery bench-fairness bench-idle bench-pipeline fuzz chaos clean
+.PHONY: run test deps tools build bench-render bench-router bench-ledger bench-ingress bench-upload bench-webhooks bench-recovery bench-fairness bench-idle bench-pipeline bench-gateway fuzz chaos clean
 
 ## Install the Debian packages that are missing (only those), with apt.
 deps:
@@ -101,6 +101,10 @@ bench-idle: deps
 ## Request accepted -> provider create latency at 200 jobs/s of distinct photos (release build, five processes).
 bench-pipeline: deps
 	bash Benchmarks/pipeline/run.sh
+
+## RoomReel and LiteLLM proxy (PyPI, into .build-tools/gateway-venv) in one run against one provider-sim.
+bench-gateway: deps
+	bash Benchmarks/gateway/run.sh
 
 clean:
 	rm -rf .build $(DATA_DIR)
