@@ -91,10 +91,6 @@ public final class KafkaConsumer: Sendable {
         rd_kafka_queue_destroy(queue)
     }
 
-    /// Whether librdkafka holds the consumer's partitions lost: its session ran out without the group
-    /// coordinator (the cluster gone, or this member expelled).
-    public var assignmentLost: Bool { rd_kafka_assignment_lost(handle.pointer) != 0 }
-
     /// Marks `message` as fully processed: its offset + 1 is committed with the next auto-commit.
     public func markProcessed(_ message: ConsumedKafkaMessage) throws {
         let list = rd_kafka_topic_partition_list_new(1)

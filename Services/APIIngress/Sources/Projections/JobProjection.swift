@@ -5,8 +5,9 @@ import GRDB
 import Logging
 import ObjectStorage
 
-/// Keeps the `jobs` read model in step with every job event, a polled run of events in one transaction. Details are recorded whatever order the
-/// events come in; status and stage only move forward, and a finished job never changes again.
+/// Keeps the `jobs` read model in step with every job event (a polled run of events in one
+/// transaction). Details are recorded whatever order the events come in; status and stage only move
+/// forward, and a finished job never changes again.
 ///
 /// Events of different topics arrive in any order (after a restart, a whole job's at once). A job is
 /// never shown finished without the facts of the stages before its end: a finishing event that comes
