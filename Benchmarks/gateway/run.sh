@@ -18,27 +18,9 @@ test -x "$VENV/bin/litellm" && "$VENV/bin/pip" show litellm 2>/dev/null | grep -
   echo "Installing litellm[proxy]==$LITELLM_VERSION into $VENV" >&2
   /usr/bin/python3 -m venv "$VENV" && "$VENV/bin/pip" install -q --disable-pip-version-check "litellm[proxy]==$LITELLM_VERSION"; }
 build_services
-swift build -c release --product provider-sim >&2
-WORK=$(mktemp -d)
-PIDS=()
-cleanup() {
-  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done; wait 2>/dev/null || true
-  if [ -n "${KEEP_WORK:-}" ]; then echo "work kept in $WORK" >&2; else rm -rf "$WORK"; fi
-}
-trap cleanup EXIT
-
-start_cluster
-PROVIDER_SIM_PORT=0 PROVIDER_SIM_DIR="$WORK/sim" PROVIDER_SIM_FAULTS='{"never_finish": true}' \
-  .build/release/provider-sim > "$WORK/sim.out" 2>"$WORK/sim.err" & PIDS+=($!)
-SIM_PID=$!
-until SIM=$(grep -m1 '^provider-sim listening on ' "$WORK/sim.out" 2>/dev/null | awk '{print $NF}') && [ -n "$SIM" ]; do sleep 0.2; done
-KEY="rr_gateway_$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')"
+make_work
 declare -A PID_OF
-start_services INGRESS_BOOTSTRAP_API_KEYS="bench:$KEY" BILLING_BOOTSTRAP_GRANTS="bench:1000000000" \
-  INGRESS_JOBS_PER_MINUTE=0 INGRESS_MAX_ACTIVE_JOBS=0 RUNWAYML_API_SECRET=sim-runway RUNWAY_BASE_URL="$SIM" \
-  BRIDGE_POLL_INTERVAL_MS=600000 GENERATION_TIMEOUT_SECONDS=3600
-PID_OF[provider-sim]=$SIM_PID
-PID_OF[kafka-mock]=$KAFKA_PID
+start_runway_pipeline gateway
 
 LITELLM_PORT=$(python3 -c "import socket; s=socket.socket(); s.bind(('127.0.0.1', 0)); print(s.getsockname()[1])")
 LITELLM_KEY="sk-gateway-bench"
@@ -58,10 +40,6 @@ LITELLM_LOCAL_MODEL_COST_MAP=True "$VENV/bin/litellm" --config "$WORK/litellm.ya
 LITELLM_PID=$!
 LITELLM="http://127.0.0.1:$LITELLM_PORT"
 
-until curl -sf -H "Authorization: Bearer $KEY" "$BASE/v1/models" | python3 -c "
-import json, sys
-models = json.load(sys.stdin)['models']
-sys.exit(0 if any(m['id'] == 'runway-gen4-turbo' and m.get('available') for m in models) else 1)"; do sleep 0.5; done
 deadline=$((SECONDS + 120))
 until curl -sf "$LITELLM/health/liveliness" > /dev/null; do
   [ $SECONDS -lt $deadline ] || { echo "LiteLLM proxy did not start:" >&2; tail -20 "$WORK/litellm.out" >&2; exit 1; }

@@ -12,10 +12,7 @@ WINDOW=${2:-60}
 SUFFIX=$([ "$FETCH_WAIT" = 500 ] || echo "-fetch-wait-${FETCH_WAIT}ms")
 SERVICES=(api-ingress model-router billing provider-bridge storage-uploader)
 build_services
-WORK=$(mktemp -d)
-PIDS=()
-cleanup() { for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$WORK"; }
-trap cleanup EXIT
+make_work
 
 start_cluster
 KEY="rr_idle_$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')"

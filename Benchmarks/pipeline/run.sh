@@ -14,33 +14,10 @@ RUN_SECONDS=${2:-20}
 PHOTO_COUNT=64
 SUFFIX=$([ "$RATE" = 200 ] || echo "-${RATE}-per-s")$([ "$FETCH_WAIT" = 500 ] || echo "-fetch-wait-${FETCH_WAIT}ms")
 build_services
-swift build -c release --product provider-sim >&2
-WORK=$(mktemp -d)
-PIDS=()
-# KEEP_WORK=1 keeps the scratch folder (logs, databases) for a look after the run.
-cleanup() {
-  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done; wait 2>/dev/null || true
-  if [ -n "${KEEP_WORK:-}" ]; then echo "work kept in $WORK" >&2; else rm -rf "$WORK"; fi
-}
-trap cleanup EXIT
-
-start_cluster
-PROVIDER_SIM_PORT=0 PROVIDER_SIM_DIR="$WORK/sim" PROVIDER_SIM_FAULTS='{"never_finish": true}' \
-  .build/release/provider-sim > "$WORK/sim.out" 2>"$WORK/sim.err" & PIDS+=($!)
-SIM_PID=$!
-until SIM=$(grep -m1 '^provider-sim listening on ' "$WORK/sim.out" 2>/dev/null | awk '{print $NF}') && [ -n "$SIM" ]; do sleep 0.2; done
-KEY="rr_pipeline_$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')"
+make_work
 declare -A PID_OF
-start_services INGRESS_BOOTSTRAP_API_KEYS="bench:$KEY" BILLING_BOOTSTRAP_GRANTS="bench:1000000000" \
-  INGRESS_JOBS_PER_MINUTE=0 INGRESS_MAX_ACTIVE_JOBS=0 RUNWAYML_API_SECRET=sim-runway RUNWAY_BASE_URL="$SIM" \
-  BRIDGE_POLL_INTERVAL_MS=600000 GENERATION_TIMEOUT_SECONDS=3600
-until curl -sf -H "Authorization: Bearer $KEY" "$BASE/v1/models" | python3 -c "
-import json, sys
-models = json.load(sys.stdin)['models']
-sys.exit(0 if any(m['id'] == 'runway-gen4-turbo' and m.get('available') for m in models) else 1)"; do sleep 0.5; done
+start_runway_pipeline pipeline
 bash Benchmarks/photos.sh "$WORK/photos" $PHOTO_COUNT > /dev/null
-PID_OF[provider-sim]=$SIM_PID
-PID_OF[kafka-mock]=$KAFKA_PID
 
 FIELDS="model=runway-gen4-turbo,prompt=a slow push into the room,duration=5"
 load() { python3 Benchmarks/openloop.py "$BASE" "$KEY" "$WORK/photos" $PHOTO_COUNT "$1" "$2" "$3" "$FIELDS"; }
