@@ -106,8 +106,8 @@ public final class KafkaProducer: Service, Sendable {
 
     public func run() async throws {
         // A delivery report wakes the poll at once, so it can wait long: an idle service is not
-        // woken ten times a second. `rd_kafka_yield` ends the wait at shutdown (or the next one,
-        // if it is not waiting yet).
+        // woken ten times a second. Yielding the main queue (the one `rd_kafka_poll` serves) ends
+        // the wait at shutdown, or the next one if it is not waiting yet.
         let pollLoop = BlockingThread(name: "kafka-producer-poll") { [self] in
             while !stopped.withLock({ $0 }) {
                 rd_kafka_poll(handle.pointer, 5000)
@@ -119,7 +119,10 @@ public final class KafkaProducer: Service, Sendable {
             logger.error("Kafka producer shut down with undelivered messages", metadata: ["reason": "\(String(cString: rd_kafka_err2str(remaining)))"])
         }
         stopped.withLock { $0 = true }
-        rd_kafka_yield(handle.pointer)
+        if let main = rd_kafka_queue_get_main(handle.pointer) {
+            rd_kafka_queue_yield(main)
+            rd_kafka_queue_destroy(main)
+        }
         await pollLoop.join()
     }
 }
