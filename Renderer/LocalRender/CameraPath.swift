@@ -99,6 +99,26 @@ public struct CameraPath: Sendable, Equatable {
         }
     }
 
+    /// The floor-plan flythrough: a window of 60 % gliding diagonally from the plan's upper left to its
+    /// lower right, banking from −4° to +4° as it goes, like a camera flying low over the plan.
+    public static let floorPlanSweep = CameraPath(
+        start: CameraWindow(centerX: 0.35, centerY: 0.35, size: 0.6, angle: -sweepBank),
+        end: CameraWindow(centerX: 0.65, centerY: 0.65, size: 0.6, angle: sweepBank))
+
+    /// The sweep's bank at either end: 4°.
+    public static let sweepBank = 4 * Double.pi / 180
+
+    /// The product spotlight: from the whole photo, a push in to a window of 55 % centred on `focus`
+    /// (where it lies in the prepared still), or as near to it as the photo allows.
+    public static func spotlight(on focus: FocusPoint) -> CameraPath {
+        let size = spotlightSize
+        let clamp = { (value: Double) in min(max(value, size / 2), 1 - size / 2) }
+        return CameraPath(start: CameraWindow(size: 1), end: CameraWindow(centerX: clamp(focus.x), centerY: clamp(focus.y), size: size))
+    }
+
+    /// The spotlight's last window, as a fraction of the photo.
+    public static let spotlightSize = 0.55
+
     /// The largest roll of `rotate_cw` / `rotate_ccw`: 6°, a slow turn that reads as deliberate.
     public static let rollAngle = 6 * Double.pi / 180
 

@@ -2,12 +2,15 @@ import CRenderKernel
 import EventContracts
 import Foundation
 
-/// Draws each frame of a clip from prepared stills: the camera window of a move (sub-pixel, with
-/// roll), the hold–reveal–hold of a before/after, the shots and cross-fades of a reel.
+/// Draws each frame of a clip from prepared stills: the camera window of a move, a floor-plan sweep
+/// or a spotlight (sub-pixel, with roll), the perspective dolly of a walkthrough, the hold–reveal–hold
+/// of a before/after, the shots and cross-fades of a reel; then the style's colour grade.
 struct FrameComposer: Sendable {
     let request: RenderRequest
     let stills: [PlanarImage]
     private let paths: [CameraPath]
+    private let dolly: PerspectiveDolly?
+    private let grade: (ColourGrade, tables: [[UInt8]])?
     private var scratch: PlanarImage
 
     /// The photo is prepared at this multiple of the frame size for camera moves, so that a window
@@ -19,22 +22,37 @@ struct FrameComposer: Sendable {
         let (width, height) = request.frameSize
         switch request.content {
         case .beforeAfter: return (width, height)
-        case .cameraMotion, .socialReel: return (width * stillScale, height * stillScale)
+        case .cameraMotion, .socialReel, .walkthrough, .floorPlanFlythrough, .productSpotlight:
+            return (width * stillScale, height * stillScale)
         }
     }
 
-    init(request: RenderRequest, stills: [PlanarImage]) {
+    /// `focusInStill` is where the request's focus point lies in the (first) prepared still.
+    init(request: RenderRequest, stills: [PlanarImage], focusInStill: FocusPoint = .centre) {
         self.request = request
         self.stills = stills
         let (width, height) = request.frameSize
         let aspect = Double(width) / Double(height)
+        var dolly: PerspectiveDolly?
         switch request.content {
         case .cameraMotion(let motion, _):
             paths = [CameraPath.forMotion(motion, frameAspect: aspect)]
         case .socialReel(let images):
             paths = images.indices.map { CameraPath.forMotion(Self.reelMoves[$0 % Self.reelMoves.count], frameAspect: aspect) }
+        case .floorPlanFlythrough:
+            paths = [CameraPath.floorPlanSweep]
+        case .productSpotlight:
+            paths = [CameraPath.spotlight(on: focusInStill)]
+        case .walkthrough:
+            paths = []
+            dolly = PerspectiveDolly.walkthrough(towards: focusInStill)
         case .beforeAfter:
             paths = []
+        }
+        self.dolly = dolly
+        grade = request.style.map { style in
+            let grade = ColourGrade.of(style)
+            return (grade, grade.tables)
         }
         scratch = PlanarImage(width: width, height: height)
     }
@@ -42,13 +60,25 @@ struct FrameComposer: Sendable {
     /// Draws frame `index` (0-based) into `frame`.
     mutating func draw(_ index: Int, into frame: inout PlanarImage) {
         let frames = request.frameCount
+        let progress = Double(index) / Double(frames - 1)
         switch request.content {
-        case .cameraMotion:
-            Self.warp(stills[0], path: paths[0], progress: Double(index) / Double(frames - 1), into: &frame)
+        case .cameraMotion, .floorPlanFlythrough, .productSpotlight:
+            Self.warp(stills[0], path: paths[0], progress: progress, into: &frame)
+        case .walkthrough:
+            Self.dollyIn(stills[0], dolly!, progress: progress, into: &frame)
         case .beforeAfter(_, _, let reveal):
             drawBeforeAfter(index, reveal: reveal, into: &frame)
         case .socialReel:
             drawReel(index, into: &frame)
+        }
+        if let grade { grade.0.apply(to: &frame, tables: grade.tables) }
+    }
+
+    /// The still seen by the walkthrough's camera at `progress`.
+    static func dollyIn(_ still: PlanarImage, _ dolly: PerspectiveDolly, progress: Double, into frame: inout PlanarImage) {
+        let push = dolly.push(at: progress)
+        frame.withPlanes(from: still) { source, destination, _ in
+            rr_dolly_plane([source], &destination, dolly.vanishX, dolly.vanishY, push, dolly.depth)
         }
     }
 
@@ -163,7 +193,7 @@ struct FrameComposer: Sendable {
     static func posterFrame(for request: RenderRequest) -> Int {
         let frames = request.frameCount
         switch request.content {
-        case .cameraMotion: return frames * 2 / 3
+        case .cameraMotion, .walkthrough, .floorPlanFlythrough, .productSpotlight: return frames * 2 / 3
         case .beforeAfter: return Int(Double(frames) * (BeforeAfterTiming.hold + BeforeAfterTiming.reveal / 2))
         case .socialReel(let images): return ReelTiming(request: request, count: images.count).shotFrames / 2
         }

@@ -2,7 +2,8 @@ import EventContracts
 import Foundation
 import Media
 
-/// RoomReel's own video model: camera moves over photos, before/after reveals and reels, encoded by
+/// RoomReel's own video model: camera moves, walkthroughs, floor-plan sweeps and product spotlights
+/// over photos, before/after reveals and reels, in any of the design styles' colour grades, encoded by
 /// ffmpeg to H.264 yuv420p mp4 with `+faststart` (playable while it streams), plus a poster JPEG.
 public struct LocalRenderer: Sendable {
     public static let providerName = "local"
@@ -23,13 +24,14 @@ public struct LocalRenderer: Sendable {
     public func render(_ request: RenderRequest, video: URL, poster: URL, logFile: URL) async throws(RoomReelError) {
         try Self.validate(request)
         let images = request.inputImages
-        var orientations: [ImageOrientation] = []
+        var headers: [ImageHeader] = []
         for image in images {
             guard let bytes = try? Self.head(of: image), let header = ImageHeader.read(bytes) else {
                 throw RoomReelError(.invalidImage, "input image \(image.lastPathComponent) is not a readable JPEG or PNG")
             }
-            orientations.append(header.orientation)
+            headers.append(header)
         }
+        let orientations = headers.map(\.orientation)
         // Scratch frames go beside the video, named after it, so that a crash's leftovers are found
         // with the job's other files.
         let scratch = video.deletingPathExtension()
@@ -37,7 +39,8 @@ public struct LocalRenderer: Sendable {
             let stills = try await StillDecoder(ffmpegPath: ffmpegPath).decode(
                 images, orientations: orientations, focus: request.focus, size: FrameComposer.stillSize(for: request),
                 raw: scratch.appendingPathExtension("stills.yuv"), logFile: logFile)
-            let composer = FrameComposer(request: request, stills: stills)
+            let composer = FrameComposer(request: request, stills: stills,
+                                         focusInStill: StillDecoder.focusInStill(request.focus, photo: headers[0], size: request.frameSize))
             // The poster is one frame, drawn and encoded beside the clip rather than after it.
             async let posterWritten: Void = writePoster(request, composer: composer, to: poster,
                                                            raw: scratch.appendingPathExtension("poster.yuv"), logFile: logFile)
@@ -94,6 +97,7 @@ extension RenderRequest {
         case .cameraMotion(_, let image): [image]
         case .beforeAfter(let before, let after, _): [before, after]
         case .socialReel(let images): images
+        case .walkthrough(let image), .floorPlanFlythrough(let image), .productSpotlight(let image): [image]
         }
     }
 }

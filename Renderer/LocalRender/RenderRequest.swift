@@ -10,6 +10,12 @@ public struct RenderRequest: Sendable, Equatable {
         case beforeAfter(before: URL, after: URL, reveal: RevealStyle)
         /// 1–10 photos, a move on each, cross-fades between them.
         case socialReel(images: [URL])
+        /// One photo of a room, the camera moving into it towards the focus point: a perspective dolly.
+        case walkthrough(image: URL)
+        /// One floor plan (or any photo seen from above), the camera sweeping across it.
+        case floorPlanFlythrough(image: URL)
+        /// One photo, the camera pushing in towards the focus point, where the product is.
+        case productSpotlight(image: URL)
     }
 
     public var content: Content
@@ -17,17 +23,21 @@ public struct RenderRequest: Sendable, Equatable {
     public var resolution: Resolution
     public var framesPerSecond: Int
     public var durationSeconds: Double
-    /// Where to centre the crop when a photo's shape differs from the output's; the centre by default.
+    /// Where to centre the crop when a photo's shape differs from the output's, and what a walkthrough
+    /// moves towards and a spotlight pushes in on; the centre by default.
     public var focus: FocusPoint
+    /// The design style's colour grade, applied to every frame; none by default.
+    public var style: DesignStyle?
 
     public init(content: Content, aspectRatio: AspectRatio, resolution: Resolution = .p720, framesPerSecond: Int = 30,
-                durationSeconds: Double, focus: FocusPoint = .centre) {
+                durationSeconds: Double, focus: FocusPoint = .centre, style: DesignStyle? = nil) {
         self.content = content
         self.aspectRatio = aspectRatio
         self.resolution = resolution
         self.framesPerSecond = framesPerSecond
         self.durationSeconds = durationSeconds
         self.focus = focus
+        self.style = style
     }
 
     /// Output frame size: even numbers, as H.264 yuv420p needs.

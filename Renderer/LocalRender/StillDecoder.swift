@@ -47,6 +47,20 @@ struct StillDecoder {
         return "[\(input):v]" + filters.joined(separator: ",")
     }
 
+    /// Where `focus` (a point of the upright photo) lies in its prepared still: the crop centres on it
+    /// unless that would leave the photo, so near an edge it moves off the still's centre.
+    static func focusInStill(_ focus: FocusPoint, photo: ImageHeader, size: (width: Int, height: Int)) -> FocusPoint {
+        let (width, height) = photo.orientation.swapsDimensions
+            ? (Double(photo.height), Double(photo.width)) : (Double(photo.width), Double(photo.height))
+        let cropWidth = min(width, height * Double(size.width) / Double(size.height))
+        let cropHeight = min(height, width * Double(size.height) / Double(size.width))
+        func within(_ fraction: Double, length: Double, crop: Double) -> Double {
+            let origin = min(max(fraction * length - crop / 2, 0), length - crop)
+            return (fraction * length - origin) / crop
+        }
+        return FocusPoint(x: within(focus.x, length: width, crop: cropWidth), y: within(focus.y, length: height, crop: cropHeight))
+    }
+
     static func number(_ value: Double) -> String {
         String(format: "%.9f", value)
     }

@@ -132,3 +132,36 @@ void rr_wipe_plane(const rr_plane *left, rr_plane *dst, int32_t boundary, int32_
         if (line_end > line_start) memset(out + line_start, line_value, (size_t)(line_end - line_start));
     }
 }
+
+void rr_dolly_plane(const rr_plane *src, rr_plane *dst, double vanish_x, double vanish_y, double push, double depth) {
+    // Every position is relative to the vanishing point v, in destination samples; r is the distance
+    // from v as a fraction of the farthest corner's. A point the photo shows at r appears, after the
+    // camera moved in, at r' = r · (1 + push · (1 + depth · r)): far things (near v) grow by 1 + push,
+    // near ones (the frame's edges) by up to 1 + push · (1 + depth). The inverse is the positive root
+    // of push·depth·r² + (1 + push)·r − r' = 0. The sample for destination point p is v + (p − v)·r/r',
+    // on the segment from v to p: inside the frame, so inside the photo.
+    const double scale_x = (double)src->width / dst->width, scale_y = (double)src->height / dst->height;
+    const double vx = vanish_x * dst->width, vy = vanish_y * dst->height;
+    const double far_x = fmax(vx, dst->width - vx), far_y = fmax(vy, dst->height - vy);
+    const double reach = sqrt(far_x * far_x + far_y * far_y);
+    const double a = push * depth, b = 1 + push;
+    for (int32_t y = 0; y < dst->height; y++) {
+        uint8_t *out = dst->data + (int64_t)y * dst->stride;
+        const double dy = y + 0.5 - vy;
+        for (int32_t x = 0; x < dst->width; x++) {
+            const double dx = x + 0.5 - vx;
+            const double shown = sqrt(dx * dx + dy * dy) / reach;
+            double ratio = 1 / b;
+            if (a > 0 && shown > 0) ratio = (sqrt(b * b + 4 * a * shown) - b) / (2 * a * shown);
+            const double sx = (vx + dx * ratio) * scale_x - 0.5, sy = (vy + dy * ratio) * scale_y - 0.5;
+            out[x] = sample_clamped(src, (int32_t)lround(sx * 65536.0), (int32_t)lround(sy * 65536.0));
+        }
+    }
+}
+
+void rr_map_plane(rr_plane *plane, const uint8_t table[256]) {
+    for (int32_t y = 0; y < plane->height; y++) {
+        uint8_t *row = plane->data + (int64_t)y * plane->stride;
+        for (int32_t x = 0; x < plane->width; x++) row[x] = table[row[x]];
+    }
+}

@@ -76,7 +76,9 @@ public struct ModelSelector: Sendable {
                   spec.videoType.map({ model.videoTypes.contains($0) }) ?? true,
                   Self.incapability(of: model, for: spec, imageCount: imageCount) == nil,
                   availability.unavailability(of: model.provider) == nil,
-                  let decision = Self.decision(model, for: spec, preferredModelID: preferred.id, reason: problem.message),
+                  let decision = Self.decision(model, for: spec, preferredModelID: preferred.id,
+                                               reason: model.provider == ProviderAvailability.local
+                                                   ? "no remote model is available, so the local renderer makes it (\(problem.message))" : problem.message),
                   decision.credits <= ceiling
             else { return nil }
             return (offset, decision)

@@ -85,6 +85,60 @@ struct DevModeTests {
         #expect(await dev.stop(), "roomreel dev did not shut down gracefully on SIGTERM")
     }
 
+    @Test("with no keys, every seed video type and all 11 camera moves complete on the local renderer, in their shape and length; a styled job too; the job says why it ran locally")
+    func everyVideoTypeLocally() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let data = directory.url.appendingPathComponent("data")
+        let dev = try ServiceProcess(executable: BuiltProducts.executable("roomreel"),
+                                     arguments: ["dev", "--port", "0", "--data-dir", data.path],
+                                     environment: ProcessInfo.processInfo.environment, logDirectory: directory.url, name: "roomreel-dev-local")
+        do {
+            let ready = try await dev.line(startingWith: "RoomReel ready on http://127.0.0.1:")
+            let base = String(ready.dropFirst("RoomReel ready on ".count))
+            let key = String(try await dev.line(startingWith: "API key: ").dropFirst("API key: ".count))
+            let photo = try Data(contentsOf: BuiltProducts.samplePhoto)
+            func file(_ field: String) -> MultipartBody.File {
+                (name: field, filename: "room.jpg", contentType: "image/jpeg", data: photo)
+            }
+            // (fields, photos, the local model, the frame size)
+            var jobs: [(fields: [(String, String)], files: [MultipartBody.File], model: String, size: (Int, Int))] = [
+                ([("video_type", "walkthrough")], [file("image")], "local-walkthrough", (1280, 720)),
+                ([("video_type", "floorplan_flythrough"), ("aspect_ratio", "1:1")], [file("image")], "local-floorplan-flythrough", (720, 720)),
+                ([("video_type", "product_spotlight"), ("aspect_ratio", "9:16")], [file("image")], "local-product-spotlight", (720, 1280)),
+                ([("video_type", "before_after")], [file("before_image"), file("after_image")], "local-before-after", (1280, 720)),
+                ([("video_type", "social_reel")], [file("images[]"), file("images[]")], "local-social-reel", (720, 1280)),
+                ([("video_type", "walkthrough"), ("style", "Mid-Century Modern")], [file("image")], "local-walkthrough", (1280, 720)),
+            ]
+            for motion in ["pan_up", "pan_down", "pan_left_right", "zoom_in", "zoom_out", "camera_pullback", "rotate_cw", "rotate_ccw",
+                           "look_up", "look_down", "combining_motions"] {
+                jobs.append(([("video_type", "camera_motion"), ("camera_motion", motion)], [file("image")], "local-camera-motion", (1280, 720)))
+            }
+            var submitted: [(id: String, model: String, size: (Int, Int))] = []
+            for job in jobs {
+                let id = try await Self.submit(MultipartBody(fields: job.fields + [("duration", "2")], files: job.files), base: base, key: key)
+                submitted.append((id, job.model, job.size))
+            }
+            for job in submitted {
+                let finished = try await Self.finishedJob(job.id, base: base, key: key)
+                #expect(finished["status"] as? String == "completed", "\(finished)")
+                #expect(finished["model"] as? String == job.model)
+                if job.model != "local-camera-motion" {
+                    let reason = finished["routing_reason"] as? String ?? ""
+                    #expect(reason.hasPrefix("no remote model is available, so the local renderer makes it"), "\(finished)")
+                }
+                let video = try ProbedVideo(data.appendingPathComponent("storage/generation-videos/\(job.id).mp4"))
+                #expect((video.width, video.height) == job.size, "\(job.model): \(video.width)×\(video.height)")
+                #expect(abs(video.durationSeconds - 2) <= 0.2)
+            }
+        } catch {
+            Issue.record("roomreel dev log:\n\(dev.output)")
+            await dev.stop()
+            throw error
+        }
+        #expect(await dev.stop(), "roomreel dev did not shut down gracefully on SIGTERM")
+    }
+
     /// `POST /v1/videos` with `form`; the new job's id.
     private static func submit(_ form: MultipartBody, base: String, key: String) async throws -> String {
         var request = URLRequest(url: URL(string: "\(base)/v1/videos")!)

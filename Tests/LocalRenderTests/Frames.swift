@@ -91,11 +91,12 @@ struct GrayFrame {
         return sums.map { $0 / Double(height) }
     }
 
-    /// Centroid of the pixels brighter than `threshold`, or nil when there are none.
-    func centroid(brighterThan threshold: UInt8) -> (x: Double, y: Double)? {
+    /// Centroid of the pixels brighter than `threshold` (within `columns` and `rows`, the whole frame
+    /// by default), or nil when there are none.
+    func centroid(brighterThan threshold: UInt8, columns: Range<Int>? = nil, rows: Range<Int>? = nil) -> (x: Double, y: Double)? {
         var (sumX, sumY, count) = (0, 0, 0)
-        for y in 0..<height {
-            for x in 0..<width where self[x, y] > threshold {
+        for y in rows ?? 0..<height {
+            for x in columns ?? 0..<width where self[x, y] > threshold {
                 sumX += x
                 sumY += y
                 count += 1
@@ -153,9 +154,46 @@ enum Frames {
         }
     }
 
+    /// Decodes the frames `select` picks (an ffmpeg select expression) in colour, as limited-range YUV 4:2:0.
+    static func decodeColour(_ video: URL, width: Int, height: Int, select: String) throws -> [ColourFrame] {
+        let raw = video.deletingPathExtension().appendingPathExtension("yuv-\(UUID().uuidString).raw")
+        defer { try? FileManager.default.removeItem(at: raw) }
+        let result = try runTool("ffmpeg", ["-v", "error", "-y", "-i", video.path, "-vf", "select='\(select)'", "-vsync", "0",
+                                            "-f", "rawvideo", "-pix_fmt", "yuv420p", raw.path])
+        guard result.status == 0 else { throw ToolFailure(output: result.output) }
+        let bytes = try [UInt8](Data(contentsOf: raw))
+        let (luma, chroma) = (width * height, width * height / 4)
+        return stride(from: 0, to: bytes.count - luma - 2 * chroma + 1, by: luma + 2 * chroma).map { start in
+            ColourFrame(y: Array(bytes[start..<start + luma]), u: Array(bytes[start + luma..<start + luma + chroma]),
+                        v: Array(bytes[start + luma + chroma..<start + luma + 2 * chroma]))
+        }
+    }
+
     /// Loads an image file as luma at its own size.
     static func image(_ file: URL, width: Int, height: Int) throws -> GrayFrame {
         try decode(file, width: width, height: height)[0]
+    }
+}
+
+/// A decoded frame's three planes, and the colour statistics the style checks compare.
+struct ColourFrame {
+    let y: [UInt8]
+    let u: [UInt8]
+    let v: [UInt8]
+
+    static func mean(_ samples: [UInt8]) -> Double { Double(samples.reduce(0) { $0 + Int($1) }) / Double(samples.count) }
+
+    var meanLuma: Double { Self.mean(y) }
+    /// Standard deviation of luma: the picture's contrast.
+    var lumaSpread: Double {
+        let mean = meanLuma
+        return (y.reduce(0.0) { $0 + (Double($1) - mean) * (Double($1) - mean) } / Double(y.count)).squareRoot()
+    }
+    /// Mean red difference minus mean blue difference: above 0 is warm, below is cool.
+    var warmth: Double { Self.mean(v) - Self.mean(u) }
+    /// Mean distance of chroma from neutral: how colourful the picture is.
+    var colourfulness: Double {
+        zip(u, v).reduce(0.0) { $0 + abs(Double($1.0) - 128) + abs(Double($1.1) - 128) } / Double(u.count)
     }
 }
 

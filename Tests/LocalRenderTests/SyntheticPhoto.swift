@@ -9,6 +9,8 @@ enum SyntheticPhoto {
         var height: Int
         /// Marker centre as fractions of width and height.
         var marker: (x: Double, y: Double) = (0.5, 0.2)
+        /// More marker squares of the same size, for checks that follow several points.
+        var moreMarkers: [(x: Double, y: Double)] = []
         /// Flips the gradient, making a clearly different "after" photo.
         var inverted = false
     }
@@ -18,14 +20,14 @@ enum SyntheticPhoto {
         let (w, h) = (options.width, options.height)
         var pixels = [UInt8](repeating: 0, count: w * h * 3)
         let markerSize = max(w, h) / 25
-        let markerX = Int(options.marker.x * Double(w)), markerY = Int(options.marker.y * Double(h))
+        let markers = ([options.marker] + options.moreMarkers).map { (x: Int($0.x * Double(w)), y: Int($0.y * Double(h))) }
         for y in 0..<h {
             for x in 0..<w {
                 var fx = Double(x) / Double(w), fy = Double(y) / Double(h)
                 if options.inverted { (fx, fy) = (1 - fx, 1 - fy) }
                 var rgb = (60 + 150 * fx, 60 + 150 * fy, 120 + 60 * fx * fy)
                 if x % 64 < 3 || y % 64 < 3 { rgb = (90, 90, 90) }
-                if abs(x - markerX) < markerSize, abs(y - markerY) < markerSize { rgb = (255, 255, 255) }
+                if markers.contains(where: { abs(x - $0.x) < markerSize && abs(y - $0.y) < markerSize }) { rgb = (255, 255, 255) }
                 let index = (y * w + x) * 3
                 pixels[index] = UInt8(rgb.0)
                 pixels[index + 1] = UInt8(rgb.1)

@@ -69,28 +69,28 @@ struct ModelCatalogTests {
         func failure(_ change: @escaping (inout [String: Any]) -> Void) throws -> CatalogError {
             try #require(throws: CatalogError.self) { _ = try Self.decodeChanged(change) }
         }
-        var error = try failure(Self.changeModel(3) { $0["speed"] = "fast" })
-        #expect(error.entry == "models[3] (wan2.1-i2v-720p)" && error.problem.contains("unknown keys: speed"), "\(error)")
+        var error = try failure(Self.changeModel(6) { $0["speed"] = "fast" })
+        #expect(error.entry == "models[6] (wan2.1-i2v-720p)" && error.problem.contains("unknown keys: speed"), "\(error)")
 
-        error = try failure(Self.changeModel(4) { $0["id"] = "veo-2" })
+        error = try failure(Self.changeModel(7) { $0["id"] = "veo-2" })
         #expect(error.problem.contains("already used"), "\(error)")
 
-        error = try failure(Self.changeModel(5) { $0["credits"] = ["flat": 0] })
-        #expect(error.entry == "models[5] (kling-v3.0).credits", "\(error)")
+        error = try failure(Self.changeModel(8) { $0["credits"] = ["flat": 0] })
+        #expect(error.entry == "models[8] (kling-v3.0).credits", "\(error)")
 
-        error = try failure(Self.changeModel(5) { $0["credits"] = ["flat": "twenty"] })
-        #expect(error.entry == "models[5] (kling-v3.0).credits.flat", "\(error)")
+        error = try failure(Self.changeModel(8) { $0["credits"] = ["flat": "twenty"] })
+        #expect(error.entry == "models[8] (kling-v3.0).credits.flat", "\(error)")
 
-        error = try failure(Self.changeModel(7) { $0["durations"] = ["min": 8, "max": 5] })
-        #expect(error.entry == "models[7] (veo-2).durations", "\(error)")
+        error = try failure(Self.changeModel(10) { $0["durations"] = ["min": 8, "max": 5] })
+        #expect(error.entry == "models[10] (veo-2).durations", "\(error)")
 
-        error = try failure(Self.changeModel(7) { $0["aspect_ratios"] = ["4:3"] })
+        error = try failure(Self.changeModel(10) { $0["aspect_ratios"] = ["4:3"] })
         #expect(error.problem.contains("4:3"), "\(error)")
 
-        error = try failure(Self.changeModel(7) { $0["quality_tier"] = "legendary" })
+        error = try failure(Self.changeModel(10) { $0["quality_tier"] = "legendary" })
         #expect(error.problem.contains("legendary"), "\(error)")
 
-        error = try failure(Self.changeModel(7) { $0.removeValue(forKey: "provider") })
+        error = try failure(Self.changeModel(10) { $0.removeValue(forKey: "provider") })
         #expect(error.problem.contains("missing 'provider'"), "\(error)")
 
         error = try failure { $0["defaults"] = ["walkthrough": "veo-9"] }

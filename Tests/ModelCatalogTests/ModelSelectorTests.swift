@@ -49,11 +49,19 @@ struct ModelSelectorTests {
         #expect(reveal.model.id == "local-before-after")
         #expect(reveal.preferredModelID == "kling-v3.0")
         #expect(reveal.fallbackReason?.contains("KLING_ACCESS_KEY") == true)
+        #expect(reveal.fallbackReason?.hasPrefix("no remote model is available, so the local renderer makes it") == true, "\(reveal.fallbackReason ?? "")")
         #expect(reveal.credits == 2)
         #expect(try selector.select(for: Self.spec(.socialReel), imageCount: 3).model.id == "local-social-reel")
 
-        // A walkthrough is not something a local model makes: it stays unavailable, with the reason.
-        let error = try #require(throws: RoomReelError.self) { try selector.select(for: Self.spec(.walkthrough), imageCount: 1) }
+        for (type, local) in [(VideoType.walkthrough, "local-walkthrough"), (.floorplanFlythrough, "local-floorplan-flythrough"),
+                              (.productSpotlight, "local-product-spotlight")] {
+            let decision = try selector.select(for: Self.spec(type), imageCount: 1)
+            #expect(decision.model.id == local)
+            #expect(decision.fallbackReason?.contains("local renderer") == true)
+        }
+
+        // Without a photo the local renderer has nothing to move over: unavailable, with the reason.
+        let error = try #require(throws: RoomReelError.self) { try selector.select(for: Self.spec(.walkthrough), imageCount: 0) }
         #expect(error.code == .modelUnavailable)
         #expect(error.message.contains("REPLICATE_API_TOKEN"))
     }
@@ -135,13 +143,13 @@ struct ModelSelectorTests {
 
     @Test("a fallback never costs more than the preferred model unless max_credits allows it, and says why it happened")
     func fallbackCeiling() throws {
-        // Only Google is up besides the local renderer: product_spotlight's kling-v3.0 (20) cannot run, and every
-        // Veo costs more.
+        // Only Google is up besides the local renderer, and the spotlight is asked for from a prompt alone
+        // (the local renderer needs a photo): kling-v3.0 (20) cannot run, and every Veo costs more.
         let selector = try Self.selector(ProviderAvailability(configured: ["google"]))
-        let refused = try #require(throws: RoomReelError.self) { try selector.select(for: Self.spec(.productSpotlight), imageCount: 1) }
+        let refused = try #require(throws: RoomReelError.self) { try selector.select(for: Self.spec(.productSpotlight), imageCount: 0) }
         #expect(refused.code == .modelUnavailable)
         #expect(refused.message.contains("at most 20 credits") && refused.message.contains("max_credits"), "\(refused)")
-        let allowed = try selector.select(for: Self.spec(.productSpotlight, maxCredits: 300), imageCount: 1)
+        let allowed = try selector.select(for: Self.spec(.productSpotlight, maxCredits: 300), imageCount: 0)
         #expect(allowed.model.id == "veo3-fast" && allowed.credits == 240)
         #expect(allowed.preferredModelID == "kling-v3.0" && allowed.fallbackReason?.contains("kling-v3.0 is unavailable") == true)
 

@@ -25,4 +25,14 @@ void rr_blend(const uint8_t *a, const uint8_t *b, uint8_t *dst, int64_t count, d
 /// picture already), then paints columns `line_start..<line_end` with `line_value`.
 void rr_wipe_plane(const rr_plane *left, rr_plane *dst, int32_t boundary, int32_t line_start, int32_t line_end, uint8_t line_value);
 
+/// Fills `dst` (the same picture as `src`, at any size) with what a camera sees after moving into
+/// the room towards the vanishing point (`vanish_x`, `vanish_y`, fractions of the frame): a 2.5-D
+/// dolly, not a flat zoom. Far things (at the vanishing point) grow by `1 + push`; nearer ones
+/// (towards the frame's edges) by up to `1 + push · (1 + depth)`, so they sweep past faster, as
+/// walls and floor do. Every sample comes from inside the photo. Bilinear sampling.
+void rr_dolly_plane(const rr_plane *src, rr_plane *dst, double vanish_x, double vanish_y, double push, double depth);
+
+/// Replaces every sample `s` of `plane` with `table[s]` (a colour grade, one table per plane).
+void rr_map_plane(rr_plane *plane, const uint8_t table[256]);
+
 #endif

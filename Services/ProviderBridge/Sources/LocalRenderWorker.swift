@@ -4,6 +4,7 @@ import Foundation
 import GRDB
 import LocalRender
 import Logging
+import ModelCatalog
 import ObjectStorage
 import ServiceLifecycle
 
@@ -13,6 +14,8 @@ import ServiceLifecycle
 struct LocalRenderWorker: Service {
     let database: ServiceDatabase
     let renderer: LocalRenderer
+    /// What a job that names a local model without a `video_type` makes: that model's video type.
+    let catalog: ModelCatalog
     let storage: LocalBlobStore
     let files: RenderFiles
     let logger: Logger
@@ -46,7 +49,7 @@ struct LocalRenderWorker: Service {
         let result: Result<Void, RoomReelError>
         do {
             let routed = try prediction.decodedRouted()
-            try await renderer.render(try Self.renderRequest(for: routed, storage: storage), video: output, poster: poster,
+            try await renderer.render(try Self.renderRequest(for: routed, catalog: catalog, storage: storage), video: output, poster: poster,
                                       logFile: files.log(of: prediction.jobID))
             result = .success(())
         } catch let error as RoomReelError {
@@ -78,13 +81,22 @@ struct LocalRenderWorker: Service {
         }
     }
 
-    /// What the routed job asks the local renderer for: the video type decides the content, the
-    /// job's input images (stored by api-ingress) feed it in order.
-    static func renderRequest(for routed: VideoRouted, storage: LocalBlobStore) throws -> RenderRequest {
+    /// What the routed job asks the local renderer for: the video type (the local model's own) decides the content, the job's input images (stored by api-ingress) feed it in
+    /// order, and the design style grades it.
+    static func renderRequest(for routed: VideoRouted, catalog: ModelCatalog, storage: LocalBlobStore) throws -> RenderRequest {
         let spec = routed.request
         let images = try routed.inputImageKeys.map { try storage.fileURL(for: $0) }
+        // A local model makes only its own kind of video, whatever the request's video_type.
+        let modelTypes = catalog.model(named: routed.modelID)?.videoTypes ?? []
+        let videoType = spec.videoType.flatMap { modelTypes.isEmpty || modelTypes.contains($0) ? $0 : nil } ?? modelTypes.first ?? .cameraMotion
+        func onePhoto() throws -> URL {
+            guard let image = images.first, images.count == 1 else {
+                throw RoomReelError(.modelCannotDo, "a \(videoType.rawValue) on the local renderer takes one image; got \(images.count)")
+            }
+            return image
+        }
         let content: RenderRequest.Content
-        switch spec.videoType {
+        switch videoType {
         case .beforeAfter:
             guard images.count == 2 else {
                 throw RoomReelError(.modelCannotDo, "before_after needs exactly two images (before, after); got \(images.count)")
@@ -92,14 +104,20 @@ struct LocalRenderWorker: Service {
             content = .beforeAfter(before: images[0], after: images[1], reveal: spec.reveal ?? .wipe)
         case .socialReel:
             content = .socialReel(images: images)
-        default:
-            guard let image = images.first, images.count == 1, let motion = spec.cameraMotion else {
-                throw RoomReelError(.modelCannotDo, "a camera move needs one image and a camera_motion")
+        case .walkthrough:
+            content = .walkthrough(image: try onePhoto())
+        case .floorplanFlythrough:
+            content = .floorPlanFlythrough(image: try onePhoto())
+        case .productSpotlight:
+            content = .productSpotlight(image: try onePhoto())
+        case .cameraMotion:
+            guard let motion = spec.cameraMotion else {
+                throw RoomReelError(.modelCannotDo, "a camera move needs a camera_motion")
             }
-            content = .cameraMotion(motion, image: image)
+            content = .cameraMotion(motion, image: try onePhoto())
         }
         return RenderRequest(content: content, aspectRatio: spec.aspectRatio, resolution: spec.resolution ?? .p720,
                              framesPerSecond: spec.framesPerSecond ?? 30, durationSeconds: routed.secondsToGenerate,
-                             focus: spec.focus ?? .centre)
+                             focus: spec.focus ?? .centre, style: spec.style)
     }
 }

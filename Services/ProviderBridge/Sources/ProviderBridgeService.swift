@@ -49,7 +49,7 @@ public func buildProviderBridgeServices(config: ProviderBridgeConfiguration,
     // The photos api-ingress stored: read for the renderer and for providers, and served to Luma.
     let inputs = LocalBlobStore(root: config.common.storageDirectory)
     let worker = LocalRenderWorker(
-        database: database, renderer: LocalRenderer(ffmpegPath: config.ffmpegPath),
+        database: database, renderer: LocalRenderer(ffmpegPath: config.ffmpegPath), catalog: config.catalog,
         storage: inputs, files: renders, logger: logger)
     let scheduler = PredictionScheduler(
         database: database, providers: providers, rules: rules, callbacks: callbacks,
