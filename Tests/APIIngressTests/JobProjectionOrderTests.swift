@@ -63,7 +63,7 @@ struct JobProjectionOrderTests {
         var job = StatusReadTests.job(id: jobID)
         job.webhookURL = "https://hooks.example.com/rr"
         try await database.pool.write { [job] db in try job.insert(db) }
-        let projection = JobProjection(logger: Logger(label: "test"), completions: JobCompletionSignals(),
+        let projection = JobProjection(logger: Logger(label: "test"), completions: JobSignals(),
                                        publicBaseURL: { "http://127.0.0.1:8080" }, videoLinks: StatusReadTests.links)
         let order = events.map(\.name).joined(separator: " → ")
         for event in events {
@@ -130,7 +130,7 @@ struct JobProjectionOrderTests {
             var job = StatusReadTests.job(id: Self.jobID)
             job.webhookURL = "https://hooks.example.com/rr"
             try await database.pool.write { [job] db in try job.insert(db) }
-            let projection = JobProjection(logger: Logger(label: "test"), completions: JobCompletionSignals(),
+            let projection = JobProjection(logger: Logger(label: "test"), completions: JobSignals(),
                                            publicBaseURL: { "http://127.0.0.1:8080" }, videoLinks: StatusReadTests.links)
             let events = try order.map { try IncomingEvent(bytes: $0.bytes, database: database) }
             try await projection.handle(batch: events + [events[0]], database: database)
@@ -151,7 +151,7 @@ struct JobProjectionOrderTests {
         defer { directory.remove() }
         let database = try openIngressDatabase(path: directory.url.appendingPathComponent("ingress.sqlite").path)
         try await database.pool.write { db in try StatusReadTests.job(id: Self.jobID).insert(db) }
-        let projection = JobProjection(logger: Logger(label: "test"), completions: JobCompletionSignals(),
+        let projection = JobProjection(logger: Logger(label: "test"), completions: JobSignals(),
                                        publicBaseURL: { "http://127.0.0.1:8080" }, videoLinks: StatusReadTests.links)
         let known = try IncomingEvent(bytes: try Self.envelope(Self.routed, source: "model-router"), database: database)
         let unknown = try IncomingEvent(

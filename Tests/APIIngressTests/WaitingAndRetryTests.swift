@@ -7,7 +7,7 @@ import Testing
 struct WaitingAndRetryTests {
     @Test("a waiter wakes when its job is signalled, whether the signal comes before or after it sleeps, and leaves nothing behind")
     func signals() async throws {
-        let signals = JobCompletionSignals()
+        let signals = JobSignals()
         // Signalled while waiting.
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await signals.wait(for: "job-1", timeout: .seconds(120)) { false } }
@@ -34,7 +34,7 @@ struct WaitingAndRetryTests {
 
     @Test("a cancelled waiter returns and unregisters")
     func cancellation() async throws {
-        let signals = JobCompletionSignals()
+        let signals = JobSignals()
         let task = Task { try await signals.wait(for: "job", timeout: .seconds(600)) { false } }
         try await eventually("the waiter to register") { signals.waiting == 1 ? true : nil }
         task.cancel()

@@ -35,11 +35,13 @@ public func buildApplication(config: IngressConfiguration) throws -> some Applic
     let publicBaseURL: @Sendable () -> String = { [host = config.host, configured = config.publicBaseURL] in
         configured ?? "http://\(host):\(boundPort.withLock { $0 })"
     }
-    let completions = JobCompletionSignals()
+    let completions = JobSignals()
+    let changes = JobSignals()
     let parts = try EventServiceParts(
         name: apiIngressServiceName, common: config.common, database: database,
         handler: EventHandlers([
-            JobProjection(logger: logger, completions: completions, publicBaseURL: publicBaseURL, videoLinks: VideoLinks(storage: config.common.storage)),
+            JobProjection(logger: logger, completions: completions, changeSignals: changes, publicBaseURL: publicBaseURL,
+                          videoLinks: VideoLinks(storage: config.common.storage)),
             LedgerProjection(logger: logger),
             ProviderHealthHandler(health: health, logger: logger),
         ]),
@@ -48,7 +50,7 @@ public func buildApplication(config: IngressConfiguration) throws -> some Applic
     let announcements = try ProviderAnnouncementHandler.consumer(service: apiIngressServiceName, common: config.common,
                                                                  database: database, health: health, logger: logger)
     let commits = GroupCommit<JobCreation>(database: database)
-    let router = try buildRouter(config: config, database: database, health: health, completions: completions, commits: commits,
+    let router = try buildRouter(config: config, database: database, health: health, completions: completions, changes: changes, commits: commits,
                                  kafkaAnswers: { [producer = parts.producer] in await producer.clusterAnswers() },
                                  publicBaseURL: publicBaseURL, logger: logger)
     let dispatcher = WebhookDispatcher(
@@ -99,8 +101,8 @@ func openIngressDatabase(path: String) throws -> ServiceDatabase {
 
 /// Every route api-ingress serves. Separate from `buildApplication` so that tests can hold the real
 /// routes against the OpenAPI document.
-func buildRouter(config: IngressConfiguration, database: ServiceDatabase, health: ProviderHealth, completions: JobCompletionSignals,
-                 commits: GroupCommit<JobCreation>,
+func buildRouter(config: IngressConfiguration, database: ServiceDatabase, health: ProviderHealth, completions: JobSignals,
+                 changes: JobSignals = JobSignals(), commits: GroupCommit<JobCreation>,
                  kafkaAnswers: @escaping @Sendable () async -> Bool, publicBaseURL: @escaping @Sendable () -> String,
                  logger: Logger) throws -> Router<IngressRequestContext> {
     let storage = LocalBlobStore(root: config.common.storageDirectory)
@@ -131,7 +133,7 @@ func buildRouter(config: IngressConfiguration, database: ServiceDatabase, health
         health: health, imageCheck: InputImageCheck(),
         imageFetcher: OutboundFetcher(policy: policy, maximumBytes: Int64(InputImageCheck.maximumBytes), timeout: .seconds(20)),
         publicBaseURL: publicBaseURL, videoLinks: VideoLinks(storage: config.common.storage))
-    VideoRoutes(intake: intake, completions: completions, maxUploadBytes: config.maxUploadBytes, recentJobs: recentJobs).register(on: api)
+    VideoRoutes(intake: intake, completions: completions, changes: changes, maxUploadBytes: config.maxUploadBytes, recentJobs: recentJobs).register(on: api)
     WorkspaceRoutes(database: database).register(on: api)
 
     // The compatibility APIs (Compat/): each under its own base path, with its own error shape and

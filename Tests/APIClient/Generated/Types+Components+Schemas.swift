@@ -239,6 +239,10 @@ extension Components {
             }
             /// - Remark: Generated from `#/components/schemas/Job/links`.
             public var links: Components.Schemas.Job.LinksPayload
+            /// How far the job is, in percent (the latest state's, as its event stream gives it).
+            ///
+            /// - Remark: Generated from `#/components/schemas/Job/progress`.
+            public var progress: Swift.Int
             /// Creates a new `Job`.
             ///
             /// - Parameters:
@@ -267,6 +271,7 @@ extension Components {
             ///   - createdAt:
             ///   - updatedAt:
             ///   - links:
+            ///   - progress: How far the job is, in percent (the latest state's, as its event stream gives it).
             public init(
                 id: Swift.String,
                 workspaceId: Swift.String,
@@ -292,7 +297,8 @@ extension Components {
                 estimatedSeconds: Swift.Int? = nil,
                 createdAt: Foundation.Date,
                 updatedAt: Foundation.Date,
-                links: Components.Schemas.Job.LinksPayload
+                links: Components.Schemas.Job.LinksPayload,
+                progress: Swift.Int
             ) {
                 self.id = id
                 self.workspaceId = workspaceId
@@ -319,6 +325,7 @@ extension Components {
                 self.createdAt = createdAt
                 self.updatedAt = updatedAt
                 self.links = links
+                self.progress = progress
             }
             public enum CodingKeys: String, CodingKey {
                 case id
@@ -346,6 +353,7 @@ extension Components {
                 case createdAt = "created_at"
                 case updatedAt = "updated_at"
                 case links
+                case progress
             }
         }
         /// - Remark: Generated from `#/components/schemas/JobPage`.

@@ -16,11 +16,13 @@ import ObjectStorage
 /// and its prediction (`FinishingFacts`).
 ///
 /// In the transaction that finishes a job it also queues the client's webhook (when the job has a
-/// `webhook_url`); `credits.debited` also lands in the ledger view. After the commit, requests held
-/// by `Prefer: wait` for the job are woken.
+/// `webhook_url`); `credits.debited` also lands in the ledger view. After the commit, event streams
+/// of the job are woken, and, when it finished, requests held by `Prefer: wait` for it.
 struct JobProjection: BatchEventHandler {
     let logger: Logger
-    let completions: JobCompletionSignals
+    let completions: JobSignals
+    /// Signalled after every change, for `GET /v1/videos/{id}/events`.
+    var changeSignals = JobSignals()
     let publicBaseURL: @Sendable () -> String
     let videoLinks: VideoLinks
 
@@ -56,6 +58,7 @@ struct JobProjection: BatchEventHandler {
             guard let result else { continue }
             logger.info("Job updated", metadata: ["job_id": "\(change.jobID)", "event": "\(change.type.rawValue)",
                                                   "status": "\(result.job.status.rawValue)", "stage": "\(result.job.stage.rawValue)"])
+            changeSignals.signal(change.jobID)
             if result.finished { completions.signal(change.jobID) }
         }
     }

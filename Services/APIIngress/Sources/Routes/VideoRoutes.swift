@@ -9,10 +9,12 @@ import ModelCatalog
 import ObjectStorage
 import OutboundHTTP
 
-/// `POST /v1/videos`, `GET /v1/videos`, `GET /v1/videos/{id}` and its webhook deliveries.
+/// `POST /v1/videos`, `GET /v1/videos`, `GET /v1/videos/{id}`, its event stream and its webhook deliveries.
 struct VideoRoutes {
     let intake: JobIntake
-    let completions: JobCompletionSignals
+    let completions: JobSignals
+    /// Signalled after every change of a job, for its event stream.
+    let changes: JobSignals
     let maxUploadBytes: Int
     /// Jobs polled recently, kept true by watching the database's commits.
     let recentJobs: RecentJobs
@@ -28,6 +30,7 @@ struct VideoRoutes {
         router.post("/videos", use: create)
         router.get("/videos", use: list)
         router.get("/videos/:id", use: show)
+        router.get("/videos/:id/events", use: events)
         router.delete("/videos/:id", use: delete)
         router.get("/videos/:id/webhook-deliveries", use: webhookDeliveries)
     }
@@ -111,6 +114,21 @@ struct VideoRoutes {
         let job = try await recentJob(id: id)
         guard let job, job.workspaceID == workspaceID, job.deletedAt == nil else { throw APIError(.notFound, "video job '\(id)' not found") }
         return JSONResponse.make(bytes: JobView(job, publicBaseURL: publicBaseURL(), videoLinks: videoLinks).json, status: .ok)
+    }
+
+    /// `GET /v1/videos/{id}/events`: the job's states as server-sent events (`JobEventStream`),
+    /// authorised like the job itself.
+    @Sendable func events(_ request: Request, context: IngressRequestContext) async throws -> Response {
+        let workspaceID = try context.requireWorkspace()
+        let id = try context.parameters.require("id")
+        let job = try await database.pool.read { db in try JobRecord.fetchOne(db, key: id) }
+        guard let job, job.workspaceID == workspaceID, job.deletedAt == nil else { throw APIError(.notFound, "video job '\(id)' not found") }
+        let stream = JobEventStream(database: database, changes: changes, publicBaseURL: publicBaseURL, videoLinks: videoLinks,
+                                    keepAlive: .seconds(15))
+        var headers = HTTPFields()
+        headers[.contentType] = "text/event-stream"
+        headers[.cacheControl] = "no-cache"
+        return Response(status: .ok, headers: headers, body: stream.body(for: job, after: JobEventStream.lastEventID(of: request)))
     }
 
     /// `DELETE /v1/videos/{id}`: a finished job leaves every view, and its video and poster leave

@@ -33,6 +33,8 @@ struct JobView: Encodable {
     let videoHeight: Int?
     let videoDurationSeconds: Double?
     let posterURL: String?
+    /// How far the job is, 0–100 (`JobMilestone`).
+    let progress: Int
     /// Why the job failed, in the shape of every error answer.
     let error: ErrorBody.Detail?
     let estimatedSeconds: Int?
@@ -41,7 +43,7 @@ struct JobView: Encodable {
     let links: Links
 
     enum CodingKeys: String, CodingKey {
-        case id, status, stage, model, credits, provider, error, links
+        case id, status, stage, model, credits, provider, error, links, progress
         case workspaceID = "workspace_id"
         case creditsDebited = "credits_debited"
         case providerPredictionID = "provider_prediction_id"
@@ -88,6 +90,7 @@ struct JobView: Encodable {
         object.raw("links", links.finish())
         if let model { object.string("model", model) }
         if let posterURL { object.string("poster_url", posterURL) }
+        object.integer("progress", Int64(progress))
         if let provider { object.string("provider", provider) }
         if let providerPredictionID { object.string("provider_prediction_id", providerPredictionID) }
         if let requestedModel { object.string("requested_model", requestedModel) }
@@ -125,6 +128,7 @@ struct JobView: Encodable {
         videoURL = job.videoKey.map { videoLinks.url(for: $0, localBaseURL: publicBaseURL) }
         videoBytes = job.videoBytes
         posterURL = job.posterKey.map { videoLinks.url(for: $0, localBaseURL: publicBaseURL) }
+        progress = JobMilestone.progress(of: job)
         error = job.errorCode.map { code in
             let details = job.errorDetails.flatMap { try? JSONDecoder().decode([String: Int64].self, from: Data($0.utf8)) }
             return ErrorBody.Detail(code: code, message: job.errorMessage ?? "", details: details ?? [:])

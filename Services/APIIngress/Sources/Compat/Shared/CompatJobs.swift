@@ -8,7 +8,7 @@ import ModelCatalog
 /// it back for the caller, waiting for it to finish, and its links. An adapter translates; this does.
 struct CompatJobs: Sendable {
     let intake: JobIntake
-    let completions: JobCompletionSignals
+    let completions: JobSignals
     let settings: CompatSettings
     let maxUploadBytes: Int
 

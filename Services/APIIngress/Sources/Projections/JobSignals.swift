@@ -1,9 +1,10 @@
 import Synchronization
 
-/// Wakes requests held by `Prefer: wait=N` when their job finishes. `JobProjection` signals after the
-/// finishing event commits; a waiter registers before it looks at the job, so a finish between its
-/// look and its sleep is not missed.
-final class JobCompletionSignals: Sendable {
+/// Wakes requests waiting on a job: one instance for `Prefer: wait=N` (signalled when the job
+/// finishes), one for event streams (signalled after every change). `JobProjection` signals after the
+/// event commits; a waiter registers before it looks at the job, so a change between its look and
+/// its sleep is not missed.
+final class JobSignals: Sendable {
     private let state = Mutex(State())
 
     /// The waiters, as a state machine whose methods return what to resume outside the lock.
@@ -54,7 +55,8 @@ final class JobCompletionSignals: Sendable {
         for continuation in state.withLock({ $0.signal(jobID) }) { continuation.resume() }
     }
 
-    /// Returns when `isFinished` says the job finished, when it is signalled, or after `timeout`.
+    /// Returns when `isFinished` says what the waiter waits for is there, when the job is signalled,
+    /// or after `timeout`.
     func wait(for jobID: String, timeout: Duration, isFinished: @Sendable () async throws -> Bool) async throws {
         let id = state.withLock { $0.register(jobID) }
         defer { state.withLock { $0.remove(jobID, id: id) }?.resume() }
