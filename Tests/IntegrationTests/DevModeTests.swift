@@ -139,6 +139,50 @@ struct DevModeTests {
         #expect(await dev.stop(), "roomreel dev did not shut down gracefully on SIGTERM")
     }
 
+    @Test("the CLI: submit --wait on a pseudo-terminal draws a progress bar and prints the video's URL; piped it prints plain lines; jobs and balance read the same RoomReel")
+    func commandLine() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let data = directory.url.appendingPathComponent("data")
+        let roomreel = BuiltProducts.executable("roomreel").path
+        let dev = try ServiceProcess(executable: BuiltProducts.executable("roomreel"),
+                                     arguments: ["dev", "--port", "0", "--data-dir", data.path],
+                                     environment: ProcessInfo.processInfo.environment, logDirectory: directory.url, name: "roomreel-dev-cli")
+        do {
+            let ready = try await dev.line(startingWith: "RoomReel ready on http://127.0.0.1:")
+            let base = String(ready.dropFirst("RoomReel ready on ".count))
+            let key = String(try await dev.line(startingWith: "API key: ").dropFirst("API key: ".count))
+            let photo = BuiltProducts.samplePhoto.path
+            // script(1) gives the command a pseudo-terminal; the key comes from the environment.
+            let command = "ROOMREEL_API_KEY=\(key) \(roomreel) submit \(photo) --type walkthrough --duration 2 --wait --url \(base)"
+            let onTerminal = try runTool("script", ["-qefc", command, "/dev/null"])
+            #expect(onTerminal.status == 0, "\(onTerminal.output)")
+            #expect(onTerminal.output.contains("█") && onTerminal.output.contains("\r["), "no progress bar: \(onTerminal.output)")
+            #expect(onTerminal.output.contains("100% stored") || onTerminal.output.contains("100% "), "\(onTerminal.output)")
+            let videoLine = try #require(onTerminal.output.split(whereSeparator: \.isNewline).first { $0.hasPrefix("Video: ") }, "\(onTerminal.output)")
+            let videoURL = try #require(URL(string: String(videoLine.dropFirst("Video: ".count)).trimmingCharacters(in: .whitespacesAndNewlines)))
+            let (video, response) = try await URLSession.shared.data(from: videoURL)
+            #expect((response as? HTTPURLResponse)?.statusCode == 200 && video.count > 10_000, "\(videoURL)")
+
+            // Piped: plain lines, the key read from the file roomreel dev wrote.
+            let piped = try runTool(roomreel, ["submit", photo, "--move", "zoom_in", "--duration", "2", "--wait", "--url", base, "--data-dir", data.path])
+            #expect(piped.status == 0, "\(piped.output)")
+            #expect(!piped.output.contains("\r") && piped.output.contains("% ") && piped.output.contains("Video: http"), "\(piped.output)")
+
+            let jobs = try runTool(roomreel, ["jobs", "--url", base, "--key", key])
+            #expect(jobs.status == 0 && jobs.output.split(whereSeparator: \.isNewline).filter { $0.contains("completed") }.count == 2, "\(jobs.output)")
+            let balance = try runTool(roomreel, ["balance", "--url", base, "--key", key])
+            #expect(balance.output.contains("dev: 997 credits"), "\(balance.output)")
+            let refused = try runTool(roomreel, ["balance", "--url", base, "--key", "rr_not_a_key"])
+            #expect(refused.status != 0 && refused.output.contains("401"), "\(refused.output)")
+        } catch {
+            Issue.record("roomreel dev log:\n\(dev.output)")
+            await dev.stop()
+            throw error
+        }
+        #expect(await dev.stop(), "roomreel dev did not shut down gracefully on SIGTERM")
+    }
+
     /// `POST /v1/videos` with `form`; the new job's id.
     private static func submit(_ form: MultipartBody, base: String, key: String) async throws -> String {
         var request = URLRequest(url: URL(string: "\(base)/v1/videos")!)
