@@ -7,6 +7,8 @@ SAMPLE ?= Samples/living-room.jpg
 # env: remote providers from their credentials; sim: every remote model through an embedded provider-sim.
 PROVIDERS ?= env
 APT_PACKAGES := librdkafka-dev libsqlite3-dev libcurl4-openssl-dev libjpeg62-turbo-dev libpng-dev ffmpeg pkg-config docker-compose time python3 python3-venv
+# Only for the tests: the playground's browser test drives Debian's Chromium with selenium.
+TEST_APT_PACKAGES := chromium chromium-driver
 TOOLS_VENV := .build-tools/venv
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
@@ -22,14 +24,21 @@ deps:
 	  $(SUDO) apt-get update -q && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q --no-install-recommends $$missing; \
 	else echo "System packages present: $(APT_PACKAGES)"; fi
 
-## moto's S3 server, awscli and botocore for the storage tests and the upload benchmark, and the
-## official openai package for the OpenAI-style Videos API's test, in a venv of the project's own
-## (PyPI, once).
+## moto's S3 server, awscli and botocore for the storage tests and the upload benchmark, the
+## official openai package for the OpenAI-style Videos API's test and selenium for the playground's
+## browser test, in a venv of the project's own (PyPI, once); Chromium and its driver with apt.
 tools: deps
-	@test -x $(TOOLS_VENV)/bin/moto_server -a -x $(TOOLS_VENV)/bin/aws -a -d $(TOOLS_VENV)/lib/python3*/site-packages/openai || { \
-	  echo "Installing moto[server], awscli and openai into $(TOOLS_VENV)"; \
+	@missing=""; for p in $(TEST_APT_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing:$$missing"; \
+	  $(SUDO) apt-get update -q && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q --no-install-recommends $$missing; fi
+	@test -x $(TOOLS_VENV)/bin/moto_server -a -x $(TOOLS_VENV)/bin/aws -a -d $(TOOLS_VENV)/lib/python3*/site-packages/openai \
+	  -a -d $(TOOLS_VENV)/lib/python3*/site-packages/selenium || { \
+	  echo "Installing moto[server], awscli, openai and selenium into $(TOOLS_VENV)"; \
 	  /usr/bin/python3 -m venv $(TOOLS_VENV) && \
-	  $(TOOLS_VENV)/bin/pip install -q --disable-pip-version-check 'moto[server]>=5,<6' 'awscli>=1.36,<2' 'openai>=2.8,<3'; }
+	  $(TOOLS_VENV)/bin/pip install -q --disable-pip-version-check 'moto[server]>=5,<6' 'awscli>=1.36,<2' 'openai>=2.8,<3' 'selenium>=4.20,<5'; }
 
 build: deps
 	$(SWIFT) build --build-tests

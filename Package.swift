@@ -65,7 +65,7 @@ let services: [Target] = [
     .target(name: "APIIngress",
             dependencies: serviceBase + ["OutboundHTTP", "ObjectStorage", "Media", "BlockingIO", "Signing", hummingbird, hummingbirdAuth, crypto, jwtKit, metrics, yams, openAPIKit,
                                          .product(name: "MultipartKit", package: "multipart-kit")],
-            path: "Services/APIIngress/Sources", resources: [.copy("HTTP/openapi.yaml")]),
+            path: "Services/APIIngress/Sources", resources: [.copy("HTTP/openapi.yaml"), .copy("Playground")]),
     .target(name: "ModelRouter", dependencies: serviceBase, path: "Services/ModelRouter/Sources"),
     .target(name: "Billing", dependencies: serviceBase + [crypto], path: "Services/Billing/Sources"),
     .target(name: "ProviderBridge",

@@ -85,6 +85,7 @@ struct DevCommand: AsyncParsableCommand {
         ingress.port = port
         ingress.bootstrapAPIKeys = [(workspaceID: Self.devWorkspace, key: apiKey)] + ingress.bootstrapAPIKeys
         ingress.adminToken = ingress.adminToken ?? adminToken
+        ingress.playground = PlaygroundAccess(workspaceID: Self.devWorkspace, apiKey: apiKey)
         ingress.portSetting = "--port (PORT=… with make run)"
         let (listening, listeningContinuation) = AsyncStream<Int>.makeStream()
         ingress.onServerRunning = { boundPort in

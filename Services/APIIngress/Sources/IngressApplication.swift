@@ -119,6 +119,7 @@ func buildRouter(config: IngressConfiguration, database: ServiceDatabase, health
         router.middlewares.add(FileMiddleware(storage.root.path, urlBasePath: "/media", logger: logger))
     }
     OperationsRoutes(database: database, openAPI: try OpenAPIDocument.bundled(), kafkaAnswers: kafkaAnswers).register(on: router)
+    if let playground = config.playground { try PlaygroundRoutes(access: playground).register(on: router) }
     let admission = WorkspaceAdmission(database: database, defaults: config.workspaceLimits)
     AdminRoutes(database: database, admission: admission).register(on: router.group("v1/admin").add(middleware: AdminAuthenticator(adminToken: config.adminToken)))
     let jwt = config.jwtSecret.map { HS256Tokens(secret: $0) }

@@ -47,6 +47,10 @@ public struct IngressConfiguration: Sendable {
     /// Called once the server accepts connections, with the port it is bound to.
     public var onServerRunning: @Sendable (Int) async -> Void
 
+    /// The playground page at `/` (`roomreel dev` only): the key and workspace it uses the public API
+    /// with; nil serves no page.
+    public var playground: PlaygroundAccess?
+
     public init(common: CommonConfiguration, routing: RoutingConfiguration, host: String = "127.0.0.1", port: Int = 8080, publicBaseURL: String? = nil,
                 bootstrapAPIKeys: [(workspaceID: String, key: String)] = [], maxUploadBytes: Int = 64 << 20,
                 fetchAllowed: [IPRange] = [], adminToken: String? = nil, jwtSecret: String? = nil,
@@ -114,5 +118,16 @@ public struct IngressConfiguration: Sendable {
                 FileHandle.standardOutput.write(Data("api-ingress listening on port \(port)\n".utf8))
             }
         )
+    }
+}
+
+/// What the playground page calls the API as: the dev workspace and its key.
+public struct PlaygroundAccess: Sendable {
+    public var workspaceID: String
+    public var apiKey: String
+
+    public init(workspaceID: String, apiKey: String) {
+        self.workspaceID = workspaceID
+        self.apiKey = apiKey
     }
 }
