@@ -1,3 +1,4 @@
+import EventContracts
 import Foundation
 import Signing
 import Testing
@@ -68,6 +69,40 @@ struct EventStreamTests {
             let other = try await HS256Tokens(secret: secret).workspaceToken("ws-other")
             #expect(try Self.stream(pipeline, job: id, key: other).status == 404)
             #expect(try Self.stream(pipeline, job: id, key: "rr_not_a_key").status == 401)
+        }
+    }
+
+    @Test("an open stream does not hold up api-ingress's shutdown: it ends, and after the restart Last-Event-ID carries on to the end")
+    func streamAcrossRestart() async throws {
+        try await Pipeline.with { pipeline in
+            // Without storage-uploader the job stops at `generated`, so its stream stays open.
+            await pipeline.process("storage-uploader").stop()
+            let created = try await pipeline.submit(fields: [("video_type", "camera_motion"), ("camera_motion", "zoom_in"), ("duration", "2")])
+            let id = try #require(created.json["id"] as? String, "\(created.json)")
+            try await pipeline.awaitEventOnKafka(job: id, type: .videoGenerated)
+            _ = try await eventually("the job to reach generated") { () -> Bool? in
+                try await pipeline.get("/v1/videos/\(id)").json["stage"] as? String == "generated" ? true : nil
+            }
+
+            let output = pipeline.directory.url.appendingPathComponent("stream.txt")
+            let curl = Process()
+            curl.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
+            curl.arguments = ["-sN", "-o", output.path, "-H", "Authorization: Bearer \(pipeline.apiKey)", "\(pipeline.baseURL)/v1/videos/\(id)/events"]
+            try curl.run()
+            _ = try await eventually("the stream to send generated") { () -> Bool? in
+                ((try? String(contentsOf: output, encoding: .utf8)) ?? "").contains("event: generated") ? true : nil
+            }
+            #expect(await pipeline.process("api-ingress").stop(grace: .seconds(10)), "api-ingress did not stop gracefully with a stream open")
+            _ = try await eventually("curl to see the stream end") { () -> Bool? in curl.isRunning ? nil : true }
+            let before = try String(contentsOf: output, encoding: .utf8)
+            #expect(!before.contains("event: completed"), "\(before)")
+
+            let restarted = try pipeline.start("api-ingress")
+            let announced = try await restarted.line(startingWith: "api-ingress listening on port ")
+            pipeline.useIngressPort(String(announced.split(separator: " ").last!))
+            try pipeline.start("storage-uploader")
+            let resumed = try Self.stream(pipeline, job: id, key: pipeline.apiKey, lastEventID: 5)
+            #expect(resumed.events.map(\.name) == ["stored", "completed"], "\(resumed.events.map(\.name))")
         }
     }
 }

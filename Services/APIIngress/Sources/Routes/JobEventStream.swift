@@ -3,13 +3,15 @@ import EventRuntime
 import GRDB
 import Hummingbird
 import ObjectStorage
+import ServiceLifecycle
 
 /// `GET /v1/videos/{id}/events`: the job's milestones as server-sent events (`JobMilestone`), from
 /// the one after `Last-Event-ID` on, each as it happens, ending after `completed` or `failed`.
 ///
 /// Each event is `id: <n>`, `event: <state>` and `data: {"job_id", "state", "progress"}`; the last one's
 /// data also carries the whole job (`"job"`, as `GET /v1/videos/{id}` shows it). While nothing
-/// happens a comment line goes out every `keepAlive`, so proxies keep the connection open.
+/// happens a comment line goes out every `keepAlive`, so proxies keep the connection open. Graceful
+/// shutdown ends the stream early; the client reconnects with `Last-Event-ID`.
 struct JobEventStream {
     let database: ServiceDatabase
     let changes: JobSignals
@@ -33,11 +35,15 @@ struct JobEventStream {
                 if job.status.isTerminal { break }
                 let reached = sent
                 let jobID = job.id
-                try await changes.wait(for: jobID, timeout: keepAlive) {
-                    try await load(jobID).map { JobMilestone.of($0).last!.id > reached } ?? true
+                // A shutting-down server ends the stream (the client resumes with Last-Event-ID
+                // elsewhere) rather than hold the shutdown until the job ends.
+                try? await cancelWhenGracefulShutdown {
+                    try await changes.wait(for: jobID, timeout: keepAlive) {
+                        try await load(jobID).map { JobMilestone.of($0).last!.id > reached } ?? true
+                    }
                 }
-                guard let latest = try await load(jobID), latest.deletedAt == nil else { break }
-                if JobMilestone.of(latest).last!.id == sent {
+                guard !Task.isShuttingDownGracefully, let latest = try await load(jobID), latest.deletedAt == nil else { break }
+                if JobMilestone.of(latest).last!.id <= sent {
                     try await writer.write(ByteBuffer(string: ": keep-alive\n\n"))
                 }
                 job = latest
