@@ -20,8 +20,10 @@ public struct LocalRenderer: Sendable {
         self.ffmpegPath = ffmpegPath
     }
 
-    /// Checks `request` and renders it to `video`, with its poster at `poster`; ffmpeg's output goes to `logFile`.
-    public func render(_ request: RenderRequest, video: URL, poster: URL, logFile: URL) async throws(RoomReelError) {
+    /// Checks `request` and renders it to `video`, with its poster at `poster`; ffmpeg's output goes to
+    /// `logFile`. `progress` hears how far the encoding is, in tenths (10 … 90 percent).
+    public func render(_ request: RenderRequest, video: URL, poster: URL, logFile: URL,
+                       progress: (@Sendable (Int) -> Void)? = nil) async throws(RoomReelError) {
         try Self.validate(request)
         let images = request.inputImages
         var headers: [ImageHeader] = []
@@ -45,7 +47,7 @@ public struct LocalRenderer: Sendable {
             async let posterWritten: Void = writePoster(request, composer: composer, to: poster,
                                                            raw: scratch.appendingPathExtension("poster.yuv"), logFile: logFile)
             try await VideoEncoder(ffmpegPath: ffmpegPath, preset: preset, quality: quality)
-                .encode(request, composer: composer, output: video, logFile: logFile)
+                .encode(request, composer: composer, output: video, logFile: logFile, progress: progress)
             try await posterWritten
         } catch let error as RoomReelError {
             throw error

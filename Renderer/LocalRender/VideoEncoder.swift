@@ -10,8 +10,10 @@ struct VideoEncoder {
     let preset: String
     let quality: Int
 
-    /// Encodes the frames `composer` draws for `request` into `output`.
-    func encode(_ request: RenderRequest, composer: FrameComposer, output: URL, logFile: URL) async throws {
+    /// Encodes the frames `composer` draws for `request` into `output`; `progress` hears each tenth
+    /// of the frames handed to ffmpeg (10 … 90 percent).
+    func encode(_ request: RenderRequest, composer: FrameComposer, output: URL, logFile: URL,
+                progress: (@Sendable (Int) -> Void)? = nil) async throws {
         let (width, height) = request.frameSize
         let (fps, count) = (request.framesPerSecond, request.frameCount)
         let arguments = [
@@ -24,9 +26,15 @@ struct VideoEncoder {
         try await ExternalProcess.run(ffmpegPath, arguments: arguments, logFile: logFile) { input in
             var composer = composer
             var frame = PlanarImage(width: width, height: height)
+            var reported = 0
             for index in 0..<count {
                 composer.draw(index, into: &frame)
                 guard input.write(frame.bytes) else { return }
+                let tenths = (index + 1) * 10 / count
+                if tenths > reported, tenths < 10 {
+                    reported = tenths
+                    progress?(tenths * 10)
+                }
             }
         }
     }

@@ -40,6 +40,22 @@ struct JobMilestoneTests {
         #expect(JobMilestone.progress(of: providerFailed) == 20)
     }
 
+    @Test("while generating, progress moves with the reported percentage between submitted (20) and generated (85), and stops there")
+    func generating() {
+        var job = StatusReadTests.job(status: .processing)
+        job.stage = .submitted
+        job.creditsDebited = 2
+        job.predictionID = "p-1"
+        #expect(JobMilestone.progress(of: job) == 20)
+        job.generationProgress = 50
+        #expect(JobMilestone.progress(of: job) == 52)
+        #expect(Self.states(job) == ["queued", "routed", "debited", "submitted"], "a report is not a state")
+        job.generationProgress = 99
+        #expect(JobMilestone.progress(of: job) == 84)
+        job.stage = .generated
+        #expect(JobMilestone.progress(of: job) == 85)
+    }
+
     @Test("a completed job has all seven, at 100 %")
     func completed() {
         var job = StatusReadTests.job(status: .completed)

@@ -74,6 +74,7 @@ struct StatusReadTests {
         job.videoHeight = 1280
         job.videoDurationSeconds = 4.033
         job.heldEvent = Data(#"{"type":"video.stored"}"#.utf8)
+        job.generationProgress = 40
         return job
     }
 

@@ -6,7 +6,7 @@ import TestSupport
 
 @Suite("GET /v1/videos/{id}/events")
 struct EventStreamTests {
-    /// One server-sent event as curl received it.
+    /// One server-sent event as curl received it (`id` 0: an event without one, a progress report).
     struct Event {
         let id: Int
         let name: String
@@ -21,14 +21,14 @@ struct EventStreamTests {
         let result = try runTool("curl", arguments)
         #expect(result.status == 0, "curl: \(result.output)")
         let status = Int(result.output.components(separatedBy: "status=").last ?? "") ?? 0
-        let blocks = result.output.components(separatedBy: "\n\n").filter { $0.hasPrefix("id: ") }
+        let blocks = result.output.components(separatedBy: "\n\n").filter { $0.hasPrefix("id: ") || $0.hasPrefix("event: ") }
         let events = blocks.compactMap { block -> Event? in
             var fields: [String: String] = [:]
             for line in block.split(separator: "\n") {
                 guard let colon = line.firstIndex(of: ":") else { continue }
                 fields[String(line[..<colon])] = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
             }
-            guard let id = fields["id"].flatMap(Int.init), let name = fields["event"], let text = fields["data"],
+            guard let id = fields["id"].flatMap(Int.init) ?? (fields["id"] == nil ? 0 : nil), let name = fields["event"], let text = fields["data"],
                   let data = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any] else { return nil }
             return Event(id: id, name: name, data: data)
         }
@@ -46,8 +46,9 @@ struct EventStreamTests {
             let id = try #require(created.json["id"] as? String)
 
             // Opened at once, while the job runs; curl returns when the server ends the stream.
-            let (status, events) = try Self.stream(pipeline, job: id, key: pipeline.apiKey)
+            let (status, all) = try Self.stream(pipeline, job: id, key: pipeline.apiKey)
             #expect(status == 200)
+            let events = all.filter { $0.name != "progress" }
             #expect(events.map(\.name) == ["queued", "routed", "debited", "submitted", "generated", "stored", "completed"], "\(events.map(\.name))")
             #expect(events.map(\.id) == Array(1...7))
             let progress = events.compactMap { $0.data["progress"] as? Int }
@@ -66,9 +67,31 @@ struct EventStreamTests {
             let done = try Self.stream(pipeline, job: id, key: pipeline.apiKey, lastEventID: 7)
             #expect(done.status == 200 && done.events.isEmpty)
 
+            // The renderer's reports went out as video.progress, one per tenth of the frames.
+            let types = try await pipeline.eventTypesOnKafka(job: id, atLeast: 14)
+            #expect(types.filter { $0 == .videoProgress }.count == 9, "\(types)")
+
             let other = try await HS256Tokens(secret: secret).workspaceToken("ws-other")
             #expect(try Self.stream(pipeline, job: id, key: other).status == 404)
             #expect(try Self.stream(pipeline, job: id, key: "rr_not_a_key").status == 401)
+        }
+    }
+
+    @Test("a longer local render reports its progress on the stream between submitted and generated, rising, without ids")
+    func renderProgress() async throws {
+        try await Pipeline.with { pipeline in
+            let created = try await pipeline.submit(fields: [("video_type", "walkthrough"), ("duration", "10")])
+            let id = try #require(created.json["id"] as? String, "\(created.json)")
+            let (_, events) = try Self.stream(pipeline, job: id, key: pipeline.apiKey)
+            let names = events.map(\.name)
+            let reports = events.filter { $0.name == "progress" }
+            let percentages = reports.compactMap { $0.data["progress"] as? Int }
+            #expect(!reports.isEmpty, "no progress reports: \(names)")
+            #expect(reports.allSatisfy { $0.id == 0 && $0.data["state"] as? String == "submitted" })
+            #expect(percentages.allSatisfy { 20 < $0 && $0 < 85 } && percentages == percentages.sorted(), "\(percentages)")
+            let submitted = try #require(names.firstIndex(of: "submitted")), generated = try #require(names.firstIndex(of: "generated"))
+            #expect(names.indices.filter { names[$0] == "progress" }.allSatisfy { submitted < $0 && $0 < generated }, "\(names)")
+            #expect(names.last == "completed")
         }
     }
 

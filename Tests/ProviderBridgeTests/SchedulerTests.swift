@@ -1,6 +1,7 @@
 import EventContracts
 import Foundation
 import GRDB
+import EventRuntime
 import Hummingbird
 import ModelCatalog
 import ObjectStorage
@@ -80,6 +81,32 @@ struct SchedulerTests {
                 #expect(created.predictionID == "p-created")
                 #expect(try harness.state(job: "job-429").outbox == 1, "video.submitted")
             }
+        }
+    }
+
+    @Test("Runway's progress is read from its task, and each rise in it goes out once as video.progress; the same again, or less, does not")
+    func providerProgress() async throws {
+        let running = try JSONDecoder().decode(RunwayProvider.Task.self, from: Data(#"{"id":"t","status":"RUNNING","progress":0.427}"#.utf8))
+        #expect(running.progress == .running(status: "RUNNING", percent: 42))
+        let pending = try JSONDecoder().decode(RunwayProvider.Task.self, from: Data(#"{"id":"t","status":"PENDING"}"#.utf8))
+        #expect(pending.progress == .running(status: "PENDING", percent: nil))
+
+        let harness = try WebhookHarness.make()
+        defer { harness.remove() }
+        try await withRunningServices([harness.commits]) {
+            let recorder = GenerationRecorder(database: harness.database, commits: harness.commits, renders: RenderFiles(directory: harness.directoryURL),
+                                              client: ServiceHTTPClient(), logger: testLogger)
+            let provider = RunwayProvider(baseURL: URL(string: "http://127.0.0.1:9")!, secret: "s")
+            _ = try insert(harness, job: "job-runway", provider: "runway", status: .submitted, deadline: Date().addingTimeInterval(600))
+            for percent in [40, 40, 30, 60, nil] {
+                _ = try await recorder.record(.running(status: "RUNNING", percent: percent), jobID: "job-runway", provider: provider)
+            }
+            let published = try await harness.database.pool.read { db in
+                try OutboxRecord.filter(Column("topic") == EventType.videoProgress.topic).order(Column("sequence")).fetchAll(db)
+            }
+            let percents = try published.map { try EventEnvelope<VideoProgress>.decode(Array($0.payload)).data.percent }
+            #expect(percents == [40, 60])
+            #expect(try row(harness, "job-runway")?.reportedProgress == 60)
         }
     }
 

@@ -96,6 +96,7 @@ func openIngressDatabase(path: String) throws -> ServiceDatabase {
         migrator.registerMigration("api-ingress-v8-held-event", migrate: JobRecord.addHeldEventColumn)
         migrator.registerMigration("api-ingress-v9-input-photos", migrate: InputPhotoRecord.createTable)
         migrator.registerMigration("api-ingress-v10-workspace-limits", migrate: WorkspaceLimitsRecord.createTable)
+        migrator.registerMigration("api-ingress-v11-generation-progress", migrate: JobRecord.addGenerationProgressColumn)
     }
 }
 

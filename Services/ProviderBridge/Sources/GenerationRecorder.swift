@@ -106,7 +106,15 @@ struct GenerationRecorder: Sendable {
             try prediction.markSubmitted(predictionID: adopt, nextCheckAt: nil, now: now, in: db)
         }
         guard let ending else {
-            if case .running(let status) = progress { prediction.providerStatus = status }
+            if case .running(let status, let percent) = progress {
+                prediction.providerStatus = status
+                // A rise in what the provider reports goes out as `video.progress`; the same again does not.
+                if let percent, (1...99).contains(percent), percent > (prediction.reportedProgress ?? 0) {
+                    prediction.reportedProgress = percent
+                    try Outbox.enqueue(EventEnvelope(source: "provider-bridge", subject: prediction.jobID, workspaceID: prediction.workspaceID,
+                                                     data: VideoProgress(predictionID: prediction.predictionID, percent: percent)), in: db)
+                }
+            }
             prediction.updatedAt = now
             try prediction.update(db)
             return .running

@@ -47,15 +47,22 @@ struct LocalRenderWorker: Service {
         let output = files.video(of: prediction.jobID)
         let poster = files.poster(of: prediction.jobID)
         let result: Result<Void, RoomReelError>
-        do {
-            let routed = try prediction.decodedRouted()
-            try await renderer.render(try Self.renderRequest(for: routed, catalog: catalog, storage: storage), video: output, poster: poster,
-                                      logFile: files.log(of: prediction.jobID))
-            result = .success(())
-        } catch let error as RoomReelError {
-            result = .failure(error)
-        } catch {
-            result = .failure(RoomReelError(.generationFailed, "local render failed: \(error)"))
+        // The renderer's progress goes out as `video.progress` from a task of its own, so the
+        // encoding never waits for a commit.
+        let (reports, report) = AsyncStream<Int>.makeStream(bufferingPolicy: .bufferingNewest(1))
+        result = await withTaskGroup(of: Void.self) { group in
+            group.addTask { for await percent in reports { await publishProgress(percent, of: prediction) } }
+            defer { report.finish() }
+            do {
+                let routed = try prediction.decodedRouted()
+                try await renderer.render(try Self.renderRequest(for: routed, catalog: catalog, storage: storage), video: output, poster: poster,
+                                          logFile: files.log(of: prediction.jobID), progress: { report.yield($0) })
+                return .success(())
+            } catch let error as RoomReelError {
+                return .failure(error)
+            } catch {
+                return .failure(RoomReelError(.generationFailed, "local render failed: \(error)"))
+            }
         }
         do {
             try await database.pool.write { db in
@@ -78,6 +85,20 @@ struct LocalRenderWorker: Service {
         } catch {
             // The prediction stays `submitted`; the next change or restart renders it again.
             logger.error("Could not record render result", metadata: ["job_id": "\(prediction.jobID)", "error": "\(error)"])
+        }
+    }
+
+    /// Publishes `video.progress` through the outbox while the prediction is still being made; a
+    /// report that cannot be written is dropped (the video does not depend on it).
+    private func publishProgress(_ percent: Int, of prediction: PredictionRecord) async {
+        do {
+            try await database.pool.write { db in
+                guard let current = try PredictionRecord.fetchOne(db, key: prediction.jobID), current.status == .submitted else { return }
+                try Outbox.enqueue(EventEnvelope(source: "provider-bridge", subject: current.jobID, workspaceID: current.workspaceID,
+                                                 data: VideoProgress(predictionID: current.predictionID, percent: percent)), in: db)
+            }
+        } catch {
+            logger.debug("Could not record render progress", metadata: ["job_id": "\(prediction.jobID)", "error": "\(error)"])
         }
     }
 

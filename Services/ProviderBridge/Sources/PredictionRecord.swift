@@ -38,6 +38,9 @@ struct PredictionRecord: Codable, FetchableRecord, PersistableRecord {
     var deadlineAt: Date?
     /// The provider's last word on it (`processing`, `dreaming`, `RUNNING` …).
     var providerStatus: String?
+    /// The last progress percentage published for it (`video.progress`), so a poll that says the
+    /// same again publishes nothing.
+    var reportedProgress: Int? = nil
 
     enum CodingKeys: String, CodingKey {
         case provider, status, routed
@@ -55,6 +58,7 @@ struct PredictionRecord: Codable, FetchableRecord, PersistableRecord {
         case nextCheckAt = "next_check_at"
         case deadlineAt = "deadline_at"
         case providerStatus = "provider_status"
+        case reportedProgress = "reported_progress"
     }
 
     static func registerMigrations(_ migrator: inout DatabaseMigrator) {
@@ -95,6 +99,9 @@ struct PredictionRecord: Codable, FetchableRecord, PersistableRecord {
             try db.execute(sql: "CREATE INDEX predictions_submitted_by_provider ON predictions (provider, created_at) WHERE status = 'submitted'")
             // A job that ends has no next check (`finish` clears it).
             try db.execute(sql: "CREATE INDEX predictions_due ON predictions (next_check_at) WHERE next_check_at IS NOT NULL")
+        }
+        migrator.registerMigration("provider-bridge-v4-reported-progress") { db in
+            try db.alter(table: databaseTableName) { table in table.add(column: "reported_progress", .integer) }
         }
     }
 

@@ -5,6 +5,7 @@ public enum EventType: String, Codable, Sendable, CaseIterable {
     case creditsDebited = "credits.debited"
     case creditsRejected = "credits.rejected"
     case videoSubmitted = "video.submitted"
+    case videoProgress = "video.progress"
     case videoGenerated = "video.generated"
     case videoFailed = "video.failed"
     case videoStored = "video.stored"

@@ -117,6 +117,25 @@ public struct CreditsRejected: EventPayload {
 }
 
 /// provider-bridge handed the job to its provider.
+/// How far a submitted generation has got, where the renderer (or a provider) says: `percent` of
+/// it, 1–99, rising. Informational: nothing waits for it, and one that arrives after the output is
+/// ignored.
+public struct VideoProgress: EventPayload {
+    public static let eventType = EventType.videoProgress
+    public var predictionID: String
+    public var percent: Int
+
+    public init(predictionID: String, percent: Int) {
+        self.predictionID = predictionID
+        self.percent = percent
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case predictionID = "prediction_id"
+        case percent
+    }
+}
+
 public struct VideoSubmitted: EventPayload {
     public static let eventType = EventType.videoSubmitted
     public var provider: String

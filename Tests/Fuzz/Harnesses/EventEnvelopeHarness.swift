@@ -12,6 +12,7 @@ enum EventEnvelopeHarness {
         case .creditsDebited: try check(CreditsDebited.self, input, header)
         case .creditsRejected: try check(CreditsRejected.self, input, header)
         case .videoSubmitted: try check(VideoSubmitted.self, input, header)
+        case .videoProgress: try check(VideoProgress.self, input, header)
         case .videoGenerated: try check(VideoGenerated.self, input, header)
         case .videoFailed: try check(VideoFailed.self, input, header)
         case .videoStored: try check(VideoStored.self, input, header)

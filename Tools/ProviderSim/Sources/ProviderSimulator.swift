@@ -127,7 +127,9 @@ public final class ProviderSimulator: Service, Sendable {
             task.state = .failed("The input or output was flagged as sensitive (content moderation)")
         } else {
             do {
-                try await render(task)
+                try await render(task) { [self] percent in
+                    state.withLock { $0.tasks[taskID]?.progress = Double(percent) / 100 }
+                }
                 task.state = .succeeded
                 task.hasOutput = !faults.succeedWithoutOutput
             } catch {
@@ -148,7 +150,7 @@ public final class ProviderSimulator: Service, Sendable {
         configuration.workDirectory.appendingPathComponent("\(taskID).mp4")
     }
 
-    private func render(_ task: SimulatedTask) async throws {
+    private func render(_ task: SimulatedTask, progress: @escaping @Sendable (Int) -> Void) async throws {
         var photo = task.photo
         if photo == nil {
             photo = try await SyntheticStill.write(to: configuration.workDirectory.appendingPathComponent("text-to-video-still.png"),
@@ -169,7 +171,7 @@ public final class ProviderSimulator: Service, Sendable {
         try await renderer.render(RenderRequest(content: .cameraMotion(.zoomIn, image: photo), aspectRatio: ratio, framesPerSecond: 24,
                                                 durationSeconds: seconds),
                                   video: output, poster: configuration.workDirectory.appendingPathComponent("\(task.id).jpg"),
-                                  logFile: configuration.workDirectory.appendingPathComponent("\(task.id).log"))
+                                  logFile: configuration.workDirectory.appendingPathComponent("\(task.id).log"), progress: progress)
         state.withLock { $0.renders[cacheKey] = output }
     }
 

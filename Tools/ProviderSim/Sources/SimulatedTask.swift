@@ -24,6 +24,8 @@ struct SimulatedTask: Sendable {
     var finishedAt: Date?
     var hasOutput = true
     var createdAt = Date()
+    /// How far the render is, 0–1, while running (Runway reports it).
+    var progress: Double?
 
     /// The provider's own word for the state.
     var statusWord: String {

@@ -261,6 +261,7 @@ struct SimulatorRoutes: Sendable {
 
     static func runwayTask(_ task: SimulatedTask, baseURL: URL) -> [String: Any] {
         var result: [String: Any] = ["id": task.id, "status": task.statusWord, "createdAt": ISO8601DateFormatter().string(from: task.createdAt)]
+        if task.state == .running { result["progress"] = task.progress ?? 0 }
         if let url = outputURL(task, baseURL: baseURL) { result["output"] = [url] }
         if let message = failure(task) {
             result["failure"] = message

@@ -44,7 +44,7 @@ struct FinishingFacts: OptionSet, Sendable {
             case "storage": return [.debited, .predicted]
             default: return []
             }
-        case .videoRequested, .videoRouted, .creditsDebited, .videoSubmitted, .videoGenerated, .providerOutcome,
+        case .videoRequested, .videoRouted, .creditsDebited, .videoSubmitted, .videoProgress, .videoGenerated, .providerOutcome,
              .creditsGrantRequested, .creditsGranted, .providersAnnounced:
             return nil
         }

@@ -27,7 +27,7 @@ struct JobProjection: BatchEventHandler {
     let videoLinks: VideoLinks
 
     var eventTypes: [EventType] {
-        [.videoRouted, .creditsDebited, .creditsRejected, .videoSubmitted, .videoGenerated, .videoFailed, .videoStored]
+        [.videoRouted, .creditsDebited, .creditsRejected, .videoSubmitted, .videoProgress, .videoGenerated, .videoFailed, .videoStored]
     }
 
     func handle(_ event: IncomingEvent) async throws {
@@ -178,6 +178,13 @@ struct JobProjection: BatchEventHandler {
             return { job in
                 job.predictionID = data.predictionID
                 job.advance(to: .submitted, status: .processing)
+            }
+        case .videoProgress:
+            let data = try decode(VideoProgress.self)
+            return { job in
+                // Only while generating, and only forward: a late or repeated report changes nothing.
+                guard !job.status.isTerminal, job.stage.rank <= JobRecord.Stage.submitted.rank else { return }
+                job.generationProgress = max(job.generationProgress ?? 0, min(max(data.percent, 0), 99))
             }
         case .videoGenerated:
             let data = try decode(VideoGenerated.self)

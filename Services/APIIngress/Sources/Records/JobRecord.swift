@@ -75,6 +75,8 @@ struct JobRecord: Codable, FetchableRecord, PersistableRecord {
     /// A finishing event (its envelope) that came before the facts of an earlier stage, held until
     /// they are in (`JobProjection`).
     var heldEvent: Data? = nil
+    /// How far the generation has got (percent), where the renderer or provider reports it.
+    var generationProgress: Int? = nil
 
     /// The columns of the `jobs` table, one per property (`JobRecordTests` holds the table, the
     /// properties and the insert to this list).
@@ -109,6 +111,7 @@ struct JobRecord: Codable, FetchableRecord, PersistableRecord {
         case finishedAt = "finished_at"
         case deletedAt = "deleted_at"
         case heldEvent = "held_event"
+        case generationProgress = "generation_progress"
     }
 
     static func registerMigrations(_ migrator: inout DatabaseMigrator) {
@@ -178,6 +181,13 @@ struct JobRecord: Codable, FetchableRecord, PersistableRecord {
         }
     }
 
+    /// The column of the generation's reported progress.
+    static func addGenerationProgressColumn(_ db: Database) throws {
+        try db.alter(table: databaseTableName) { table in
+            table.add(column: "generation_progress", .integer)
+        }
+    }
+
     /// The stored input photos, in the order the request gave them.
     var inputImageKeys: [String] {
         inputKeys.flatMap { try? JSONDecoder().decode([String].self, from: Data($0.utf8)) } ?? []
@@ -233,6 +243,7 @@ struct JobRecord: Codable, FetchableRecord, PersistableRecord {
         case .finishedAt: finishedAt.map(DatabaseTime.value)
         case .deletedAt: deletedAt.map(DatabaseTime.value)
         case .heldEvent: heldEvent
+        case .generationProgress: generationProgress
         }
     }
 

@@ -9,7 +9,8 @@ import ServiceLifecycle
 /// the one after `Last-Event-ID` on, each as it happens, ending after `completed` or `failed`.
 ///
 /// Each event is `id: <n>`, `event: <state>` and `data: {"job_id", "state", "progress"}`; the last one's
-/// data also carries the whole job (`"job"`, as `GET /v1/videos/{id}` shows it). While nothing
+/// data also carries the whole job (`"job"`, as `GET /v1/videos/{id}` shows it). While the job
+/// generates, `event: progress` (no id) carries the percentage the renderer or provider reported. While nothing
 /// happens a comment line goes out every `keepAlive`, so proxies keep the connection open. Graceful
 /// shutdown ends the stream early; the client reconnects with `Last-Event-ID`.
 struct JobEventStream {
@@ -24,26 +25,32 @@ struct JobEventStream {
         ResponseBody { [self] writer in
             var job = first
             var sent = lastEventID
+            // What the client has seen: the progress of the last state it had.
+            var progressSent = JobMilestone.of(first).last { $0.id <= lastEventID }?.progress ?? 0
             while true {
                 let fresh = JobMilestone.of(job).filter { $0.id > sent }
-                if !fresh.isEmpty {
-                    var buffer = ByteBuffer()
-                    for milestone in fresh { buffer.writeBytes(event(milestone, of: job)) }
-                    try await writer.write(buffer)
-                    sent = fresh.last!.id
+                var buffer = ByteBuffer()
+                for milestone in fresh { buffer.writeBytes(event(milestone, of: job)) }
+                sent = fresh.last?.id ?? sent
+                progressSent = max(progressSent, fresh.last?.progress ?? 0)
+                let progress = JobMilestone.progress(of: job)
+                if JobMilestone.of(job).last!.state == .submitted, progress > progressSent {
+                    buffer.writeBytes(progressEvent(progress, of: job))
+                    progressSent = progress
                 }
+                if buffer.readableBytes > 0 { try await writer.write(buffer) }
                 if job.status.isTerminal { break }
-                let reached = sent
+                let (reached, shown) = (sent, progressSent)
                 let jobID = job.id
                 // A shutting-down server ends the stream (the client resumes with Last-Event-ID
                 // elsewhere) rather than hold the shutdown until the job ends.
                 try? await cancelWhenGracefulShutdown {
                     try await changes.wait(for: jobID, timeout: keepAlive) {
-                        try await load(jobID).map { JobMilestone.of($0).last!.id > reached } ?? true
+                        try await load(jobID).map { JobMilestone.of($0).last!.id > reached || JobMilestone.progress(of: $0) > shown } ?? true
                     }
                 }
                 guard !Task.isShuttingDownGracefully, let latest = try await load(jobID), latest.deletedAt == nil else { break }
-                if JobMilestone.of(latest).last!.id <= sent {
+                if JobMilestone.of(latest).last!.id <= sent, JobMilestone.progress(of: latest) <= progressSent {
                     try await writer.write(ByteBuffer(string: ": keep-alive\n\n"))
                 }
                 job = latest
@@ -66,6 +73,16 @@ struct JobEventStream {
         data.integer("progress", Int64(milestone.progress))
         data.string("state", milestone.state.rawValue)
         return Array("id: \(milestone.id)\nevent: \(milestone.state.rawValue)\ndata: ".utf8) + data.finish() + Array("\n\n".utf8)
+    }
+
+    /// A generation's progress between two states: `event: progress`, without an id (it is not a state
+    /// to resume after), `data: {"job_id", "state", "progress"}`.
+    func progressEvent(_ progress: Int, of job: JobRecord) -> [UInt8] {
+        var data = JSONObjectWriter(capacity: 96)
+        data.string("job_id", job.id)
+        data.integer("progress", Int64(progress))
+        data.string("state", JobMilestone.of(job).last!.state.rawValue)
+        return Array("event: progress\ndata: ".utf8) + data.finish() + Array("\n\n".utf8)
     }
 
     /// The `Last-Event-ID` header's number, 0 when absent or unreadable (the stream starts over).

@@ -8,6 +8,7 @@ import EventContracts
 /// gives the same list, and a later look only adds to its end. A state skipped by events arriving out
 /// of order (a debit before its routing) is still listed, since it happened. A milestone's `id` is
 /// its place in the full list, so a stream resumed with `Last-Event-ID` carries on without repeats.
+/// Between `submitted` and `generated`, `progress(of:)` also moves with the generation's reports.
 struct JobMilestone: Equatable {
     enum State: String, CaseIterable {
         case queued, routed, debited, submitted, generated, stored, completed, failed
@@ -60,8 +61,12 @@ struct JobMilestone: Equatable {
         }
     }
 
-    /// The job's progress in percent: its latest milestone's.
+    /// The job's progress in percent: its latest milestone's; while it is generating, the part of
+    /// the way from `submitted` to `generated` that the renderer or provider reported.
     static func progress(of job: JobRecord) -> Int {
-        of(job).last!.progress
+        let latest = of(job).last!
+        guard latest.state == .submitted, let reported = job.generationProgress,
+              let from = progress(of: .submitted), let to = progress(of: .generated) else { return latest.progress }
+        return from + (to - from) * min(max(reported, 0), 99) / 100
     }
 }

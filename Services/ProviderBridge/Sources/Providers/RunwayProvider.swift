@@ -24,6 +24,13 @@ struct RunwayProvider: VideoProvider {
         var output: [String]?
         var failure: String?
         var failureCode: String?
+        /// How far a RUNNING task is, 0–1.
+        var fraction: Double?
+
+        enum CodingKeys: String, CodingKey {
+            case id, status, output, failure, failureCode
+            case fraction = "progress"
+        }
 
         var progress: ProviderProgress {
             switch status {
@@ -34,7 +41,7 @@ struct RunwayProvider: VideoProvider {
                 let moderated = failureCode?.hasPrefix("SAFETY") == true || ModerationText.matches(failure ?? "")
                 return .failed(RoomReelError(moderated ? .contentRejected : .generationFailed, message))
             case "CANCELLED": return .failed(RoomReelError(.generationFailed, "runway: the task was cancelled"))
-            default: return .running(status: status)
+            default: return .running(status: status, percent: fraction.map { Int(($0 * 100).rounded(.down)) })
             }
         }
     }

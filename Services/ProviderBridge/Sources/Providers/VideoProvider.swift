@@ -43,8 +43,9 @@ struct ProviderImage: Sendable {
 
 /// Where a generation stands at its provider.
 enum ProviderProgress: Sendable, Equatable {
-    /// Still working; `status` is the provider's own word for it.
-    case running(status: String)
+    /// Still working; `status` is the provider's own word for it, `percent` how far it says it is
+    /// (for providers that say: Runway's `progress`).
+    case running(status: String, percent: Int? = nil)
     /// Finished; `outputURL` nil means the provider said it succeeded but gave no video.
     case succeeded(outputURL: String?)
     /// Finished without a video.
