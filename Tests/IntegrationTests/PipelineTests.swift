@@ -48,8 +48,9 @@ struct PipelineTests {
             #expect(try await pipeline.get("/media/inputs/\(input)").status == 404)
 
             #expect(try pipeline.debitCount(job: id) == 1)
-            let crossed = Set(try await pipeline.eventTypesOnKafka(job: id, atLeast: 7))
-            #expect(crossed == [.videoRequested, .videoRouted, .creditsDebited, .videoSubmitted, .videoGenerated, .providerOutcome, .videoStored])
+            let crossed = Set(try await pipeline.eventTypesOnKafka(job: id, atLeast: 8))
+            #expect(crossed == [.videoRequested, .videoRouted, .creditsDebited, .videoSubmitted, .videoProgress, .videoGenerated, .providerOutcome,
+                                .videoStored])
 
             for name in Pipeline.serviceNames {
                 #expect(await pipeline.process(name).stop(), "\(name) did not shut down gracefully on SIGTERM")
@@ -136,7 +137,9 @@ struct PipelineTests {
             #expect(byID["veo-2"] == nil, "no running provider-bridge serves replicate: its models are not offered")
             #expect((models.json["defaults"] as? [String: String])?["walkthrough"] == "veo-2")
 
-            let walkthrough = try await pipeline.submit(fields: [("video_type", "walkthrough"), ("workspace_id", Pipeline.workspace)])
+            // From a prompt alone, a walkthrough needs a remote model (the local renderer needs a photo).
+            let walkthrough = try await pipeline.submit(fields: [("video_type", "walkthrough"), ("workspace_id", Pipeline.workspace),
+                                                                 ("prompt", "a calm living room")], image: nil)
             #expect(walkthrough.status == 422)
             #expect((walkthrough.json["error"] as? [String: Any])?["code"] as? String == "MODEL_UNAVAILABLE")
             #expect(((walkthrough.json["error"] as? [String: Any])?["message"] as? String)?.contains("REPLICATE_API_TOKEN") == true, "\(walkthrough.json)")
