@@ -48,7 +48,8 @@ struct PipelineTests {
             #expect(try await pipeline.get("/media/inputs/\(input)").status == 404)
 
             #expect(try pipeline.debitCount(job: id) == 1)
-            let crossed = Set(try await pipeline.eventTypesOnKafka(job: id, atLeast: 8))
+            // Seven events, and the renderer's nine progress reports.
+            let crossed = Set(try await pipeline.eventTypesOnKafka(job: id, atLeast: 16))
             #expect(crossed == [.videoRequested, .videoRouted, .creditsDebited, .videoSubmitted, .videoProgress, .videoGenerated, .providerOutcome,
                                 .videoStored])
 
