@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import Logging
 import ObjectStorage
 import ServiceSettings
@@ -21,12 +22,19 @@ public struct CommonConfiguration: Sendable {
     /// (`KAFKA_SESSION_TIMEOUT_MS`, default 3000; `KAFKA_GROUP_INSTANCE_ID`, unset;
     /// `KAFKA_FETCH_WAIT_MS`, default 500).
     public var consumers: KafkaConsumerSettings
+    /// This replica's name among the service's replicas (`REPLICA_ID`, default `0`: letters, digits,
+    /// `-` and `_`); see `docs/scaling.md`.
+    public var replicaID: String
+    /// The partition count of every topic, and so the shards of each service (`KAFKA_PARTITIONS`, default 3).
+    public var shards: ShardMap
 
     public init(kafkaBrokers: String, dataDirectory: URL, storageDirectory: URL? = nil,
                 logLevel: Logger.Level = .info, storage: StorageConfiguration = .local, faults: FaultPoints = FaultPoints(),
-                consumers: KafkaConsumerSettings = KafkaConsumerSettings()) {
+                consumers: KafkaConsumerSettings = KafkaConsumerSettings(), replicaID: String = "0", shards: ShardMap = ShardMap(count: 3)) {
         self.kafkaBrokers = kafkaBrokers
         self.consumers = consumers
+        self.replicaID = replicaID
+        self.shards = shards
         self.dataDirectory = dataDirectory
         self.storageDirectory = storageDirectory ?? dataDirectory.appendingPathComponent("storage")
         self.logLevel = logLevel
@@ -41,6 +49,11 @@ public struct CommonConfiguration: Sendable {
         guard let level = Logger.Level(rawValue: levelText.lowercased()) else {
             throw ConfigurationError(variable: "LOG_LEVEL", problem: "must be one of trace, debug, info, notice, warning, error, critical; got '\(levelText)'")
         }
+        let replicaID = environment.string("REPLICA_ID", default: "0")
+        guard (1...64).contains(replicaID.count),
+              replicaID.unicodeScalars.allSatisfy({ $0.isASCII && (CharacterSet.alphanumerics.contains($0) || $0 == "-" || $0 == "_") }) else {
+            throw ConfigurationError(variable: "REPLICA_ID", problem: "must be 1 to 64 letters, digits, '-' or '_'; got '\(replicaID)'")
+        }
         return CommonConfiguration(
             kafkaBrokers: try environment.requiredString("KAFKA_BROKERS"),
             dataDirectory: dataDirectory,
@@ -51,8 +64,17 @@ public struct CommonConfiguration: Sendable {
             consumers: KafkaConsumerSettings(
                 sessionTimeoutMilliseconds: try environment.integer("KAFKA_SESSION_TIMEOUT_MS", default: 3000, in: 1000...300_000),
                 instanceID: environment.optionalString("KAFKA_GROUP_INSTANCE_ID"),
-                fetchWaitMilliseconds: try environment.integer("KAFKA_FETCH_WAIT_MS", default: 500, in: 0...60_000))
+                fetchWaitMilliseconds: try environment.integer("KAFKA_FETCH_WAIT_MS", default: 500, in: 0...60_000)),
+            replicaID: replicaID,
+            shards: ShardMap(count: try environment.integer("KAFKA_PARTITIONS", default: 3, in: 1...1024))
         )
+    }
+
+    /// The shards of the named service, in its folder of the data directory.
+    public func shardSet(service: String, logger: Logger, migrations: @escaping @Sendable (inout DatabaseMigrator) -> Void,
+                         onTake: @escaping @Sendable (Int, ServiceDatabase) throws -> Void = { _, _ in }) throws -> ShardSet {
+        try ShardSet(service: service, dataDirectory: dataDirectory, map: shards, replica: replicaID, logger: logger,
+                     migrations: migrations, onTake: onTake)
     }
 
     /// The SQLite file of the named service.

@@ -18,7 +18,7 @@ struct CreditsCommand: AsyncParsableCommand {
         @Option(help: "Whole credits, more than 0.") var credits: Int64
         @Option(help: "Days until the grant lapses (unused credits then stop counting).") var expiresInDays: Double?
         @Option(help: "Why, for the ledger.") var reason: String = "manual grant"
-        @Option(help: "Data folder holding billing.sqlite.") var dataDir: String = "./data"
+        @Option(help: "Data folder holding billing's shards.") var dataDir: String = "./data"
         @Option(help: "The ledger file itself (overrides --data-dir).") var database: String?
 
         func validate() throws {
@@ -27,7 +27,7 @@ struct CreditsCommand: AsyncParsableCommand {
         }
 
         func run() async throws {
-            let path = LedgerCommand.ledgerPath(dataDir: dataDir, database: database)
+            let path = try LedgerCommand.ledgerPath(of: workspace, dataDir: dataDir, database: database)
             let ledger = try openBillingDatabase(path: path)
             let expiry = expiresInDays.map { Date().addingTimeInterval($0 * 86_400) }
             let id = try grantCredits(credits, to: workspace, expiresAt: expiry, reason: reason, in: ledger)
@@ -40,11 +40,11 @@ struct CreditsCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Show a workspace's spendable credits.")
 
         @Option(help: "The workspace.") var workspace: String
-        @Option(help: "Data folder holding billing.sqlite.") var dataDir: String = "./data"
+        @Option(help: "Data folder holding billing's shards.") var dataDir: String = "./data"
         @Option(help: "The ledger file itself (overrides --data-dir).") var database: String?
 
         func run() async throws {
-            let ledger = try openBillingDatabase(path: LedgerCommand.ledgerPath(dataDir: dataDir, database: database))
+            let ledger = try openBillingDatabase(path: LedgerCommand.ledgerPath(of: workspace, dataDir: dataDir, database: database))
             Console.say("\(workspace): \(try creditBalance(of: workspace, in: ledger)) credits")
         }
     }

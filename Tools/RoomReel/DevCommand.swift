@@ -51,10 +51,12 @@ struct DevCommand: AsyncParsableCommand {
         try ListeningPort.ensureAvailable(host: "127.0.0.1", port: port, setting: "--port (PORT=… with make run)")
         let dataDirectory = URL(fileURLWithPath: dataDir).standardizedFileURL
         try FileManager.default.createDirectory(at: dataDirectory, withIntermediateDirectories: true)
-        let cluster = try KafkaMockCluster(brokers: 1, topics: EventType.allTopics, partitions: 3)
+        let shards = ShardMap(count: 3)
+        let cluster = try KafkaMockCluster(brokers: 1, topics: EventType.allTopics, partitions: shards.count)
         // Local disk unless STORAGE_BACKEND=s3 and the S3_* settings say otherwise.
         let storage = try StorageConfiguration.fromEnvironment(EnvironmentReader())
-        let common = CommonConfiguration(kafkaBrokers: cluster.bootstrapServers, dataDirectory: dataDirectory, logLevel: level, storage: storage)
+        let common = CommonConfiguration(kafkaBrokers: cluster.bootstrapServers, dataDirectory: dataDirectory, logLevel: level, storage: storage,
+                                         shards: shards)
         let apiKey = try Self.devSecret("dev-api-key", prefix: "rr_dev_", in: dataDirectory)
         let adminToken = try Self.devSecret("dev-admin-token", prefix: "rr_admin_", in: dataDirectory)
 

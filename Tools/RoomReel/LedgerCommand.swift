@@ -10,9 +10,13 @@ struct LedgerCommand: AsyncParsableCommand {
         subcommands: [Verify.self]
     )
 
-    /// billing.sqlite under `dataDir`, or `database` when given.
-    static func ledgerPath(dataDir: String, database: String?) -> String {
-        database ?? URL(fileURLWithPath: dataDir).appendingPathComponent("billing.sqlite").path
+    /// The ledger file holding `workspace`: `database` when given, else its shard under `dataDir`.
+    static func ledgerPath(of workspace: String, dataDir: String, database: String?) throws -> String {
+        if let database { return database }
+        guard let file = ledgerFile(of: workspace, dataDirectory: URL(fileURLWithPath: dataDir)) else {
+            throw ValidationError("no ledger under \(dataDir)/billing (has billing run there?)")
+        }
+        return file.path
     }
 
     struct Verify: AsyncParsableCommand {
@@ -20,22 +24,28 @@ struct LedgerCommand: AsyncParsableCommand {
             abstract: "Check every workspace's hash chain; exits 1 and lists the breaks if any entry was changed, removed or inserted."
         )
 
-        @Option(help: "Data folder holding billing.sqlite.")
+        @Option(help: "Data folder holding billing's shards (billing/shard-*.sqlite).")
         var dataDir: String = "./data"
 
-        @Option(help: "The ledger file itself (overrides --data-dir).")
+        @Option(help: "One ledger file (overrides --data-dir).")
         var database: String?
 
         func run() async throws {
-            let path = LedgerCommand.ledgerPath(dataDir: dataDir, database: database)
-            guard FileManager.default.fileExists(atPath: path) else {
-                throw ValidationError("no ledger at \(path)")
+            let paths = database.map { [$0] } ?? ledgerFiles(dataDirectory: URL(fileURLWithPath: dataDir)).map(\.path)
+            guard !paths.isEmpty, paths.allSatisfy(FileManager.default.fileExists(atPath:)) else {
+                throw ValidationError("no ledger at \(database ?? dataDir + "/billing")")
             }
-            let (entries, problems) = try verifyLedger(path: path)
+            var entries = 0
+            var problems: [String] = []
+            for path in paths {
+                let verified = try verifyLedger(path: path)
+                entries += verified.entries
+                problems += verified.problems.map { "\(URL(fileURLWithPath: path).lastPathComponent): \($0)" }
+            }
             if problems.isEmpty {
-                Console.say("Ledger intact: \(entries) entries, every chain verified (\(path)).")
+                Console.say("Ledger intact: \(entries) entries in \(paths.count) file(s), every chain verified.")
             } else {
-                Console.say("Ledger BROKEN: \(problems.count) problem(s) in \(entries) entries (\(path)):")
+                Console.say("Ledger BROKEN: \(problems.count) problem(s) in \(entries) entries:")
                 problems.forEach { Console.say("  \($0)") }
                 throw ExitCode(1)
             }

@@ -7,13 +7,18 @@ import ServiceLifecycle
 /// The name of this service: its consumer group, Kafka client id, event source and database file.
 public let billingServiceName = "billing"
 
-/// billing's long-running parts, for a service group of its own or for `roomreel dev`.
+/// billing's long-running parts, for a service group of its own or for `roomreel dev`. The ledger is
+/// sharded by workspace (`docs/scaling.md`): this replica keeps the shards Kafka assigns it, and
+/// a shard's bootstrap grants are applied when the shard is taken.
 public func buildBillingServices(config: BillingConfiguration) throws -> [any Service] {
     let logger = config.common.logger(service: billingServiceName)
-    let database = try openBillingDatabase(path: config.common.databasePath(service: billingServiceName))
-    try applyBootstrapGrants(config.bootstrapGrants, in: database)
+    let grants = config.bootstrapGrants
+    let map = config.common.shards
+    let shards = try config.common.shardSet(service: billingServiceName, logger: logger, migrations: registerBillingMigrations) { shard, database in
+        try applyBootstrapGrants(grants.filter { map.shard(of: $0.workspaceID) == shard }, in: database)
+    }
     let handler = EventHandlers([DebitHandler(faults: config.common.faults, logger: logger), GrantHandler(logger: logger)])
-    return try EventServiceParts(name: billingServiceName, common: config.common, database: database,
+    return try EventServiceParts(name: billingServiceName, common: config.common, shards: shards,
                                  handler: handler, logger: logger).services
 }
 
@@ -22,13 +27,30 @@ public func buildServiceGroup(config: BillingConfiguration) throws -> ServiceGro
     ServiceMain.serviceGroup(try buildBillingServices(config: config), logger: config.common.logger(service: billingServiceName))
 }
 
-/// billing's SQLite file with every ledger migration applied.
+/// A ledger file (a shard of billing's, or a file of its own) with every ledger migration applied.
+/// Opened this way it is not fenced: for tools and tests, not for a second billing.
 public func openBillingDatabase(path: String) throws -> ServiceDatabase {
-    try ServiceDatabase(path: path) { migrator in
-        LedgerEntry.registerMigrations(&migrator)
-        LedgerEntry.registerChainMigration(&migrator)
-        GrantBucket.registerMigration(&migrator)
-    }
+    try ServiceDatabase(path: path, migrations: registerBillingMigrations)
+}
+
+@Sendable func registerBillingMigrations(_ migrator: inout DatabaseMigrator) {
+    LedgerEntry.registerMigrations(&migrator)
+    LedgerEntry.registerChainMigration(&migrator)
+    GrantBucket.registerMigration(&migrator)
+}
+
+/// billing's ledger files in `dataDirectory`: its shards, in shard order.
+public func ledgerFiles(dataDirectory: URL) -> [URL] {
+    ShardSet.shardFiles(in: dataDirectory.appendingPathComponent(billingServiceName)).map(\.path)
+}
+
+/// The ledger file that holds `workspaceID` in `dataDirectory` (by the shard count its files have),
+/// or nil when billing has no shards there yet.
+public func ledgerFile(of workspaceID: String, dataDirectory: URL) -> URL? {
+    let files = ShardSet.shardFiles(in: dataDirectory.appendingPathComponent(billingServiceName))
+    guard let count = files.first?.count else { return nil }
+    let shard = ShardMap(count: count).shard(of: workspaceID)
+    return files.first { $0.shard == shard }?.path
 }
 
 /// Checks the hash chain of every workspace in the ledger at `path`: (entries checked, problems found).

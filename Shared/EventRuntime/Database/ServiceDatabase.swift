@@ -12,8 +12,14 @@ public final class ServiceDatabase: Sendable {
     /// four times what `WALCheckpointer` lets it reach.
     public static let fallbackCheckpointPages = 8_192
 
-    /// Opens (creating if needed) the database at `path` and applies every pending migration.
-    public init(path: String, migrations: (inout DatabaseMigrator) -> Void) throws {
+    /// The shard's ownership when this file is one shard of a service (`ShardSet`), nil for a file
+    /// the process owns alone.
+    public let ownership: ShardOwnership?
+
+    /// Opens (creating if needed) the database at `path` and applies every pending migration. With
+    /// `ownership`, the file is a shard: it gets the ownership row, and every write to it is fenced by
+    /// the epoch `ownership` holds (nothing can be written before the shard is taken).
+    public init(path: String, ownership: ShardOwnership? = nil, migrations: (inout DatabaseMigrator) -> Void) throws {
         try FileManager.default.createDirectory(
             at: URL(fileURLWithPath: path).deletingLastPathComponent(), withIntermediateDirectories: true)
         var configuration = Configuration()
@@ -24,6 +30,7 @@ public final class ServiceDatabase: Sendable {
             try db.execute(sql: "PRAGMA wal_autocheckpoint = \(Self.fallbackCheckpointPages)")
             // The log file shrinks back to this after a checkpoint rewinds it.
             try db.execute(sql: "PRAGMA journal_size_limit = \(64 << 20)")
+            ownership?.register(on: db)
         }
         pool = try DatabasePool(path: path, configuration: configuration)
         // FULL: a commit survives power loss, not just a process crash: ledger rows are money. Set on
@@ -48,7 +55,12 @@ public final class ServiceDatabase: Sendable {
                 table.column("processed_at", .datetime).notNull()
             }
         }
+        if ownership != nil { ShardOwnership.registerMigration(&migrator) }
         migrations(&migrator)
         try migrator.migrate(pool)
+        self.ownership = ownership
+        if ownership != nil {
+            try pool.writeWithoutTransaction { db in try ShardOwnership.installFence(on: db) }
+        }
     }
 }

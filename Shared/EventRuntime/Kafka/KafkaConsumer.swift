@@ -9,13 +9,17 @@ import Logging
 public final class KafkaConsumer: Sendable {
     private let handle: KafkaHandle
     private let queue: DispatchQueue
+    private let rebalance: RebalanceBridge?
     public let groupID: String
 
     /// - Parameters:
     ///   - brokers: bootstrap servers.
     ///   - groupID: the consumer group; one per service, so each service sees every event once.
     ///   - topics: topics to subscribe to.
-    public init(brokers: String, groupID: String, clientID: String, topics: [String], extraProperties: [String: String] = [:]) throws {
+    ///   - rebalance: told of each assignment change before it takes effect; with it, the group uses
+    ///     the range assignor, which gives one member the same partition number of every topic.
+    public init(brokers: String, groupID: String, clientID: String, topics: [String], extraProperties: [String: String] = [:],
+                rebalance: RebalanceListener? = nil) throws {
         var properties = [
             "bootstrap.servers": brokers,
             "group.id": groupID,
@@ -28,8 +32,12 @@ public final class KafkaConsumer: Sendable {
             // Fetch requests go out at once rather than wait on the broker's delayed ACK (Nagle).
             "socket.nagle.disable": "true",
         ]
+        if rebalance != nil { properties["partition.assignment.strategy"] = "range" }
         properties.merge(extraProperties) { $1 }
         let conf = try KafkaClientConfig.make(properties)
+        let bridge = rebalance.map(RebalanceBridge.init)
+        bridge?.install(on: conf)
+        self.rebalance = bridge
         let pointer = try KafkaClientConfig.newHandle(RD_KAFKA_CONSUMER, conf: conf)
         rd_kafka_poll_set_consumer(pointer)
         self.handle = KafkaHandle(pointer: pointer, isConsumer: true)
@@ -109,6 +117,7 @@ public final class KafkaConsumer: Sendable {
     @discardableResult
     public func close(within milliseconds: Int = 5000) async -> Bool {
         let handle = self.handle
+        let rebalance = self.rebalance
         return await withCheckedContinuation { continuation in
             queue.async {
                 guard let events = rd_kafka_queue_new(handle.pointer) else { return continuation.resume(returning: false) }
@@ -120,7 +129,11 @@ public final class KafkaConsumer: Sendable {
                 let deadline = DispatchTime.now() + .milliseconds(milliseconds)
                 while rd_kafka_consumer_closed(handle.pointer) == 0, DispatchTime.now() < deadline {
                     // Rebalance events of the close come here; serving them lets it go on.
-                    if let event = rd_kafka_queue_poll(events, 50) { rd_kafka_event_destroy(event) }
+                    guard let event = rd_kafka_queue_poll(events, 50) else { continue }
+                    if let rebalance, rd_kafka_event_type(event) == RD_KAFKA_EVENT_REBALANCE {
+                        rebalance.serve(handle.pointer, rd_kafka_event_error(event), rd_kafka_event_topic_partition_list(event))
+                    }
+                    rd_kafka_event_destroy(event)
                 }
                 continuation.resume(returning: rd_kafka_consumer_closed(handle.pointer) != 0)
             }

@@ -45,6 +45,7 @@ final class Pipeline: @unchecked Sendable {
             let announced = try await pipeline.services["api-ingress"]!.line(startingWith: "api-ingress listening on port ")
             pipeline.baseURL = "http://127.0.0.1:\(announced.split(separator: " ").last!)"
             try await pipeline.awaitAnnouncedProviders()
+            try await pipeline.awaitShards("billing")
         } catch {
             await pipeline.stop()
             throw error
@@ -230,9 +231,40 @@ final class Pipeline: @unchecked Sendable {
 
     // MARK: Service state
 
-    /// Opens a service's SQLite file for reading what it committed.
+    /// Opens a service's state for reading what it committed: its SQLite file, or for a sharded
+    /// service every shard at once, each table a view over all of them.
     func database(_ service: String) throws -> DatabaseQueue {
-        try DatabaseQueue(path: directory.url.appendingPathComponent("\(service).sqlite").path)
+        let shards = ShardSet.shardFiles(in: directory.url.appendingPathComponent(service))
+        guard let first = shards.first else {
+            return try DatabaseQueue(path: directory.url.appendingPathComponent("\(service).sqlite").path)
+        }
+        let union = try DatabaseQueue()
+        try union.writeWithoutTransaction { db in
+            for shard in shards {
+                try db.execute(sql: "ATTACH DATABASE ? AS shard\(shard.shard)", arguments: [shard.path.path])
+            }
+            let tables = try String.fetchAll(db, sql: "SELECT name FROM shard\(first.shard).sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")
+            for table in tables {
+                let selects = shards.map { "SELECT * FROM shard\($0.shard).\"\(table)\"" }.joined(separator: " UNION ALL ")
+                try db.execute(sql: "CREATE TEMP VIEW \"\(table)\" AS \(selects)")
+            }
+        }
+        return union
+    }
+
+    /// Waits until the sharded `service` has taken every one of its shards (the mock cluster's 3).
+    func awaitShards(_ service: String, count: Int = 3) async throws {
+        let folder = directory.url.appendingPathComponent(service)
+        _ = try await eventually("\(service) to take its \(count) shards") { () -> Bool? in
+            let files = ShardSet.shardFiles(in: folder)
+            guard files.count == count else { return nil }
+            let taken = files.allSatisfy { file in
+                (try? DatabaseQueue(path: file.path.path).read { db in
+                    try Int64.fetchOne(db, sql: "SELECT epoch FROM shard_owner")
+                }).flatMap { $0 }.map { $0 > 0 } ?? false
+            }
+            return taken ? true : nil
+        }
     }
 
     /// The job's debit rows in billing's ledger.
