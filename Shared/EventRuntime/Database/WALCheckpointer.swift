@@ -40,8 +40,9 @@ public struct WALCheckpointer: Service {
                 try? await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) }
             }
         }
-        // On the way out: whatever the log holds, so the next start reads a short one.
-        await checkpoint(connection)
+        // On the way out: whatever the log holds, so the next start reads a short one (a shard given
+        // up is cancelled instead, and left to its new owner's checkpointer).
+        if !Task.isCancelled { await checkpoint(connection) }
     }
 
     /// The write-ahead log's size on disk, 0 when there is none.
@@ -53,6 +54,7 @@ public struct WALCheckpointer: Service {
     private func checkpoint(_ connection: DatabaseQueue) async {
         do {
             _ = try await connection.writeWithoutTransaction { db in try db.checkpoint(.passive) }
+        } catch is CancellationError {
         } catch {
             logger.warning("Could not checkpoint the write-ahead log", metadata: ["database": "\(database.path)", "error": "\(error)"])
         }

@@ -85,6 +85,7 @@ public final class ShardSet: Sendable {
     /// consumer's own thread). A shard that cannot be taken now is taken on its first event.
     public func assign(_ shards: Set<Int>) {
         state.withLock { $0.assigned.formUnion(shards) }
+        logger.info("Assigned shards", metadata: ["shards": "\(shards.sorted())"])
         for shard in shards.sorted() { _ = try? take(shard) }
     }
 
