@@ -77,6 +77,11 @@ public struct CommonConfiguration: Sendable {
                      migrations: migrations, onTake: onTake)
     }
 
+    /// The SQLite file of what this replica of `service` keeps whole (state every replica has all of).
+    public func replicaDatabasePath(service: String) -> String {
+        dataDirectory.appendingPathComponent(service).appendingPathComponent("replica-\(replicaID).sqlite").path
+    }
+
     /// The SQLite file of the named service.
     public func databasePath(service: String) -> String {
         dataDirectory.appendingPathComponent("\(service).sqlite").path

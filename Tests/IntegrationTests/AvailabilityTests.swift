@@ -27,7 +27,7 @@ struct AvailabilityTests {
                 // until the renewal, 30 s after the first, while the job is already waiting for it.
                 await pipeline.process("model-router").stop()
                 for suffix in ["", "-wal", "-shm"] {
-                    try? FileManager.default.removeItem(at: pipeline.directory.url.appendingPathComponent("model-router.sqlite\(suffix)"))
+                    try? FileManager.default.removeItem(at: pipeline.directory.url.appendingPathComponent("model-router/replica-0.sqlite\(suffix)"))
                 }
                 let reply = try await pipeline.submit(fields: [("model", "kling-v3.0"), ("prompt", "A bright living room")])
                 try #require(reply.status == 202, "\(reply.json)")

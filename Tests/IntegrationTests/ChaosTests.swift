@@ -81,8 +81,12 @@ struct ChaosTests {
                 let left: Int
                 do {
                     left = try await eventually("data/renders and storage-uploader-work to empty", timeout: .seconds(60)) {
+                        // Files, at any depth: each replica has a folder of its own in storage-uploader-work.
                         files = scratch.flatMap { folder in
-                            ((try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []).map { "\(folder.lastPathComponent)/\($0)" }
+                            (FileManager.default.subpaths(atPath: folder.path) ?? []).filter { path in
+                                var isFolder: ObjCBool = false
+                                return FileManager.default.fileExists(atPath: folder.appendingPathComponent(path).path, isDirectory: &isFolder) && !isFolder.boolValue
+                            }.map { "\(folder.lastPathComponent)/\($0)" }
                         }
                         return files.isEmpty ? 0 : nil
                     }

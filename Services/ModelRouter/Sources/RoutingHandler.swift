@@ -34,14 +34,17 @@ struct RoutingHandler: EventHandler {
         if case .failure(let error) = outcome, error.code == .modelUnavailable, !health.hasHeardFromABridge {
             throw RoutingNotReady(jobID: spec.jobID)
         }
-        try await event.inbox.commit { db in
+        let decided = try await event.inbox.commit { db -> Bool in
+            // One decision per job: a second request for it (a retry taken by another api-ingress
+            // replica, a replay) changes nothing and goes nowhere.
+            guard try !RoutingDecisionRecord.exists(db, key: spec.jobID) else { return false }
             switch outcome {
             case .success(let decision):
                 try RoutingDecisionRecord(
                     jobID: spec.jobID, workspaceID: spec.workspaceID, modelID: decision.model.id, credits: decision.credits,
                     errorCode: nil, reason: Self.reason(for: decision, spec: spec),
                     decidedAt: Date()
-                ).insert(db, onConflict: .replace)
+                ).insert(db)
                 try Outbox.enqueue(EventEnvelope(
                     source: "model-router", subject: spec.jobID, workspaceID: spec.workspaceID,
                     data: VideoRouted(request: spec, inputImageKeys: requested.data.inputImageKeys,
@@ -53,12 +56,22 @@ struct RoutingHandler: EventHandler {
                 try RoutingDecisionRecord(
                     jobID: spec.jobID, workspaceID: spec.workspaceID, modelID: nil, credits: nil,
                     errorCode: error.code.rawValue, reason: error.message, decidedAt: Date()
-                ).insert(db, onConflict: .replace)
+                ).insert(db)
                 try Outbox.enqueue(EventEnvelope(
                     source: "model-router", subject: spec.jobID, workspaceID: spec.workspaceID,
                     data: VideoFailed(stage: "routing", code: error.code, message: error.message)
                 ), in: db)
             }
+            return true
+        }
+        switch decided {
+        case nil:
+            return
+        case false:
+            logger.notice("Job was routed before; nothing more sent", metadata: ["job_id": "\(spec.jobID)"])
+            return
+        case true:
+            break
         }
         switch outcome {
         case .success(let decision):

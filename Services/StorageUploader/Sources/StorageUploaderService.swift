@@ -8,15 +8,16 @@ import ServiceLifecycle
 /// The name of this service: its consumer group, Kafka client id, event source and database file.
 public let storageUploaderServiceName = "storage-uploader"
 
-/// storage-uploader's long-running parts, for a service group of its own or for `roomreel dev`.
+/// storage-uploader's long-running parts, for a service group of its own or for `roomreel dev`. Its
+/// inbox and outbox are sharded by workspace (`docs/scaling.md`); uploads are idempotent by key.
 public func buildStorageUploaderServices(config: StorageUploaderConfiguration) throws -> [any Service] {
     let logger = config.common.logger(service: storageUploaderServiceName)
-    let database = try ServiceDatabase(path: config.common.databasePath(service: storageUploaderServiceName)) { _ in }
-    // The work folder holds only the scratch files of uploads in progress: none is, before the
-    // service starts, so whatever a crash left there goes.
+    let shards = try config.common.shardSet(service: storageUploaderServiceName, logger: logger, migrations: { _ in })
+    // The work folder holds only the scratch files of this replica's uploads in progress: none is,
+    // before it starts, so whatever a crash left there goes.
     try? FileManager.default.removeItem(at: uploadWorkDirectory(config))
     let handler = buildUploadHandler(config: config, logger: logger)
-    return try EventServiceParts(name: storageUploaderServiceName, common: config.common, database: database,
+    return try EventServiceParts(name: storageUploaderServiceName, common: config.common, shards: shards,
                                  handler: handler, logger: logger).services
 }
 
@@ -37,9 +38,9 @@ func buildUploadHandler(config: StorageUploaderConfiguration, partFaults: [Int: 
         store: store, logger: logger)
 }
 
-/// Where uploads keep their scratch files (downloads, conformed copies, probe logs).
+/// Where this replica's uploads keep their scratch files (downloads, conformed copies, probe logs).
 func uploadWorkDirectory(_ config: StorageUploaderConfiguration) -> URL {
-    config.common.dataDirectory.appendingPathComponent("storage-uploader-work")
+    config.common.dataDirectory.appendingPathComponent("storage-uploader-work").appendingPathComponent(config.common.replicaID)
 }
 
 /// The storage-uploader executable's service group.

@@ -16,12 +16,12 @@ public struct ProviderAnnouncementHandler: EventHandler {
         self.logger = logger
     }
 
-    /// The handler on a consumer of its own (group `<service>.providers`), so that announcements
-    /// arrive whatever the service's job topics hold: a backlog, or a job retried until a bridge
-    /// has spoken.
+    /// The handler on a consumer of its own (group `<service>.providers.<replica>`: every replica
+    /// hears every bridge), so that announcements arrive whatever the service's job topics hold: a
+    /// backlog, or a job retried until a bridge has spoken.
     public static func consumer(service: String, common: CommonConfiguration, database: ServiceDatabase, health: ProviderHealth,
                                 logger: Logger) throws -> EventConsumerService {
-        try EventConsumerService(brokers: common.kafkaBrokers, groupID: "\(service).providers", database: database,
+        try EventConsumerService(brokers: common.kafkaBrokers, groupID: "\(service).providers.\(common.replicaID)", database: database,
                                  handler: ProviderAnnouncementHandler(health: health, logger: logger), logger: logger, consumers: common.consumers)
     }
 

@@ -4,7 +4,9 @@ import Logging
 import ModelCatalog
 
 /// Feeds `provider.outcome` events to the providers' circuit breakers: the new state is committed
-/// with the inbox row, then published to the in-memory `ProviderHealth` that routing reads.
+/// with the inbox row, then published to the in-memory `ProviderHealth` that routing reads. Each
+/// outcome counts at its event's time, so a replica that reads the history from the start ends
+/// with the breakers as they are now.
 public struct ProviderHealthHandler: EventHandler {
     let health: ProviderHealth
     let logger: Logger
@@ -14,12 +16,21 @@ public struct ProviderHealthHandler: EventHandler {
         self.logger = logger
     }
 
+    /// The handler on a consumer of its own (group `<service>.health.<replica>`): every replica sees
+    /// every provider's outcomes, whichever workspace's jobs they came from.
+    public static func consumer(service: String, common: CommonConfiguration, database: ServiceDatabase, health: ProviderHealth,
+                                logger: Logger) throws -> EventConsumerService {
+        try EventConsumerService(brokers: common.kafkaBrokers, groupID: "\(service).health.\(common.replicaID)", database: database,
+                                 handler: ProviderHealthHandler(health: health, logger: logger), logger: logger, consumers: common.consumers)
+    }
+
     public var eventTypes: [EventType] { [.providerOutcome] }
 
     public func handle(_ event: IncomingEvent) async throws {
-        let outcome = try event.decode(ProviderOutcome.self).data
+        let envelope = try event.decode(ProviderOutcome.self)
+        let outcome = envelope.data
         let policy = health.policy
-        let now = Date()
+        let now = envelope.time
         let result = try await event.inbox.commit { db -> (CircuitBreaker, CircuitBreaker.Transition?) in
             var breaker = try ProviderBreakerRecord.fetchOne(db, key: outcome.provider)?.breaker ?? CircuitBreaker()
             let transition = breaker.record(outcome, at: now, policy: policy)

@@ -45,7 +45,9 @@ final class Pipeline: @unchecked Sendable {
             let announced = try await pipeline.services["api-ingress"]!.line(startingWith: "api-ingress listening on port ")
             pipeline.baseURL = "http://127.0.0.1:\(announced.split(separator: " ").last!)"
             try await pipeline.awaitAnnouncedProviders()
-            try await pipeline.awaitShards("billing")
+            for service in ["model-router", "billing", "storage-uploader"] {
+                try await pipeline.awaitShards(service)
+            }
         } catch {
             await pipeline.stop()
             throw error
@@ -232,20 +234,25 @@ final class Pipeline: @unchecked Sendable {
     // MARK: Service state
 
     /// Opens a service's state for reading what it committed: its SQLite file, or for a sharded
-    /// service every shard at once, each table a view over all of them.
+    /// service every file in its folder at once (its shards and its replicas' own), each table a
+    /// view over the files that have it.
     func database(_ service: String) throws -> DatabaseQueue {
-        let shards = ShardSet.shardFiles(in: directory.url.appendingPathComponent(service))
-        guard let first = shards.first else {
+        let folder = directory.url.appendingPathComponent(service)
+        let files = ((try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []).filter { $0.hasSuffix(".sqlite") }.sorted()
+        guard !files.isEmpty else {
             return try DatabaseQueue(path: directory.url.appendingPathComponent("\(service).sqlite").path)
         }
         let union = try DatabaseQueue()
         try union.writeWithoutTransaction { db in
-            for shard in shards {
-                try db.execute(sql: "ATTACH DATABASE ? AS shard\(shard.shard)", arguments: [shard.path.path])
+            var tables: [String: [String]] = [:]
+            for (index, file) in files.enumerated() {
+                try db.execute(sql: "ATTACH DATABASE ? AS file\(index)", arguments: [folder.appendingPathComponent(file).path])
+                for table in try String.fetchAll(db, sql: "SELECT name FROM file\(index).sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'") {
+                    tables[table, default: []].append("file\(index)")
+                }
             }
-            let tables = try String.fetchAll(db, sql: "SELECT name FROM shard\(first.shard).sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")
-            for table in tables {
-                let selects = shards.map { "SELECT * FROM shard\($0.shard).\"\(table)\"" }.joined(separator: " UNION ALL ")
+            for (table, schemas) in tables {
+                let selects = schemas.map { "SELECT * FROM \($0).\"\(table)\"" }.joined(separator: " UNION ALL ")
                 try db.execute(sql: "CREATE TEMP VIEW \"\(table)\" AS \(selects)")
             }
         }
