@@ -101,9 +101,10 @@ final class Pipeline: @unchecked Sendable {
         }
     }
 
-    /// Starts (or restarts) one service executable.
+    /// Starts (or restarts) one service executable; with `replica`, a further replica of it
+    /// (`REPLICA_ID`), known as `<name>#<replica>`.
     @discardableResult
-    func start(_ name: String, faults: String? = nil, environment overrides: [String: String] = [:]) throws -> ServiceProcess {
+    func start(_ name: String, replica: String? = nil, faults: String? = nil, environment overrides: [String: String] = [:]) throws -> ServiceProcess {
         var environment = ProcessInfo.processInfo.environment
         environment["KAFKA_BROKERS"] = brokers
         environment["ROOMREEL_DATA_DIR"] = directory.url.path
@@ -113,15 +114,25 @@ final class Pipeline: @unchecked Sendable {
         environment["BRIDGE_HTTP_PORT"] = "0"
         environment["INGRESS_BOOTSTRAP_API_KEYS"] = "\(Self.workspace):\(apiKey)"
         environment["BILLING_BOOTSTRAP_GRANTS"] = "\(Self.workspace):\(Self.credits)"
+        environment["REPLICA_ID"] = replica ?? "0"
         environment.merge(extraEnvironment) { _, extra in extra }
         environment.merge(overrides) { _, override in override }
+        let key = replica.map { "\(name)#\($0)" } ?? name
         let process = try ServiceProcess(executable: BuiltProducts.executable(name), environment: environment,
-                                         logDirectory: directory.url, name: name)
-        services[name] = process
+                                         logDirectory: directory.url, name: key)
+        services[key] = process
         return process
     }
 
+    /// A started process, by name (`<name>#<replica>` for a further replica).
     func process(_ name: String) -> ServiceProcess { services[name]! }
+
+    /// The replica recorded as owner in each of a sharded service's shard files, in shard order.
+    func shardOwners(_ service: String) throws -> [String] {
+        try ShardSet.shardFiles(in: directory.url.appendingPathComponent(service)).map { file in
+            try DatabaseQueue(path: file.path.path).read { db in try String.fetchOne(db, sql: "SELECT owner FROM shard_owner") ?? "" }
+        }
+    }
 
     /// Points the HTTP helpers at a restarted api-ingress's port.
     func useIngressPort(_ port: String) {
