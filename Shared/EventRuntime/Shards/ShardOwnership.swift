@@ -46,6 +46,10 @@ public final class ShardOwnership: Sendable {
                 table.column("taken_at", .datetime).notNull()
             }
             try db.execute(sql: "INSERT INTO \(table) (id, epoch, owner, taken_at) VALUES (1, 0, '', ?)", arguments: [DatabaseTime.value(Date())])
+            try db.create(table: LegacyImport.table) { table in
+                table.primaryKey("source", .text)
+                table.column("imported_at", .datetime).notNull()
+            }
         }
     }
 
@@ -54,7 +58,7 @@ public final class ShardOwnership: Sendable {
     static func installFence(on db: Database) throws {
         let tables = try String.fetchAll(db, sql: """
             SELECT name FROM sqlite_master WHERE type = 'table'
-            AND name NOT LIKE 'sqlite_%' AND name NOT IN ('\(table)', 'grdb_migrations')
+            AND name NOT LIKE 'sqlite_%' AND name NOT IN ('\(table)', '\(LegacyImport.table)', 'grdb_migrations')
             """)
         for name in tables {
             for operation in ["INSERT", "UPDATE", "DELETE"] {

@@ -54,6 +54,9 @@ public final class ShardSet: Sendable {
         }
     }
 
+    /// The service's file in the layout before shards, imported into each shard once (`LegacyImport`).
+    var legacyFile: URL { directory.deletingLastPathComponent().appendingPathComponent("\(service).sqlite") }
+
     /// The file of shard `shard` of `count` under `directory` (`<data>/<service>`).
     public static func path(in directory: URL, shard: Int, of count: Int) -> URL {
         directory.appendingPathComponent("shard-\(shard)-of-\(count).sqlite")
@@ -119,6 +122,11 @@ public final class ShardSet: Sendable {
             let database = try open(shard)
             let epoch = try database.ownership!.take(owner: replica, in: database.pool)
             do {
+                let imported = try LegacyImport.run(from: legacyFile, shard: shard, map: map, into: database)
+                if imported > 0 {
+                    logger.notice("Imported the shard's rows from the single-file layout", metadata: [
+                        "shard": "\(shard)", "rows": "\(imported)", "from": "\(legacyFile.path)"])
+                }
                 try onTake(shard, database)
             } catch {
                 database.ownership?.release()
