@@ -48,7 +48,8 @@ let services = try buildProviderBridgeServices(config: config, onListening: { po
 
 // Jobs waiting for their webhook, as the consumer and scheduler would have left them.
 let total = count + 1
-let database = try DatabaseQueue(path: common.databasePath(service: providerBridgeServiceName))
+// Seeded in the single-file layout: each shard imports its jobs when the bridge takes it.
+let database = try openPredictionsDatabase(path: common.databasePath(service: providerBridgeServiceName)).pool
 let far = Date().addingTimeInterval(86_400)
 try database.write { db in
     let statement = try db.makeStatement(sql: """
@@ -78,7 +79,7 @@ var lines = ""
 lines.reserveCapacity(count * 300)
 for index in 1..<total {
     let message = webhook(index)
-    lines += "\(message.id)\t\(timestamp)\t\(message.signature)\tbench-\(index)\t\(message.body)\n"
+    lines += "\(message.id)\t\(timestamp)\t\(message.signature)\tbench-\(index)\tws-\(index % 64)\t\(message.body)\n"
 }
 try lines.write(to: replayFile, atomically: true, encoding: .utf8)
 
@@ -121,7 +122,7 @@ try await withThrowingTaskGroup(of: Void.self) { tasks in
     // The warm-up webhook: its event's publication proves the relay's producer has the topic's metadata.
     let warm = webhook(0)
     let answer = try await ServiceHTTPClient().send(
-        "POST", URL(string: "\(base.absoluteString)/webhooks/replicate?job=bench-0")!,
+        "POST", URL(string: "\(base.absoluteString)/webhooks/replicate?job=bench-0&workspace=ws-0")!,
         headers: [("webhook-id", warm.id), ("webhook-timestamp", "\(timestamp)"), ("webhook-signature", warm.signature)],
         body: Array(warm.body.utf8))
     guard answer.status == 200 else { fatalError("warm-up webhook answered \(answer.status): \(String(decoding: answer.body, as: UTF8.self))") }

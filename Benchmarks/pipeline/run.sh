@@ -32,13 +32,17 @@ CLIENT=$(load "$RATE" "$RUN_SECONDS" run)
 deadline=$((SECONDS + 60))
 stats() {
   python3 - "$WORK/data" "$RUN_STARTED" <<'PY'
-import json, sqlite3, sys
+import glob, json, sqlite3, sys
 data, started = sys.argv[1:3]
 db = sqlite3.connect(f"{data}/api-ingress.sqlite")
-db.execute(f"ATTACH '{data}/provider-bridge.sqlite' AS bridge")
-rows = db.execute("""
+# provider-bridge keeps its predictions in one file per shard.
+shards = sorted(glob.glob(f"{data}/provider-bridge/shard-*.sqlite"))
+for index, path in enumerate(shards):
+    db.execute(f"ATTACH '{path}' AS shard{index}")
+predictions = " UNION ALL ".join(f"SELECT job_id, status, updated_at FROM shard{index}.predictions" for index in range(len(shards)))
+rows = db.execute(f"""
     SELECT (julianday(p.updated_at) - julianday(j.created_at)) * 86400000.0, p.status
-    FROM jobs j LEFT JOIN bridge.predictions p ON p.job_id = j.id
+    FROM jobs j LEFT JOIN ({predictions}) p ON p.job_id = j.id
     WHERE j.created_at >= ?""", (started,)).fetchall()
 done = sorted(ms for ms, status in rows if status == "submitted" and ms is not None)
 def pct(f): return round(done[min(len(done) - 1, int(f * len(done)))], 1) if done else None

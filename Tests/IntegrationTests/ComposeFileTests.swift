@@ -44,10 +44,17 @@ struct ComposeFileTests {
             "INGRESS_ADMIN_TOKEN": ["api-ingress"], "INGRESS_JWT_SECRET": ["api-ingress"],
             "S3_SECRET_ACCESS_KEY": ["api-ingress", "storage-uploader"],
         ]
-        for service in ["api-ingress", "model-router", "billing", "provider-bridge", "storage-uploader"] {
+        // The second replicas of the sharded services get what their first replicas get.
+        let replicas = ["model-router-2", "billing-2", "provider-bridge-2", "storage-uploader-2"]
+        #expect(Set(replicas).isSubset(of: Set(services.keys)))
+        for service in ["api-ingress", "model-router", "billing", "provider-bridge", "storage-uploader"] + replicas {
             let settings = environment(service)
+            let role = service.hasSuffix("-2") ? String(service.dropLast(2)) : service
+            if service.hasSuffix("-2") {
+                #expect(settings["REPLICA_ID"] == "2" && settings["KAFKA_GROUP_INSTANCE_ID"] == service, "\(service): \(settings)")
+            }
             for (secret, value) in secrets {
-                let expected = users[secret]?.contains(service) ?? false
+                let expected = users[secret]?.contains(role) ?? false
                 #expect((settings[secret] == value) == expected && (settings[secret] != nil) == expected,
                         "\(service) \(expected ? "lacks" : "has") \(secret)")
             }

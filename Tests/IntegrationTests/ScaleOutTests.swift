@@ -3,16 +3,16 @@ import GRDB
 import Testing
 import TestSupport
 
-/// The sharded services (billing, model-router, storage-uploader) run as several replicas, each
+/// The sharded services (model-router, billing, provider-bridge, storage-uploader) run as several replicas, each
 /// a process of its own on one data folder, while jobs flow: replicas are killed (SIGKILL) and
 /// restarted, added and removed, so their consumer groups rebalance and shards move between them.
 /// Every job still ends completed with one debit and one stored video, the ledger verifies, and
 /// every shard is owned by a replica that is running. `ROOMREEL_SCALE_JOBS` sizes the run.
 @Suite("Scale-out: replicas of the sharded services")
 struct ScaleOutTests {
-    static let sharded = ["model-router", "billing", "storage-uploader"]
+    static let sharded = ["model-router", "billing", "provider-bridge", "storage-uploader"]
 
-    @Test("replicas killed, added and removed while jobs flow: every job completes once, every shard owned by a live replica, the ledger whole")
+    @Test("replicas of the four sharded services killed, added and removed while jobs flow: every job completes once, every shard owned by a live replica, the ledger whole")
     func replicasWhileJobsFlow() async throws {
         let jobCount = Int(ProcessInfo.processInfo.environment["ROOMREEL_SCALE_JOBS"] ?? "") ?? 18
         try await Pipeline.with(environment: [
@@ -23,9 +23,9 @@ struct ScaleOutTests {
             let photos = try ChaosTests.distinctPhotos(jobCount, in: pipeline.directory.url)
             // What happens to the replicas after each third of the jobs is sent.
             let disruptions: [[(String, Disruption)]] = [
-                [("billing", .crash), ("storage-uploader#2", .add), ("model-router#1", .remove)],
-                [("storage-uploader#1", .crash), ("billing#2", .add), ("model-router", .crash)],
-                [("billing#1", .remove), ("storage-uploader", .crash), ("model-router#1", .add)],
+                [("billing", .crash), ("storage-uploader#2", .add), ("model-router#1", .remove), ("provider-bridge", .crash)],
+                [("storage-uploader#1", .crash), ("billing#2", .add), ("model-router", .crash), ("provider-bridge#2", .add)],
+                [("billing#1", .remove), ("storage-uploader", .crash), ("model-router#1", .add), ("provider-bridge#1", .remove)],
             ]
             var ids: [String] = []
             for (third, steps) in disruptions.enumerated() {
@@ -47,8 +47,8 @@ struct ScaleOutTests {
             }
             let verify = try runTool(BuiltProducts.executable("roomreel").path, ["ledger", "verify", "--data-dir", pipeline.directory.url.path])
             #expect(verify.status == 0, "\(verify.output)")
-            // Replicas running at the end: model-router 0 and 1, billing 0 and 2, storage-uploader 0, 1 and 2.
-            let running = ["model-router": ["0", "1"], "billing": ["0", "2"], "storage-uploader": ["0", "1", "2"]]
+            // Replicas running at the end: model-router 0 and 1, billing 0 and 2, provider-bridge 0 and 2, storage-uploader 0, 1 and 2.
+            let running = ["model-router": ["0", "1"], "billing": ["0", "2"], "provider-bridge": ["0", "2"], "storage-uploader": ["0", "1", "2"]]
             for service in Self.sharded {
                 let owners = try pipeline.shardOwners(service)
                 #expect(owners.count == 3 && owners.allSatisfy { running[service]!.contains($0) }, "\(service) shards owned by \(owners)")

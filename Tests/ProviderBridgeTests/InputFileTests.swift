@@ -40,7 +40,7 @@ struct InputFileTests {
     @Test("the URL the bridge gives the provider serves the photo with its type")
     func servesThePhoto() async throws {
         try await withLumaJob { harness, base in
-            let url = harness.callbacks.inputURL(jobID: Self.job, index: 0)
+            let url = harness.callbacks.inputURL(jobID: Self.job, workspaceID: "ws", index: 0)
             #expect(url.path.hasPrefix("/inputs/\(Self.job)/0/"))
             let answer = try await get(base, url.path)
             #expect(answer.status == 200)

@@ -94,7 +94,10 @@ struct DevCommand: AsyncParsableCommand {
             listeningContinuation.yield(boundPort)
             listeningContinuation.finish()
         }
-        let readiness = DevReadiness(listening: listening, providers: bridgeProviders.configuredProviders, apiKey: apiKey,
+        let shardedServices = [modelRouterServiceName, billingServiceName, providerBridgeServiceName, storageUploaderServiceName]
+        let readiness = DevReadiness(listening: listening,
+                                     shardsTaken: { shardedServices.allSatisfy { ShardSet.allTaken(in: dataDirectory.appendingPathComponent($0), count: shards.count) } },
+                                     providers: bridgeProviders.configuredProviders, apiKey: apiKey,
                                      adminToken: ingress.adminToken ?? adminToken, ready: readyContinuation)
 
         let workers: [any Service] =

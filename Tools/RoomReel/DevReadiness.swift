@@ -4,11 +4,14 @@ import FoundationNetworking
 #endif
 import ServiceLifecycle
 
-/// Says "RoomReel ready" once a new user can really use it: api-ingress is listening and offers the
-/// models of every provider provider-bridge has credentials for (it has heard the bridge announce
-/// them), or 30 s have passed. Then it hands the port on to whatever waits for readiness.
+/// Says "RoomReel ready" once a new user can really use it: api-ingress is listening, the sharded
+/// services have taken their shards (their groups have formed), and api-ingress offers the models of
+/// every provider provider-bridge has credentials for (it has heard the bridge announce them), or
+/// 30 s have passed. Then it hands the port on to whatever waits for readiness.
 struct DevReadiness: Service {
     let listening: AsyncStream<Int>
+    /// Whether every sharded service has taken all its shards.
+    let shardsTaken: @Sendable () -> Bool
     let providers: Set<String>
     let apiKey: String
     let adminToken: String
@@ -17,6 +20,10 @@ struct DevReadiness: Service {
     func run() async throws {
         var ports = listening.makeAsyncIterator()
         guard let port = await ports.next() else { return }
+        let deadline = ContinuousClock.now + .seconds(30)
+        while !shardsTaken(), ContinuousClock.now < deadline, !Task.isCancelled {
+            try? await Task.sleep(for: .milliseconds(50))
+        }
         if !(await offered(port: port)) {
             Console.say("provider-bridge has not announced its providers yet; remote models are offered once it has")
         }

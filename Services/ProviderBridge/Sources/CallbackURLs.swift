@@ -33,10 +33,17 @@ struct CallbackURLs: Sendable {
         isValid(token: token, for: Self.inputMessage(jobID: jobID, index: index))
     }
 
-    /// Where a provider that fetches its inputs (Luma) reads the job's `index`th photo.
-    func inputURL(jobID: String, index: Int) -> URL {
-        publicBaseURL().appendingPathComponent("inputs").appendingPathComponent(jobID).appendingPathComponent(String(index))
+    /// Where a provider that fetches its inputs (Luma) reads the job's `index`th photo. The
+    /// workspace (a query item) says which shard holds the job, for whichever replica is asked.
+    func inputURL(jobID: String, workspaceID: String, index: Int) -> URL {
+        let path = publicBaseURL().appendingPathComponent("inputs").appendingPathComponent(jobID).appendingPathComponent(String(index))
             .appendingPathComponent(inputToken(jobID: jobID, index: index))
+        return URL(string: path.absoluteString + "?workspace=" + Self.queryValue(workspaceID)) ?? path
+    }
+
+    /// `value` escaped for a query item.
+    private static func queryValue(_ value: String) -> String {
+        value.addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed.subtracting(CharacterSet(charactersIn: "&=+#"))) ?? value
     }
 
     private static func inputMessage(jobID: String, index: Int) -> String { "input/\(index)/\(jobID)" }
@@ -56,14 +63,17 @@ struct CallbackURLs: Sendable {
 
     /// Where a provider reports on `jobID`: Replicate's signed webhooks carry the job as a query item
     /// (the signature covers the body, which names the prediction); the others a path with the token.
-    func url(provider: String, jobID: String, channel: CompletionChannel) -> URL? {
+    /// Both carry the job's workspace as a query item: the replica that receives the call finds the
+    /// job's shard by it (`docs/scaling.md`).
+    func url(provider: String, jobID: String, workspaceID: String, channel: CompletionChannel) -> URL? {
         var base = publicBaseURL().absoluteString
         while base.hasSuffix("/") { base.removeLast() }
         let job = jobID.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(CharacterSet(charactersIn: "/?&=")))
             ?? jobID
+        let workspace = Self.queryValue(workspaceID)
         switch channel {
-        case .signedWebhook: return URL(string: "\(base)/webhooks/\(provider)?job=\(job)")
-        case .tokenCallback: return URL(string: "\(base)/webhooks/\(provider)/\(job)/\(token(jobID: jobID))")
+        case .signedWebhook: return URL(string: "\(base)/webhooks/\(provider)?job=\(job)&workspace=\(workspace)")
+        case .tokenCallback: return URL(string: "\(base)/webhooks/\(provider)/\(job)/\(token(jobID: jobID))?workspace=\(workspace)")
         case .polling, .inProcess: return nil
         }
     }

@@ -278,13 +278,14 @@ struct PredictionScheduler: Service {
                 photo = try await cropped(photo, key: key, to: routed.request.aspectRatio, focus: routed.request.focus ?? .centre,
                                           name: "\(prediction.jobID).crop-\(index)")
             }
-            images.append(ProviderImage(data: photo.data, mimeType: photo.mimeType, url: callbacks.inputURL(jobID: prediction.jobID, index: index)))
+            images.append(ProviderImage(data: photo.data, mimeType: photo.mimeType, url: callbacks.inputURL(jobID: prediction.jobID, workspaceID: prediction.workspaceID, index: index)))
         }
         return ProviderJob(
             jobID: prediction.jobID, providerModelID: model?.providerModelID ?? routed.modelID,
             prompt: ProviderPrompt.text(for: routed.request), images: images, aspectRatio: routed.request.aspectRatio,
             durationSeconds: routed.secondsToGenerate,
-            callbackURL: callbacks.url(provider: provider.name, jobID: prediction.jobID, channel: provider.completion))
+            callbackURL: callbacks.url(provider: provider.name, jobID: prediction.jobID, workspaceID: prediction.workspaceID,
+                                      channel: provider.completion))
     }
 
     /// `photo` cropped to `ratio` around `focus`, as a JPEG; the photo itself when it already has that shape.

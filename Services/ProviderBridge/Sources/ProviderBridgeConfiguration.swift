@@ -45,7 +45,7 @@ public struct ProviderBridgeConfiguration: Sendable {
     /// changed behind its back is seen.
     public var schedulerTick: Duration
     /// This bridge's name in its announcements of the providers it serves (`BRIDGE_INSTANCE_ID`,
-    /// default the host name): one name per running bridge.
+    /// default `<host name>-<REPLICA_ID>`): one name per running bridge.
     public var instanceID: String
     /// How often the bridge renews that announcement (`BRIDGE_ANNOUNCE_INTERVAL_SECONDS`, default
     /// 60); each holds for three intervals, so a bridge gone that long stops being offered.
@@ -78,8 +78,9 @@ public struct ProviderBridgeConfiguration: Sendable {
 
     public static func fromEnvironment(_ environment: EnvironmentReader) throws -> ProviderBridgeConfiguration {
         let reconcile = try environment.integer("BRIDGE_RECONCILE_AFTER_SECONDS", default: 0, in: 0...86_400)
+        let common = try CommonConfiguration.fromEnvironment(environment)
         return try ProviderBridgeConfiguration(
-            common: try .fromEnvironment(environment),
+            common: common,
             ffmpegPath: environment.string("FFMPEG_PATH", default: "ffmpeg"),
             localRenderConcurrency: try environment.integer("BRIDGE_LOCAL_RENDER_CONCURRENCY", default: 1, in: 1...16),
             providers: try .fromEnvironment(environment),
@@ -94,13 +95,13 @@ public struct ProviderBridgeConfiguration: Sendable {
             submitAttempts: try environment.integer("BRIDGE_SUBMIT_ATTEMPTS", default: 5, in: 1...20),
             retryBaseDelay: .milliseconds(try environment.integer("BRIDGE_RETRY_BASE_MS", default: 1000, in: 1...60_000)),
             schedulerTick: .milliseconds(try environment.integer("BRIDGE_SCHEDULER_TICK_MS", default: 30_000, in: 10...600_000)),
-            instanceID: environment.string("BRIDGE_INSTANCE_ID", default: ProcessInfo.processInfo.hostName),
+            instanceID: environment.string("BRIDGE_INSTANCE_ID", default: "\(ProcessInfo.processInfo.hostName)-\(common.replicaID)"),
             announceInterval: .seconds(try environment.integer("BRIDGE_ANNOUNCE_INTERVAL_SECONDS", default: 60, in: 1...3600))
         )
     }
 
     /// Where finished local renders (and Veo outputs, which need the API key to fetch) wait for
-    /// storage-uploader to collect them.
+    /// storage-uploader to collect them: a folder per shard inside it.
     var renderDirectory: URL { common.dataDirectory.appendingPathComponent("renders") }
 }
 

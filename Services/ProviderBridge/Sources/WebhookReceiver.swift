@@ -28,23 +28,20 @@ struct WebhookReceiver: Sendable {
         static func ok(_ code: String, _ message: String) -> Answer { Answer(status: 200, code: code, message: message) }
     }
 
+    /// The checks of a call, which read and write nothing.
+    var checks: WebhookChecks {
+        WebhookChecks(providers: providers, replicateSignature: replicateSignature, callbacks: callbacks, logger: logger)
+    }
+
     /// `POST /webhooks/replicate?job=…`: Standard Webhooks verification on the raw body first
     /// (nothing is read or written before it passes), then dedupe by `webhook-id`, then the prediction
     /// it reports is recorded, with the receipt, in one transaction.
     func receiveReplicate(webhookID: String?, timestamp: String?, signature: String?, body: Data, jobHint: String?) async -> Answer {
         let receivedAt = now()
-        guard let provider = providers["replicate"] else {
-            return count("replicate", Answer(status: 404, code: "NOT_CONFIGURED", message: "replicate is not configured here"))
+        if let refused = await checks.verifyReplicate(webhookID: webhookID, timestamp: timestamp, signature: signature, body: body, receivedAt: receivedAt) {
+            return refused
         }
-        guard let replicateSignature = await replicateSignature?.signature() else {
-            return count("replicate", Answer(status: 503, code: "TRY_AGAIN", message: "the webhook secret is not known yet"))
-        }
-        do {
-            try replicateSignature.verify(id: webhookID, timestamp: timestamp, signatures: signature, body: body, now: receivedAt)
-        } catch {
-            logger.warning("Rejected a Replicate webhook", metadata: ["reason": "\(error)", "webhook_id": "\(webhookID ?? "-")"])
-            return count("replicate", Answer(status: 401, code: "WEBHOOK_SIGNATURE_INVALID", message: Self.explain(error)))
-        }
+        guard let provider = providers["replicate"] else { return Answer(status: 404, code: "NOT_CONFIGURED", message: "replicate is not configured here") }
         guard let webhookID else { return Answer(status: 401, code: "WEBHOOK_SIGNATURE_INVALID", message: "no webhook-id") }
         let parsed: (predictionID: String, progress: ProviderProgress)
         do {
@@ -72,13 +69,8 @@ struct WebhookReceiver: Sendable {
     /// hint, so a terminal one is confirmed with one GET of the task, whose answer is what is recorded.
     /// A callback for a job already ended costs nothing.
     func receiveCallback(providerName: String, jobID: String, token: String, body: Data) async -> Answer {
-        guard let provider = providers[providerName], provider.completion == .tokenCallback else {
-            return count(providerName, Answer(status: 404, code: "NOT_CONFIGURED", message: "no callbacks for \(providerName) here"))
-        }
-        guard callbacks.isValid(token: token, jobID: jobID) else {
-            logger.warning("Rejected a callback with a bad token", metadata: ["provider": "\(providerName)", "job_id": "\(jobID)"])
-            return count(providerName, Answer(status: 401, code: "CALLBACK_TOKEN_INVALID", message: "the callback token is not this job's"))
-        }
+        if let refused = checks.verifyCallback(providerName: providerName, jobID: jobID, token: token) { return refused }
+        guard let provider = providers[providerName] else { return Answer(status: 404, code: "NOT_CONFIGURED", message: "no callbacks for \(providerName) here") }
         let parsed: (predictionID: String, progress: ProviderProgress)
         do {
             parsed = try provider.parseCallback(body)
@@ -151,17 +143,5 @@ struct WebhookReceiver: Sendable {
         }
     }
 
-    private static func explain(_ rejection: StandardWebhookSignature.Rejection) -> String {
-        switch rejection {
-        case .missingHeaders: "webhook-id, webhook-timestamp and webhook-signature are required"
-        case .malformedTimestamp: "webhook-timestamp is not a number of seconds"
-        case .staleTimestamp: "webhook-timestamp is more than 5 minutes from now"
-        case .noValidSignature: "no signature matches the body"
-        }
-    }
-
-    private func count(_ provider: String, _ answer: Answer) -> Answer {
-        Counter(label: "roomreel_provider_webhooks_total", dimensions: [("provider", provider), ("result", answer.code)]).increment()
-        return answer
-    }
+    func count(_ provider: String, _ answer: Answer) -> Answer { checks.count(provider, answer) }
 }

@@ -13,6 +13,7 @@ public enum EventType: String, Codable, Sendable, CaseIterable {
     case creditsGrantRequested = "credits.grant_requested"
     case creditsGranted = "credits.granted"
     case providersAnnounced = "providers.announced"
+    case providerWebhook = "provider.webhook"
 
     /// The Kafka topic that carries events of this type.
     public var topic: String { rawValue }

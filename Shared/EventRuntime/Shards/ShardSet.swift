@@ -73,6 +73,19 @@ public final class ShardSet: Sendable {
         }.sorted { $0.0 < $1.0 }
     }
 
+    /// Whether each of `count` shards in `directory` (`<data>/<service>`) has been taken by some
+    /// replica, as the files say: for readiness checks.
+    public static func allTaken(in directory: URL, count: Int) -> Bool {
+        let files = shardFiles(in: directory).filter { $0.count == count }
+        guard files.count == count else { return false }
+        return files.allSatisfy { file in
+            let epoch = try? DatabaseQueue(path: file.path.path).read { db in
+                try Int64.fetchOne(db, sql: "SELECT epoch FROM \(ShardOwnership.table) WHERE id = 1")
+            }
+            return (epoch ?? nil).map { $0 > 0 } ?? false
+        }
+    }
+
     /// The shard `partition` is, or nil (logged) for a partition the map does not have: the topic
     /// has more partitions than `KAFKA_PARTITIONS` says.
     func shard(ofPartition partition: Int32) -> Int? {
@@ -148,6 +161,12 @@ public final class ShardSet: Sendable {
             logger.error("Could not take shard; will try again on its next event", metadata: ["shard": "\(shard)", "error": "\(error)"])
             throw error
         }
+    }
+
+    /// `shard`'s database for reading, whoever owns it (the files are on one volume): an edge that
+    /// serves what a shard holds without changing it. Its writes are fenced unless this replica owns it.
+    public func readable(_ shard: Int) throws -> ServiceDatabase {
+        try open(shard)
     }
 
     /// The shard's database, opened once and kept open (a shard given up may come back).

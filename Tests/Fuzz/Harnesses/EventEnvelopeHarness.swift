@@ -20,6 +20,7 @@ enum EventEnvelopeHarness {
         case .creditsGrantRequested: try check(CreditsGrantRequested.self, input, header)
         case .creditsGranted: try check(CreditsGranted.self, input, header)
         case .providersAnnounced: try check(ProvidersAnnounced.self, input, header)
+        case .providerWebhook: try check(ProviderWebhookReceived.self, input, header)
         }
     }
 

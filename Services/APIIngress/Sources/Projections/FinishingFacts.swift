@@ -45,7 +45,7 @@ struct FinishingFacts: OptionSet, Sendable {
             default: return []
             }
         case .videoRequested, .videoRouted, .creditsDebited, .videoSubmitted, .videoProgress, .videoGenerated, .providerOutcome,
-             .creditsGrantRequested, .creditsGranted, .providersAnnounced:
+             .creditsGrantRequested, .creditsGranted, .providersAnnounced, .providerWebhook:
             return nil
         }
     }

@@ -147,7 +147,7 @@ struct JobProjection: BatchEventHandler {
             try EventEnvelope<Payload>.decode(bytes, header: header).data
         }
         switch header.type {
-        case .videoRequested, .providerOutcome, .creditsGrantRequested, .creditsGranted, .providersAnnounced:
+        case .videoRequested, .providerOutcome, .creditsGrantRequested, .creditsGranted, .providersAnnounced, .providerWebhook:
             // Not a change of a job's state (provider outcomes and announcements feed provider health; grants are billing's).
             return { _ in }
         case .videoRouted:
