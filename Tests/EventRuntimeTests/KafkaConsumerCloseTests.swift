@@ -12,9 +12,12 @@ struct KafkaConsumerCloseTests {
     /// A consumer that has joined its group and stored the offset of the one message sent to `topic`.
     static func joinedConsumer(_ cluster: KafkaMockCluster, topic: String) async throws -> KafkaConsumer {
         let producer = try KafkaProducer(brokers: cluster.bootstrapServers, clientID: "close-test", logger: testLogger)
-        // The services' settings: their 3 s session bounds what librdkafka's destroy waits for.
+        // The services' settings: their 3 s session bounds what librdkafka's destroy waits for. No
+        // auto-commit, so the stored offset waits for the commit under test (on a loaded machine the
+        // 1 s auto-commit could take it first, leaving nothing to commit).
         let consumer = try KafkaConsumer(brokers: cluster.bootstrapServers, groupID: "close-test", clientID: "close-test", topics: [topic],
-                                         extraProperties: KafkaConsumerSettings().properties(groupID: "close-test"))
+                                         extraProperties: KafkaConsumerSettings().properties(groupID: "close-test")
+                                            .merging(["enable.auto.commit": "false"]) { $1 })
         try await withRunningServices([producer]) {
             try await producer.send([OutgoingKafkaMessage(topic: topic, key: "ws", value: Array("{}".utf8))])
             let message = try await eventually("the consumer to read the message") {
