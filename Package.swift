@@ -122,6 +122,7 @@ let tests: [Target] = [
     .testTarget(name: "APIIngressTests", dependencies: serviceBase + ["APIIngress", "Media", "Signing", "TestSupport", hummingbird, openAPIKit, yams, crypto],
                 path: "Tests/APIIngressTests"),
     .testTarget(name: "BillingTests", dependencies: serviceBase + ["Billing", "TestSupport"], path: "Tests/BillingTests"),
+    .testTarget(name: "ModelRouterTests", dependencies: serviceBase + ["ModelRouter", "TestSupport"], path: "Tests/ModelRouterTests"),
     .testTarget(name: "ProviderBridgeTests",
                 dependencies: serviceBase + ["ProviderBridge", "ProviderSim", "LocalRender", "OutboundHTTP", "ObjectStorage", "Signing", "Media", "TestSupport", hummingbird, crypto],
                 path: "Tests/ProviderBridgeTests"),
