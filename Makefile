@@ -12,7 +12,7 @@ TEST_APT_PACKAGES := chromium chromium-driver
 TOOLS_VENV := .build-tools/venv
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test deps tools build bench-render bench-router bench-ledger bench-ingress bench-upload bench-webhooks bench-recovery bench-fairness bench-idle bench-pipeline bench-gateway fuzz chaos clean
+.PHONY: run test deps tools build bench-render bench-router bench-ledger bench-ingress bench-upload bench-webhooks bench-recovery bench-fairness bench-idle bench-pipeline bench-gateway fuzz chaos scale-out clean
 
 ## Install the Debian packages that are missing (only those), with apt.
 deps:
@@ -67,6 +67,10 @@ fuzz: deps
 ## The chaos test at full size: 300 jobs, 20 SIGKILLs of random services (ROOMREEL_CHAOS_SEED replays a run).
 chaos: build tools
 	ROOMREEL_CHAOS_JOBS=300 ROOMREEL_CHAOS_KILLS=20 $(SWIFT) test --skip-build --filter ChaosTests
+
+## The scale-out test at full size: 300 jobs while replicas of the sharded services are killed, added and removed.
+scale-out: build tools
+	ROOMREEL_SCALE_JOBS=300 $(SWIFT) test --skip-build --filter ScaleOutTests
 
 ## The local renderer benchmark (release build); results go to Benchmarks/results/.
 bench-render: deps
