@@ -44,15 +44,15 @@ struct WebhookHandoverTests {
         try await withThrowingTaskGroup(of: Void.self) { replicas in
             let a = try replica("a")
             replicas.addTask { try await a.run() }
-            _ = try await eventually("replica a to take the job's shard") { (try? Self.owner(of: shardFile)) == "a" ? true : nil }
+            _ = try await eventually("replica a to take the job's shard") { ShardSet.owners(in: shardFile.deletingLastPathComponent()).count == 3 && ShardSet.owners(in: shardFile.deletingLastPathComponent())[shard] == "a" ? true : nil }
             // The job, submitted at Replicate and waiting for its webhook, as the scheduler leaves it.
             try Self.seedSubmittedJob(in: shardFile)
             let b = try replica("b")
             replicas.addTask { try await b.run() }
             // Both replicas hold shards now; the webhook goes to the one that does not hold the job's.
             let owner = try await eventually("the group to settle on two members") { () -> String? in
-                let owners = try? ShardSet.shardFiles(in: shardFile.deletingLastPathComponent()).map { try Self.owner(of: $0.path) }
-                guard let owners, Set(owners) == ["a", "b"], ports.withLock({ $0.count }) == 2 else { return nil }
+                let owners = ShardSet.owners(in: shardFile.deletingLastPathComponent()).map { $0 ?? "" }
+                guard owners.count == 3, Set(owners) == ["a", "b"], ports.withLock({ $0.count }) == 2 else { return nil }
                 return owners[shard]
             }
             let other = owner == "a" ? "b" : "a"
@@ -91,10 +91,6 @@ struct WebhookHandoverTests {
             await b.triggerGracefulShutdown()
             try await replicas.waitForAll()
         }
-    }
-
-    static func owner(of file: URL) throws -> String {
-        try DatabaseQueue(path: file.path).read { db in try String.fetchOne(db, sql: "SELECT owner FROM shard_owner") ?? "" }
     }
 
     /// A Replicate job submitted as prediction `p-handover`, written into the shard's file from

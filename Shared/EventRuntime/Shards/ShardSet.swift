@@ -73,17 +73,22 @@ public final class ShardSet: Sendable {
         }.sorted { $0.0 < $1.0 }
     }
 
-    /// Whether each of `count` shards in `directory` (`<data>/<service>`) has been taken by some
-    /// replica, as the files say: for readiness checks.
-    public static func allTaken(in directory: URL, count: Int) -> Bool {
-        let files = shardFiles(in: directory).filter { $0.count == count }
-        guard files.count == count else { return false }
-        return files.allSatisfy { file in
-            let epoch = try? DatabaseQueue(path: file.path.path).read { db in
-                try Int64.fetchOne(db, sql: "SELECT epoch FROM \(ShardOwnership.table) WHERE id = 1")
+    /// The replica recorded as owner in each shard file in `directory` (`<data>/<service>`), in shard
+    /// order; empty for a shard not taken yet, nil for a file not readable yet (being created).
+    public static func owners(in directory: URL) -> [String?] {
+        shardFiles(in: directory).map { file in
+            try? DatabaseQueue(path: file.path.path).read { db in
+                try String.fetchOne(db, sql: "SELECT owner FROM \(ShardOwnership.table) WHERE id = 1") ?? ""
             }
-            return (epoch ?? nil).map { $0 > 0 } ?? false
         }
+    }
+
+    /// Whether each of `count` shards in `directory` has been taken by some replica, as the files
+    /// say: for readiness checks.
+    public static func allTaken(in directory: URL, count: Int) -> Bool {
+        guard shardFiles(in: directory).allSatisfy({ $0.count == count }) else { return false }
+        let owners = owners(in: directory)
+        return owners.count == count && owners.allSatisfy { $0?.isEmpty == false }
     }
 
     /// The shard `partition` is, or nil (logged) for a partition the map does not have: the topic

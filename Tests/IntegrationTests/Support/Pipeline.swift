@@ -128,10 +128,8 @@ final class Pipeline: @unchecked Sendable {
     func process(_ name: String) -> ServiceProcess { services[name]! }
 
     /// The replica recorded as owner in each of a sharded service's shard files, in shard order.
-    func shardOwners(_ service: String) throws -> [String] {
-        try ShardSet.shardFiles(in: directory.url.appendingPathComponent(service)).map { file in
-            try DatabaseQueue(path: file.path.path).read { db in try String.fetchOne(db, sql: "SELECT owner FROM shard_owner") ?? "" }
-        }
+    func shardOwners(_ service: String) -> [String] {
+        ShardSet.owners(in: directory.url.appendingPathComponent(service)).map { $0 ?? "" }
     }
 
     /// Points the HTTP helpers at a restarted api-ingress's port.
@@ -273,16 +271,7 @@ final class Pipeline: @unchecked Sendable {
     /// Waits until the sharded `service` has taken every one of its shards (the mock cluster's 3).
     func awaitShards(_ service: String, count: Int = 3) async throws {
         let folder = directory.url.appendingPathComponent(service)
-        _ = try await eventually("\(service) to take its \(count) shards") { () -> Bool? in
-            let files = ShardSet.shardFiles(in: folder)
-            guard files.count == count else { return nil }
-            let taken = files.allSatisfy { file in
-                (try? DatabaseQueue(path: file.path.path).read { db in
-                    try Int64.fetchOne(db, sql: "SELECT epoch FROM shard_owner")
-                }).flatMap { $0 }.map { $0 > 0 } ?? false
-            }
-            return taken ? true : nil
-        }
+        _ = try await eventually("\(service) to take its \(count) shards") { ShardSet.allTaken(in: folder, count: count) ? true : nil }
     }
 
     /// The job's debit rows in billing's ledger.
