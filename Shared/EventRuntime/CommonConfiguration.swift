@@ -72,9 +72,10 @@ public struct CommonConfiguration: Sendable {
 
     /// The shards of the named service, in its folder of the data directory.
     public func shardSet(service: String, logger: Logger, migrations: @escaping @Sendable (inout DatabaseMigrator) -> Void,
-                         onTake: @escaping @Sendable (Int, ServiceDatabase) throws -> Void = { _, _ in }) throws -> ShardSet {
+                         onTake: @escaping @Sendable (Int, ServiceDatabase) throws -> Void = { _, _ in },
+                         onOpen: @escaping @Sendable (Int, ServiceDatabase) -> Void = { _, _ in }) throws -> ShardSet {
         try ShardSet(service: service, dataDirectory: dataDirectory, map: shards, replica: replicaID, logger: logger,
-                     migrations: migrations, onTake: onTake)
+                     migrations: migrations, onTake: onTake, onOpen: onOpen)
     }
 
     /// The SQLite file of what this replica of `service` keeps whole (state every replica has all of).

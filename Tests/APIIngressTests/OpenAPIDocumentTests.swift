@@ -21,8 +21,8 @@ struct OpenAPIDocumentTests {
         let directory = try TemporaryDirectory()
         let common = CommonConfiguration(kafkaBrokers: "127.0.0.1:9", dataDirectory: directory.url)
         let config = IngressConfiguration(common: common, routing: try RoutingConfiguration.fromEnvironment(EnvironmentReader([:])))
-        let database = try openIngressDatabase(path: directory.url.appendingPathComponent("ingress.sqlite").path)
-        let router = try buildRouter(config: config, database: database, health: ProviderHealth(), completions: JobSignals(), commits: GroupCommit(database: database),
+        let databases = try IngressDatabases(common: common, logger: Logger(label: "test"))
+        let router = try buildRouter(config: config, databases: databases, health: ProviderHealth(), completions: JobSignals(),
                                      kafkaAnswers: { false }, publicBaseURL: { "http://localhost" }, logger: Logger(label: "test"))
         let served = Set(router.routes.map { route in
             let path = route.path.description.split(separator: "/").map { $0.hasPrefix(":") ? "{\($0.dropFirst())}" : String($0) }.joined(separator: "/")

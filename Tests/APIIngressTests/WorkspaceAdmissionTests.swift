@@ -50,7 +50,7 @@ struct WorkspaceAdmissionTests {
     func rate() async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
-        let admission = WorkspaceAdmission(database: try Self.database(directory), defaults: .none)
+        let admission = WorkspaceAdmission(files: .single(try Self.database(directory)), defaults: .none)
         _ = try await admission.setLimits(WorkspaceLimits(jobsPerMinute: 6, burst: 2, maxActiveJobs: 0), of: "noisy")
         _ = try await admission.admit("noisy")
         _ = try await admission.admit("noisy")
@@ -68,7 +68,7 @@ struct WorkspaceAdmissionTests {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let database = try Self.database(directory)
-        let admission = WorkspaceAdmission(database: database, defaults: WorkspaceLimits(jobsPerMinute: 0, burst: 0, maxActiveJobs: 2))
+        let admission = WorkspaceAdmission(files: .single(database), defaults: WorkspaceLimits(jobsPerMinute: 0, burst: 0, maxActiveJobs: 2))
         var jobs: [JobRecord] = []
         for index in 0..<2 {
             var job = StatusReadTests.job(id: "active-\(index)")
@@ -105,12 +105,12 @@ struct WorkspaceAdmissionTests {
         defer { directory.remove() }
         let database = try Self.database(directory)
         let own = WorkspaceLimits(jobsPerMinute: 60, burst: 5, maxActiveJobs: 7)
-        #expect(try await WorkspaceAdmission(database: database, defaults: .standard).setLimits(own, of: "ws") == own)
-        let other = WorkspaceAdmission(database: database, defaults: .standard)
+        #expect(try await WorkspaceAdmission(files: .single(database), defaults: .standard).setLimits(own, of: "ws") == own)
+        let other = WorkspaceAdmission(files: .single(database), defaults: .standard)
         #expect(try await other.limits(of: "ws") == own)
         #expect(try await other.limits(of: "elsewhere") == .standard)
         #expect(try await other.setLimits(nil, of: "ws") == .standard)
-        #expect(try await WorkspaceAdmission(database: database, defaults: .standard).limits(of: "ws") == .standard)
+        #expect(try await WorkspaceAdmission(files: .single(database), defaults: .standard).limits(of: "ws") == .standard)
     }
 
     @Test("the limits body takes whole numbers 0 to 1,000,000 for known fields, and the default for a field left out")

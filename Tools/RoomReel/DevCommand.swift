@@ -94,7 +94,7 @@ struct DevCommand: AsyncParsableCommand {
             listeningContinuation.yield(boundPort)
             listeningContinuation.finish()
         }
-        let shardedServices = [modelRouterServiceName, billingServiceName, providerBridgeServiceName, storageUploaderServiceName]
+        let shardedServices = [apiIngressServiceName, modelRouterServiceName, billingServiceName, providerBridgeServiceName, storageUploaderServiceName]
         let readiness = DevReadiness(listening: listening,
                                      shardsTaken: { shardedServices.allSatisfy { ShardSet.allTaken(in: dataDirectory.appendingPathComponent($0), count: shards.count) } },
                                      providers: bridgeProviders.configuredProviders, apiKey: apiKey,

@@ -27,16 +27,20 @@ public struct OutboxRelay: Service {
     let logger: Logger
     let batchSize: Int
     let pruneInterval: Duration
+    /// How often the outbox is looked at without a wake-up, when other processes write it too (their
+    /// commits wake no one here); nil when only this process writes it.
+    let lookEvery: Duration?
 
     /// `service` names the relay's service in its metrics.
     public init(service: String, database: ServiceDatabase, producer: KafkaProducer, logger: Logger, batchSize: Int = 1000,
-                pruneInterval: Duration = .milliseconds(100)) {
+                pruneInterval: Duration = .milliseconds(100), lookEvery: Duration? = nil) {
         self.service = service
         self.database = database
         self.producer = producer
         self.logger = logger
         self.batchSize = batchSize
         self.pruneInterval = pruneInterval
+        self.lookEvery = lookEvery
     }
 
     public func run() async throws {
@@ -49,10 +53,12 @@ public struct OutboxRelay: Service {
                     await prune(progress)
                 }
             }
-            try await database.withInsertWakeups(table: OutboxRecord.databaseTableName) { commits in
+            try await database.withWakeups(on: .insertsInto(OutboxRecord.databaseTableName)) { wakeups in
                 var published: Int64 = 0
                 var delays = PublishDelays(service: service)
-                for await _ in commits.cancelOnGracefulShutdown() {
+                while !Task.isCancelled && !Task.isShuttingDownGracefully {
+                    await wakeups.next(orAt: lookEvery.map { .now + $0 })
+                    guard !Task.isCancelled && !Task.isShuttingDownGracefully else { break }
                     published = await drain(after: published, timing: &delays)
                     progress.acknowledge(through: published)
                 }

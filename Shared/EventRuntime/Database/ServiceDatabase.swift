@@ -18,8 +18,10 @@ public final class ServiceDatabase: Sendable {
 
     /// Opens (creating if needed) the database at `path` and applies every pending migration. With
     /// `ownership`, the file is a shard: it gets the ownership row, and every write to it is fenced by
-    /// the epoch `ownership` holds (nothing can be written before the shard is taken).
-    public init(path: String, ownership: ShardOwnership? = nil, migrations: (inout DatabaseMigrator) -> Void) throws {
+    /// the epoch `ownership` holds (nothing can be written before the shard is taken). With `fenced`
+    /// false the connection writes whoever owns the shard: an edge's writes of new facts
+    /// (`ShardSet.edge`).
+    public init(path: String, ownership: ShardOwnership? = nil, fenced: Bool = true, migrations: (inout DatabaseMigrator) -> Void) throws {
         try FileManager.default.createDirectory(
             at: URL(fileURLWithPath: path).deletingLastPathComponent(), withIntermediateDirectories: true)
         var configuration = Configuration()
@@ -59,7 +61,7 @@ public final class ServiceDatabase: Sendable {
         migrations(&migrator)
         try migrator.migrate(pool)
         self.ownership = ownership
-        if ownership != nil {
+        if ownership != nil && fenced {
             try pool.writeWithoutTransaction { db in try ShardOwnership.installFence(on: db) }
         }
     }

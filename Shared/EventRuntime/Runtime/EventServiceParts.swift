@@ -22,14 +22,17 @@ public struct EventServiceParts: Sendable {
     }
 
     /// Builds the parts for the sharded service `name`: its replicas form one consumer group, and
-    /// each shard's relay and checkpointer run while this replica owns the shard.
-    public init(name: String, common: CommonConfiguration, shards: ShardSet, handler: any EventHandler, logger: Logger) throws {
+    /// each shard's relay and checkpointer run while this replica owns the shard. `outboxLookEvery`
+    /// is for a service whose edges write outbox rows into shards other replicas own.
+    public init(name: String, common: CommonConfiguration, shards: ShardSet, handler: any EventHandler, logger: Logger,
+                outboxLookEvery: Duration? = nil) throws {
         let producer = try KafkaProducer(brokers: common.kafkaBrokers, clientID: "\(name).\(common.replicaID)", logger: logger)
         self.producer = producer
         writers = [ShardWorkers("outbox relay", shards: shards, logger: logger) { _, database in
             try await withThrowingDiscardingTaskGroup { group in
                 group.addTask { try await WALCheckpointer(database: database, logger: logger).run() }
-                group.addTask { try await OutboxRelay(service: name, database: database, producer: producer, logger: logger).run() }
+                group.addTask { try await OutboxRelay(service: name, database: database, producer: producer, logger: logger,
+                                                      lookEvery: outboxLookEvery).run() }
             }
         }]
         consumer = try EventConsumerService(brokers: common.kafkaBrokers, groupID: name, databases: .shards(shards), handler: handler,

@@ -46,10 +46,7 @@ public final class ShardOwnership: Sendable {
                 table.column("taken_at", .datetime).notNull()
             }
             try db.execute(sql: "INSERT INTO \(table) (id, epoch, owner, taken_at) VALUES (1, 0, '', ?)", arguments: [DatabaseTime.value(Date())])
-            try db.create(table: LegacyImport.table) { table in
-                table.primaryKey("source", .text)
-                table.column("imported_at", .datetime).notNull()
-            }
+            try LegacyImport.createTable(db)
         }
     }
 

@@ -19,10 +19,12 @@ public final class ShardSet: Sendable {
     let directory: URL
     let migrations: @Sendable (inout DatabaseMigrator) -> Void
     let onTake: @Sendable (Int, ServiceDatabase) throws -> Void
+    let onOpen: @Sendable (Int, ServiceDatabase) -> Void
     let logger: Logger
 
     private struct State {
         var opened: [Int: ServiceDatabase] = [:]
+        var edges: [Int: ServiceDatabase] = [:]
         var assigned: Set<Int> = []
         /// Assigned shards this replica has taken, with the epoch it took each at.
         var owned: [Int: Int64] = [:]
@@ -34,16 +36,20 @@ public final class ShardSet: Sendable {
     ///   - migrations: the service's own migrations for each shard file.
     ///   - onTake: runs after a shard is taken and before any of its events is handled (bootstrap
     ///     data that belongs to the shard's workspaces); its writes pass the fence.
+    ///   - onOpen: runs once for each pool this replica opens on a shard file (the owner's and the
+    ///     edge's), before it is used: for transaction observers.
     /// Throws, naming `KAFKA_PARTITIONS`, when the folder holds shard files of another count.
     public init(service: String, dataDirectory: URL, map: ShardMap, replica: String, logger: Logger,
                 migrations: @escaping @Sendable (inout DatabaseMigrator) -> Void,
-                onTake: @escaping @Sendable (Int, ServiceDatabase) throws -> Void = { _, _ in }) throws {
+                onTake: @escaping @Sendable (Int, ServiceDatabase) throws -> Void = { _, _ in },
+                onOpen: @escaping @Sendable (Int, ServiceDatabase) -> Void = { _, _ in }) throws {
         self.service = service
         self.map = map
         self.replica = replica
         self.directory = dataDirectory.appendingPathComponent(service)
         self.migrations = migrations
         self.onTake = onTake
+        self.onOpen = onOpen
         self.logger = logger
         let counts = Set(Self.shardFiles(in: directory).map(\.count))
         if let other = counts.first(where: { $0 != map.count }) {
@@ -55,7 +61,7 @@ public final class ShardSet: Sendable {
     }
 
     /// The service's file in the layout before shards, imported into each shard once (`LegacyImport`).
-    var legacyFile: URL { directory.deletingLastPathComponent().appendingPathComponent("\(service).sqlite") }
+    public var legacyFile: URL { directory.deletingLastPathComponent().appendingPathComponent("\(service).sqlite") }
 
     /// The file of shard `shard` of `count` under `directory` (`<data>/<service>`).
     public static func path(in directory: URL, shard: Int, of count: Int) -> URL {
@@ -174,6 +180,28 @@ public final class ShardSet: Sendable {
         try open(shard)
     }
 
+    /// `shard`'s database as an edge writes it, whoever owns the shard: its writes are not fenced.
+    /// For new facts any replica may record under SQLite's own lock (a job a client submitted, with
+    /// its outbox row), never for handling the shard's events, which only the owner does. The
+    /// owner's relay publishes what an edge wrote.
+    public func edge(_ shard: Int) throws -> ServiceDatabase {
+        if let database = state.withLock({ $0.edges[shard] }) { return database }
+        let path = Self.path(in: directory, shard: shard, of: map.count).path
+        let database: ServiceDatabase
+        do {
+            database = try ServiceDatabase(path: path, ownership: ShardOwnership(), fenced: false, migrations: migrations)
+        } catch {
+            // Another replica creating the same file migrated it first; it is whole now.
+            database = try ServiceDatabase(path: path, ownership: ShardOwnership(), fenced: false, migrations: migrations)
+        }
+        return state.withLock { state in
+            if let existing = state.edges[shard] { return existing }
+            state.edges[shard] = database
+            onOpen(shard, database)
+            return database
+        }
+    }
+
     /// The shard's database, opened once and kept open (a shard given up may come back).
     private func open(_ shard: Int) throws -> ServiceDatabase {
         if let database = state.withLock({ $0.opened[shard] }) { return database }
@@ -182,6 +210,7 @@ public final class ShardSet: Sendable {
         return state.withLock { state in
             if let existing = state.opened[shard] { return existing }
             state.opened[shard] = database
+            onOpen(shard, database)
             return database
         }
     }
@@ -213,4 +242,7 @@ public final class ShardSet: Sendable {
 
     /// The shards this replica owns now.
     public var owned: Set<Int> { state.withLock { Set($0.owned.keys) } }
+
+    /// Whether this replica owns `shard` now.
+    public func owns(_ shard: Int) -> Bool { state.withLock { $0.owned[shard] != nil } }
 }

@@ -45,7 +45,7 @@ final class Pipeline: @unchecked Sendable {
             let announced = try await pipeline.services["api-ingress"]!.line(startingWith: "api-ingress listening on port ")
             pipeline.baseURL = "http://127.0.0.1:\(announced.split(separator: " ").last!)"
             try await pipeline.awaitAnnouncedProviders()
-            for service in ["model-router", "billing", "provider-bridge", "storage-uploader"] {
+            for service in serviceNames {
                 try await pipeline.awaitShards(service)
             }
         } catch {

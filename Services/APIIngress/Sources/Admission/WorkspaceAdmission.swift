@@ -12,7 +12,8 @@ import Synchronization
 /// created or charged. The in-flight count is checked again in the job's commit, so racing requests
 /// never go over. Buckets are this process's own; each api-ingress behind a balancer limits alone.
 final class WorkspaceAdmission: Sendable {
-    private let database: ServiceDatabase
+    /// Each workspace's file: its own limits and its jobs in flight.
+    private let files: WorkspaceFiles
     /// The limits of workspaces without their own.
     let defaults: WorkspaceLimits
     private let state = Mutex(State())
@@ -48,8 +49,8 @@ final class WorkspaceAdmission: Sendable {
         }
     }
 
-    init(database: ServiceDatabase, defaults: WorkspaceLimits) {
-        self.database = database
+    init(files: WorkspaceFiles, defaults: WorkspaceLimits) {
+        self.files = files
         self.defaults = defaults
     }
 
@@ -64,7 +65,7 @@ final class WorkspaceAdmission: Sendable {
         if let cached = state.withLock({ $0.limits[workspaceID] }), now - cached.readAt < Self.limitsLifetime {
             return cached.limits
         }
-        let record = try await database.pool.read { db in try WorkspaceLimitsRecord.fetchOne(db, key: workspaceID) }
+        let record = try await files.database(of: workspaceID).pool.read { db in try WorkspaceLimitsRecord.fetchOne(db, key: workspaceID) }
         let limits = record?.limits ?? defaults
         state.withLock { $0.limits[workspaceID] = (limits, now) }
         return limits
@@ -72,7 +73,7 @@ final class WorkspaceAdmission: Sendable {
 
     /// Sets `workspaceID`'s own limits (nil: back to the defaults), effective at once here.
     func setLimits(_ limits: WorkspaceLimits?, of workspaceID: String) async throws -> WorkspaceLimits {
-        try await database.pool.write { db in
+        try await files.database(of: workspaceID).pool.write { db in
             if let limits {
                 try WorkspaceLimitsRecord(workspaceID: workspaceID, jobsPerMinute: limits.jobsPerMinute, burst: limits.burst,
                                           maxActiveJobs: limits.maxActiveJobs).save(db)
@@ -97,7 +98,7 @@ final class WorkspaceAdmission: Sendable {
             if !decision.admitted { throw Self.rateLimited(limits, decision) }
         }
         if limits.maxActiveJobs > 0 {
-            let active = try await database.pool.read { db in
+            let active = try await files.database(of: workspaceID).pool.read { db in
                 try WorkspaceLimitsRecord.activeJobs(of: workspaceID, upTo: limits.maxActiveJobs, in: db)
             }
             if active >= limits.maxActiveJobs { throw Self.tooManyActive(limits, active: active) }

@@ -56,12 +56,32 @@ final class JobSignals: Sendable {
     }
 
     /// Returns when `isFinished` says what the waiter waits for is there, when the job is signalled,
+    /// or after `timeout`. With `recheck`, `isFinished` is asked again that often: for a job whose
+    /// changes another process commits, which signals no one here.
+    func wait(for jobID: String, timeout: Duration, recheck: Duration? = nil, isFinished: @escaping @Sendable () async throws -> Bool) async throws {
+        guard let recheck else { return try await wait(for: jobID, timeout: timeout, isFinished: isFinished) }
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline, !Task.isCancelled {
+            let id = state.withLock { $0.register(jobID) }
+            defer { state.withLock { $0.remove(jobID, id: id) }?.resume() }
+            guard try await !isFinished() else { return }
+            let signalled = await sleep(id: id, jobID: jobID, for: min(recheck, deadline - .now))
+            if signalled { return }
+        }
+    }
+
+    /// Returns when `isFinished` says what the waiter waits for is there, when the job is signalled,
     /// or after `timeout`.
     func wait(for jobID: String, timeout: Duration, isFinished: @Sendable () async throws -> Bool) async throws {
         let id = state.withLock { $0.register(jobID) }
         defer { state.withLock { $0.remove(jobID, id: id) }?.resume() }
         guard try await !isFinished() else { return }
-        await withTaskGroup(of: Void.self) { group in
+        _ = await sleep(id: id, jobID: jobID, for: timeout)
+    }
+
+    /// Sleeps the registered waiter `id` until the job is signalled (true) or `duration` passes (false).
+    private func sleep(id: Int, jobID: String, for duration: Duration) async -> Bool {
+        await withTaskGroup(of: Bool.self) { group in
             group.addTask {
                 await withTaskCancellationHandler {
                     await withCheckedContinuation { continuation in
@@ -70,10 +90,15 @@ final class JobSignals: Sendable {
                 } onCancel: {
                     self.state.withLock { $0.remove(jobID, id: id) }?.resume()
                 }
+                return true
             }
-            group.addTask { try? await Task.sleep(for: timeout) }
-            await group.next()
+            group.addTask {
+                try? await Task.sleep(for: duration)
+                return false
+            }
+            let first = await group.next() ?? false
             group.cancelAll()
+            return first
         }
     }
 

@@ -5,9 +5,11 @@ import Synchronization
 /// without SQLite. Reading one row through the connection pool costs more than the rest of the request
 /// together (a reader checked out, a read transaction begun and ended, hops between threads).
 ///
-/// It stays true by watching every transaction on api-ingress's database as a GRDB transaction
-/// observer: any commit that inserts, updates or deletes a `jobs` row drops that row from the cache,
-/// whichever code wrote it. The file is api-ingress's alone, so no other writer can go unseen.
+/// It stays true by watching every transaction of this process on one shard file as a GRDB
+/// transaction observer: any commit that inserts, updates or deletes a `jobs` row drops that row from
+/// the cache, whichever code wrote it. Other replicas write the same file (their clients' jobs, the
+/// owner's projection), unseen here: an entry is served for `maximumAge` at most, the catch-up
+/// `docs/scaling.md` states.
 ///
 /// A read racing a commit must not put the older row back after the commit dropped it: each fill
 /// carries the commit generation seen before its read began, and is refused when a commit touching
@@ -16,6 +18,7 @@ final class RecentJobs: TransactionObserver, Sendable {
     private struct Entry {
         let rowID: Int64
         let job: JobRecord
+        let readAt: ContinuousClock.Instant
     }
 
     private struct State {
@@ -32,16 +35,23 @@ final class RecentJobs: TransactionObserver, Sendable {
     private let state = Mutex(State())
     /// Entries kept at most; past it the cache starts afresh (polls then refill it).
     let capacity: Int
+    /// How long an entry is served: how stale a job may look when another process changed it.
+    let maximumAge: Duration
 
-    init(capacity: Int = 20_000) {
+    init(capacity: Int = 20_000, maximumAge: Duration = .seconds(1)) {
         self.capacity = capacity
+        self.maximumAge = maximumAge
     }
 
     /// The commit generation to hand back to `remember`: read it before the database read.
     var generation: UInt64 { state.withLock { $0.generation } }
 
     func job(id: String) -> JobRecord? {
-        state.withLock { $0.entries[id]?.job }
+        let now = ContinuousClock.now
+        return state.withLock { state in
+            guard let entry = state.entries[id], now - entry.readAt < maximumAge else { return nil }
+            return entry.job
+        }
     }
 
     /// Keeps `job` (read as row `rowID`) unless a commit changed `jobs` since `generation` was read.
@@ -52,7 +62,7 @@ final class RecentJobs: TransactionObserver, Sendable {
                 state.entries.removeAll(keepingCapacity: true)
                 state.jobIDsByRow.removeAll(keepingCapacity: true)
             }
-            state.entries[job.id] = Entry(rowID: rowID, job: job)
+            state.entries[job.id] = Entry(rowID: rowID, job: job, readAt: .now)
             state.jobIDsByRow[rowID] = job.id
         }
     }

@@ -16,7 +16,10 @@ import Hummingbird
 /// "max_active_jobs"}` (each optional, 0 lifts it; a field left out keeps the default) gives a workspace
 /// limits of its own; `GET` shows the limits it runs under, `DELETE` returns it to the defaults.
 struct AdminRoutes {
-    let database: ServiceDatabase
+    /// Each workspace's file: a grant's event goes out through its outbox.
+    let files: WorkspaceFiles
+    /// The API keys every replica reads.
+    let keys: ServiceDatabase
     let admission: WorkspaceAdmission
 
     struct GrantRequest: Decodable {
@@ -171,7 +174,7 @@ struct AdminRoutes {
         let key = APIKeyRecord.generateKey()
         let record = APIKeyRecord(keyHash: APIKeyRecord.hash(key), workspaceID: workspaceID, createdAt: Date(),
                                   keyPrefix: String(key.prefix(10)), name: name)
-        try await database.pool.write { db in try record.insert(db) }
+        try await keys.pool.write { db in try record.insert(db) }
         context.logger.notice("API key created", metadata: ["workspace_id": "\(workspaceID)", "key_prefix": "\(record.keyPrefix ?? "")"])
         return try JSONResponse.make(APIKeyCreated(key: key, keyPrefix: record.keyPrefix ?? "", workspaceID: workspaceID, name: name,
                                                    createdAt: record.createdAt), status: .created)
@@ -203,7 +206,7 @@ struct AdminRoutes {
             grantID = "grant:admin:" + EventID.make()
         }
         let requested = CreditsGrantRequested(grantID: grantID, credits: grant.credits, expiresAt: expiresAt, reason: reason)
-        try await database.pool.write { db in
+        try await files.database(of: workspaceID).pool.write { db in
             try Outbox.enqueue(EventEnvelope(source: "api-ingress", subject: grantID, workspaceID: workspaceID, data: requested), in: db)
         }
         context.logger.notice("Grant requested", metadata: [

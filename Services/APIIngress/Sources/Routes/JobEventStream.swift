@@ -16,6 +16,8 @@ import ServiceLifecycle
 struct JobEventStream {
     let database: ServiceDatabase
     let changes: JobSignals
+    /// How often to look at the job without a signal (`WorkspaceFiles.recheck`).
+    let recheck: Duration?
     let publicBaseURL: @Sendable () -> String
     let videoLinks: VideoLinks
     let keepAlive: Duration
@@ -45,7 +47,7 @@ struct JobEventStream {
                 // A shutting-down server ends the stream (the client resumes with Last-Event-ID
                 // elsewhere) rather than hold the shutdown until the job ends.
                 try? await cancelWhenGracefulShutdown {
-                    try await changes.wait(for: jobID, timeout: keepAlive) {
+                    try await changes.wait(for: jobID, timeout: keepAlive, recheck: recheck) {
                         try await load(jobID).map { JobMilestone.of($0).last!.id > reached || JobMilestone.progress(of: $0) > shown } ?? true
                     }
                 }

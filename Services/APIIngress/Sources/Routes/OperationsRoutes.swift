@@ -7,7 +7,8 @@ import Hummingbird
 /// and Kafka answer, so it can take work), `/metrics` (Prometheus text), and the API's OpenAPI
 /// document at `/openapi.json` and `/openapi.yaml`.
 struct OperationsRoutes {
-    let database: ServiceDatabase
+    /// The files whose outboxes this replica's requests write (every shard's).
+    let outboxes: [ServiceDatabase]
     let openAPI: OpenAPIDocument
     let kafkaAnswers: @Sendable () async -> Bool
 
@@ -40,7 +41,11 @@ struct OperationsRoutes {
     }
 
     @Sendable func readiness(_ request: Request, context: IngressRequestContext) async throws -> Response {
-        let backlog = try? await database.pool.read { db in try OutboxRecord.fetchCount(db) }
+        var backlog: Int? = 0
+        for database in outboxes {
+            let count = try? await database.pool.read { db in try OutboxRecord.fetchCount(db) }
+            backlog = count.flatMap { count in backlog.map { $0 + count } }
+        }
         let kafka = await kafkaAnswers()
         let ready = backlog != nil && kafka
         return try JSONResponse.make(Readiness(ready: ready, database: backlog != nil, kafka: kafka, outboxBacklog: backlog),

@@ -16,10 +16,8 @@ struct VideoRoutes {
     /// Signalled after every change of a job, for its event stream.
     let changes: JobSignals
     let maxUploadBytes: Int
-    /// Jobs polled recently, kept true by watching the database's commits.
-    let recentJobs: RecentJobs
 
-    var database: ServiceDatabase { intake.database }
+    var files: WorkspaceFiles { intake.files }
     var publicBaseURL: @Sendable () -> String { intake.publicBaseURL }
     var videoLinks: VideoLinks { intake.videoLinks }
 
@@ -57,11 +55,13 @@ struct VideoRoutes {
     /// 200 with the job; a job billing turned down is the 402 `INSUFFICIENT_CREDITS` with `required`
     /// and `balance` (learnt from billing's event, not by asking it); otherwise the 202 as it was.
     func answerAfterWaiting(for jobID: String, workspaceID: String, seconds: Int, accepted: Data) async throws -> Response {
-        let database = self.database
+        let database = try files.database(of: workspaceID)
         let load: @Sendable () async throws -> JobRecord? = {
             try await database.pool.read { db in try JobRecord.fetchOne(db, key: jobID) }
         }
-        try await completions.wait(for: jobID, timeout: .seconds(seconds)) { try await load()?.status.isTerminal == true }
+        try await completions.wait(for: jobID, timeout: .seconds(seconds), recheck: files.recheck(for: workspaceID)) {
+            try await load()?.status.isTerminal == true
+        }
         var response: Response
         if let job = try await load(), job.status.isTerminal {
             if job.errorCode == ErrorCode.insufficientCredits.rawValue {
@@ -111,7 +111,7 @@ struct VideoRoutes {
     @Sendable func show(_ request: Request, context: IngressRequestContext) async throws -> Response {
         let workspaceID = try context.requireWorkspace()
         let id = try context.parameters.require("id")
-        let job = try await recentJob(id: id)
+        let job = try await recentJob(id: id, workspaceID: workspaceID)
         guard let job, job.workspaceID == workspaceID, job.deletedAt == nil else { throw APIError(.notFound, "video job '\(id)' not found") }
         return JSONResponse.make(bytes: JobView(job, publicBaseURL: publicBaseURL(), videoLinks: videoLinks).json, status: .ok)
     }
@@ -121,10 +121,11 @@ struct VideoRoutes {
     @Sendable func events(_ request: Request, context: IngressRequestContext) async throws -> Response {
         let workspaceID = try context.requireWorkspace()
         let id = try context.parameters.require("id")
+        let database = try files.database(of: workspaceID)
         let job = try await database.pool.read { db in try JobRecord.fetchOne(db, key: id) }
         guard let job, job.workspaceID == workspaceID, job.deletedAt == nil else { throw APIError(.notFound, "video job '\(id)' not found") }
-        let stream = JobEventStream(database: database, changes: changes, publicBaseURL: publicBaseURL, videoLinks: videoLinks,
-                                    keepAlive: .seconds(15))
+        let stream = JobEventStream(database: database, changes: changes, recheck: files.recheck(for: workspaceID), publicBaseURL: publicBaseURL,
+                                    videoLinks: videoLinks, keepAlive: .seconds(15))
         var headers = HTTPFields()
         headers[.contentType] = "text/event-stream"
         headers[.cacheControl] = "no-cache"
@@ -134,8 +135,9 @@ struct VideoRoutes {
     /// `DELETE /v1/videos/{id}`: a finished job leaves every view, and its video and poster leave
     /// local storage. A job still running is refused: its events are still on their way.
     @Sendable func delete(_ request: Request, context: IngressRequestContext) async throws -> Response {
-        let job = try await Self.deleteJob(try context.parameters.require("id"), workspaceID: try context.requireWorkspace(),
-                                           database: database, storage: intake.storage)
+        let workspaceID = try context.requireWorkspace()
+        let job = try await Self.deleteJob(try context.parameters.require("id"), workspaceID: workspaceID,
+                                           database: try files.database(of: workspaceID), storage: intake.storage)
         context.logger.info("Deleted job", metadata: ["job_id": "\(job.id)"])
         return try JSONResponse.make(DeletedJob(id: job.id, deleted: true), status: .ok)
     }
@@ -159,11 +161,13 @@ struct VideoRoutes {
         return job
     }
 
-    /// The job from the cache of recent polls, or read and remembered.
-    func recentJob(id: String) async throws -> JobRecord? {
+    /// The job from the cache of recent polls of its workspace's file, or read and remembered.
+    func recentJob(id: String, workspaceID: String) async throws -> JobRecord? {
+        let file = try files.file(of: workspaceID)
+        let recentJobs = file.recentJobs
         if let job = recentJobs.job(id: id) { return job }
         let generation = recentJobs.generation
-        let read = try await database.pool.read { db -> (job: JobRecord, rowID: Int64)? in
+        let read = try await file.database.pool.read { db -> (job: JobRecord, rowID: Int64)? in
             guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT rowid, * FROM jobs WHERE id = ?"), arguments: [id]) else { return nil }
             return (try JobRecord(row: row), row["rowid"])
         }
@@ -185,7 +189,7 @@ struct VideoRoutes {
             return limit
         } ?? 20
         let cursor = try query["cursor"].map { try JobListCursor(String($0)) }
-        let jobs = try await database.pool.read { db in
+        let jobs = try await files.database(of: workspaceID).pool.read { db in
             var request = JobRecord.filter(Column("workspace_id") == workspaceID && Column("deleted_at") == nil)
             if let status { request = request.filter(Column("status") == status.rawValue) }
             if let cursor {
@@ -204,7 +208,7 @@ struct VideoRoutes {
     @Sendable func webhookDeliveries(_ request: Request, context: IngressRequestContext) async throws -> Response {
         let workspaceID = try context.requireWorkspace()
         let id = try context.parameters.require("id")
-        let deliveries = try await database.pool.read { db -> [WebhookDeliveryView]? in
+        let deliveries = try await files.database(of: workspaceID).pool.read { db -> [WebhookDeliveryView]? in
             guard try JobRecord.filter(Column("id") == id && Column("workspace_id") == workspaceID && Column("deleted_at") == nil).fetchCount(db) == 1
             else { return nil }
             return try WebhookDeliveryRecord.filter(Column("job_id") == id).order(Column("created_at")).fetchAll(db).map { delivery in

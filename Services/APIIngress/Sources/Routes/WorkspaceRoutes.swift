@@ -7,7 +7,7 @@ import Hummingbird
 /// `GET /v1/workspaces/{id}/balance` and `/ledger` (api-ingress's view of billing's ledger, kept from
 /// billing's events), and the workspace's webhook secret. Another workspace's id is a 404.
 struct WorkspaceRoutes {
-    let database: ServiceDatabase
+    let files: WorkspaceFiles
 
     func register(on router: RouterGroup<IngressRequestContext>) {
         router.get("/workspaces/:workspace/balance", use: balance)
@@ -91,7 +91,7 @@ struct WorkspaceRoutes {
 
     @Sendable func balance(_ request: Request, context: IngressRequestContext) async throws -> Response {
         let workspaceID = try ownWorkspace(context)
-        let record = try await database.pool.read { db in try WorkspaceBalanceRecord.fetchOne(db, key: workspaceID) }
+        let record = try await files.database(of: workspaceID).pool.read { db in try WorkspaceBalanceRecord.fetchOne(db, key: workspaceID) }
         let now = Date()
         let nowMilliseconds = now.millisecondsSince1970
         let balance = Balance(
@@ -113,7 +113,7 @@ struct WorkspaceRoutes {
             guard let sequence = Int64(text), sequence > 0 else { throw APIError(.invalidRequest, "cursor is not one this API handed out") }
             return sequence
         }
-        let entries = try await database.pool.read { db in
+        let entries = try await files.database(of: workspaceID).pool.read { db in
             var request = LedgerViewRecord.filter(Column("workspace_id") == workspaceID)
             if let before { request = request.filter(Column("sequence") < before) }
             return try request.order(Column("sequence").desc).limit(limit + 1).fetchAll(db)
@@ -129,14 +129,14 @@ struct WorkspaceRoutes {
     /// The `whsec_` secret the workspace's webhooks are signed with (made on first request).
     @Sendable func webhookSecret(_ request: Request, context: IngressRequestContext) async throws -> Response {
         let workspaceID = try ownWorkspace(context)
-        let secret = try await database.pool.write { db in try WebhookSecretRecord.secret(for: workspaceID, in: db) }
+        let secret = try await files.database(of: workspaceID).pool.write { db in try WebhookSecretRecord.secret(for: workspaceID, in: db) }
         return try JSONResponse.make(WebhookSecret(workspaceID: workspaceID, secret: secret), status: .ok)
     }
 
     /// A new secret; messages are signed with it from the next attempt on.
     @Sendable func rotateWebhookSecret(_ request: Request, context: IngressRequestContext) async throws -> Response {
         let workspaceID = try ownWorkspace(context)
-        let secret = try await database.pool.write { db in try WebhookSecretRecord.rotate(for: workspaceID, in: db) }
+        let secret = try await files.database(of: workspaceID).pool.write { db in try WebhookSecretRecord.rotate(for: workspaceID, in: db) }
         context.logger.notice("Webhook secret rotated")
         return try JSONResponse.make(WebhookSecret(workspaceID: workspaceID, secret: secret), status: .ok)
     }

@@ -16,11 +16,10 @@ import OutboundHTTP
 /// job recorded with its `video.requested` event in one transaction. Nothing is charged here: billing
 /// debits later, and only jobs that passed every check get that far.
 struct JobIntake: Sendable {
-    let database: ServiceDatabase
+    /// Each workspace's file, with its group commit.
+    let files: WorkspaceFiles
     /// Each workspace's rate and jobs-in-flight limits.
     let admission: WorkspaceAdmission
-    /// Commits jobs of concurrent requests together.
-    let commits: GroupCommit<JobCreation>
     let verifiedPhotos: VerifiedPhotos
     /// The address rules webhook URLs are checked against when a job is submitted (and again, after
     /// DNS, on every delivery).
@@ -56,8 +55,9 @@ struct JobIntake: Sendable {
             throw APIError(.notFound, "workspace '\(requestedWorkspace)' not found")
         }
         let fingerprint = form.fingerprint
+        let file = try files.file(of: workspaceID)
         if let idempotencyKey {
-            let earlier = try await database.pool.read { db in try IdempotencyRecord.fetchOne(db, key: ["workspace_id": workspaceID, "key": idempotencyKey]) }
+            let earlier = try await file.database.pool.read { db in try IdempotencyRecord.fetchOne(db, key: ["workspace_id": workspaceID, "key": idempotencyKey]) }
             if let earlier, Date().timeIntervalSince(earlier.createdAt) < IdempotencyRecord.lifetime {
                 return try Self.replay(earlier, fingerprint: fingerprint)
             }
@@ -70,7 +70,7 @@ struct JobIntake: Sendable {
         let photos = try Self.photoParts(of: form, for: spec.videoType)
         let decision = try routing.selector(health: health).select(for: spec, imageCount: photos.count)
         try await refuseUnaffordable(decision.credits, workspaceID: workspaceID)
-        let stored = try await storedPhotos(photos)
+        let stored = try await storedPhotos(photos, folder: file.photoFolder)
         let imageKeys = stored.map(\.key)
 
         let now = Date()
@@ -88,7 +88,7 @@ struct JobIntake: Sendable {
                                  data: VideoRequested(request: spec, inputImageKeys: imageKeys).json)
         let view = JobView(job, publicBaseURL: publicBaseURL(), videoLinks: videoLinks, estimatedSeconds: decision.model.typicalLatencySeconds)
         let accepted = Data(view.json)
-        let creation = try await commits.write { db -> JobCreation in
+        let creation = try await file.commits.write { db -> JobCreation in
             if let idempotencyKey {
                 // Checked again under the write lock: of two racing requests with one key, one creates.
                 if let earlier = try IdempotencyRecord.live(workspaceID: workspaceID, key: idempotencyKey, now: now, in: db) {
@@ -150,9 +150,9 @@ struct JobIntake: Sendable {
     }
 
     /// Every photo passes the cheap header checks before any is decoded, then the decode check, and
-    /// only then is stored. Photos are stored by content (`inputs/<sha256>.<ext>`): the same photo sent
-    /// again is neither decoded nor written again.
-    func storedPhotos(_ photos: [(field: String, source: VideoSubmission.PhotoSource)]) async throws -> [(key: String, bytes: [UInt8])] {
+    /// only then is stored. Photos are stored by content (`<folder>/<sha256>.<ext>`, a folder per
+    /// workspace file): the same photo sent again is neither decoded nor written again.
+    func storedPhotos(_ photos: [(field: String, source: VideoSubmission.PhotoSource)], folder: String) async throws -> [(key: String, bytes: [UInt8])] {
         var checked: [(bytes: [UInt8], header: ImageHeader, field: String)] = []
         for (field, source) in photos {
             let bytes = try await photoBytes(source, field: field)
@@ -161,7 +161,7 @@ struct JobIntake: Sendable {
         var imageKeys: [(key: String, bytes: [UInt8])] = []
         for photo in checked {
             let digest = SHA256.hash(data: photo.bytes).hexEncoded
-            let key = "inputs/\(digest).\(photo.header.format.fileExtension)"
+            let key = "\(folder)/\(digest).\(photo.header.format.fileExtension)"
             let path = try storage.filePath(for: key)
             if !verifiedPhotos.contains(digest) {
                 try await imageCheck.checkDecodes(photo.bytes, header: photo.header, field: photo.field)
@@ -190,7 +190,7 @@ struct JobIntake: Sendable {
     /// on its way) goes on; billing has the final word either way, and a job it turns down fails with
     /// the same code.
     func refuseUnaffordable(_ credits: Int64, workspaceID: String) async throws {
-        guard let view = try await database.pool.read({ db in try WorkspaceBalanceRecord.fetchOne(db, key: workspaceID) }) else { return }
+        guard let view = try await files.database(of: workspaceID).pool.read({ db in try WorkspaceBalanceRecord.fetchOne(db, key: workspaceID) }) else { return }
         let balance = view.balance(at: Date())
         guard balance < credits else { return }
         throw APIError(.insufficientCredits, "this job needs \(credits) credits; the workspace has \(balance)",

@@ -72,7 +72,7 @@ struct OpenAIVideosRoutes {
             cursor = job
         }
         let after = cursor
-        let page = try await jobs.intake.database.pool.read { db in
+        let page = try await jobs.intake.files.database(of: workspaceID).pool.read { db in
             var request = JobRecord.filter(Column("workspace_id") == workspaceID && Column("deleted_at") == nil)
             let (created, id) = (Column("created_at"), Column("id"))
             if let after {
@@ -92,8 +92,9 @@ struct OpenAIVideosRoutes {
     }
 
     @Sendable func delete(_ request: Request, context: IngressRequestContext) async throws -> Response {
-        let job = try await VideoRoutes.deleteJob(try context.parameters.require("id"), workspaceID: try context.requireWorkspace(),
-                                                  database: jobs.intake.database, storage: jobs.intake.storage)
+        let workspaceID = try context.requireWorkspace()
+        let job = try await VideoRoutes.deleteJob(try context.parameters.require("id"), workspaceID: workspaceID,
+                                                  database: try jobs.intake.files.database(of: workspaceID), storage: jobs.intake.storage)
         return CompatJSON.response(["id": job.id, "object": "video.deleted", "deleted": true], status: .ok)
     }
 

@@ -42,22 +42,24 @@ struct CompatJobs: Sendable {
 
     /// The caller's job, or nil when there is none (another workspace's, or deleted).
     func job(_ id: String, workspaceID: String) async throws -> JobRecord? {
-        let job = try await intake.database.pool.read { db in try JobRecord.fetchOne(db, key: id) }
+        let job = try await intake.files.database(of: workspaceID).pool.read { db in try JobRecord.fetchOne(db, key: id) }
         guard let job, job.workspaceID == workspaceID, job.deletedAt == nil else { return nil }
         return job
     }
 
     /// The job once it finished, or as it stands after `seconds`.
     func finished(_ job: JobRecord, within seconds: Int) async throws -> JobRecord {
-        let database = intake.database
+        let database = try intake.files.database(of: job.workspaceID)
         let load: @Sendable () async throws -> JobRecord? = { try await database.pool.read { db in try JobRecord.fetchOne(db, key: job.id) } }
-        try await completions.wait(for: job.id, timeout: .seconds(seconds)) { try await load()?.status.isTerminal == true }
+        try await completions.wait(for: job.id, timeout: .seconds(seconds), recheck: intake.files.recheck(for: job.workspaceID)) {
+            try await load()?.status.isTerminal == true
+        }
         return try await load() ?? job
     }
 
     /// The workspace's balance as the ledger view shows it; nil before it has heard of the workspace.
     func balance(workspaceID: String) async throws -> Int64? {
-        try await intake.database.pool.read { db in try WorkspaceBalanceRecord.fetchOne(db, key: workspaceID) }?.balance(at: Date())
+        try await intake.files.database(of: workspaceID).pool.read { db in try WorkspaceBalanceRecord.fetchOne(db, key: workspaceID) }?.balance(at: Date())
     }
 
     func videoURL(_ job: JobRecord) -> String? { job.videoKey.map { intake.videoLinks.url(for: $0, localBaseURL: intake.publicBaseURL()) } }
