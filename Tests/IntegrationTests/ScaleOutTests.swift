@@ -3,56 +3,128 @@ import GRDB
 import Testing
 import TestSupport
 
-/// The sharded services (model-router, billing, provider-bridge, storage-uploader) run as several replicas, each
-/// a process of its own on one data folder, while jobs flow: replicas are killed (SIGKILL) and
-/// restarted, added and removed, so their consumer groups rebalance and shards move between them.
-/// Every job still ends completed with one debit and one stored video, the ledger verifies, and
-/// every shard is owned by a replica that is running. `ROOMREEL_SCALE_JOBS` sizes the run.
-@Suite("Scale-out: replicas of the sharded services")
+/// Every service runs as three replicas, each a process of its own on one data folder, over the
+/// mock cluster's 3 brokers with 6 partitions a topic, while jobs of several workspaces flow. Jobs go
+/// to the api-ingress replicas in turn; a third of them is sent again with the same `Idempotency-Key`
+/// to another replica. Replicas of every service are killed (SIGKILL) and restarted, added and
+/// removed, so their consumer groups rebalance and shards move between them. At the end every job
+/// is completed with one debit and one stored video, a retried key made one job, every api-ingress
+/// replica answers for every job, the ledger verifies, and every shard is owned by a live replica.
+/// `ROOMREEL_SCALE_JOBS` sizes the run (`make scale-out`: 300).
+@Suite("Scale-out: three replicas of every service")
 struct ScaleOutTests {
-    static let sharded = ["model-router", "billing", "provider-bridge", "storage-uploader"]
+    static let partitions = 6
+    static let workspaces = [Pipeline.workspace, "ws-scale-a", "ws-scale-b", "ws-scale-c"]
 
-    @Test("replicas of the four sharded services killed, added and removed while jobs flow: every job completes once, every shard owned by a live replica, the ledger whole")
+    @Test("three replicas of each of the five services, killed, added and removed while jobs flow: every job completes once, idempotent retries on another replica make no second job, every api-ingress replica finds every job, the ledger whole")
     func replicasWhileJobsFlow() async throws {
         let jobCount = Int(ProcessInfo.processInfo.environment["ROOMREEL_SCALE_JOBS"] ?? "") ?? 18
         try await Pipeline.with(environment: [
-            "INGRESS_JOBS_PER_MINUTE": "0", "INGRESS_MAX_ACTIVE_JOBS": "0",
-            "BILLING_BOOTSTRAP_GRANTS": "\(Pipeline.workspace):1000000",
-        ]) { pipeline in
-            for service in Self.sharded { try pipeline.start(service, replica: "1") }
+            "INGRESS_JOBS_PER_MINUTE": "0", "INGRESS_MAX_ACTIVE_JOBS": "0", "INGRESS_ADMIN_TOKEN": PublicAPITests.adminToken,
+            "BILLING_BOOTSTRAP_GRANTS": Self.workspaces.map { "\($0):1000000" }.joined(separator: ","),
+        ], partitions: Self.partitions) { pipeline in
+            var ingress = Ingresses(pipeline: pipeline)
+            for service in Pipeline.serviceNames {
+                for replica in ["1", "2"] {
+                    try pipeline.start(service, replica: replica)
+                    if service == "api-ingress" { try await ingress.started("api-ingress#\(replica)") }
+                }
+            }
+            for service in Pipeline.serviceNames { try await pipeline.awaitShards(service, count: Self.partitions) }
+            // The other workspaces' keys, made through one replica, work on every one (keys.sqlite).
+            var keys = [Pipeline.workspace: pipeline.apiKey]
+            for workspace in Self.workspaces.dropFirst() {
+                pipeline.useIngressURL(ingress.next())
+                let reply = try await pipeline.postJSON("/v1/admin/workspaces/\(workspace)/api-keys", "", bearer: PublicAPITests.adminToken)
+                keys[workspace] = try #require(reply.json["key"] as? String, "\(reply.json)")
+            }
+
             let photos = try ChaosTests.distinctPhotos(jobCount, in: pipeline.directory.url)
             // What happens to the replicas after each third of the jobs is sent.
             let disruptions: [[(String, Disruption)]] = [
-                [("billing", .crash), ("storage-uploader#2", .add), ("model-router#1", .remove), ("provider-bridge", .crash)],
-                [("storage-uploader#1", .crash), ("billing#2", .add), ("model-router", .crash), ("provider-bridge#2", .add)],
-                [("billing#1", .remove), ("storage-uploader", .crash), ("model-router#1", .add), ("provider-bridge#1", .remove)],
+                [("billing", .crash), ("api-ingress#1", .crash), ("model-router#1", .remove), ("provider-bridge", .crash), ("storage-uploader#3", .add)],
+                [("storage-uploader#1", .crash), ("api-ingress#3", .add), ("model-router", .crash), ("billing#2", .remove), ("api-ingress#2", .remove)],
+                [("provider-bridge#1", .remove), ("api-ingress", .crash), ("model-router#1", .add), ("storage-uploader", .crash), ("billing#2", .add)],
             ]
-            var ids: [String] = []
+            var jobs: [(id: String, workspace: String)] = []
             for (third, steps) in disruptions.enumerated() {
                 for n in (jobCount * third / 3)..<(jobCount * (third + 1) / 3) {
-                    let reply = try await pipeline.submit(
-                        fields: [("video_type", "camera_motion"), ("camera_motion", "zoom_in"), ("duration", "2"), ("workspace_id", Pipeline.workspace)],
-                        image: photos[n])
+                    let workspace = Self.workspaces[n % Self.workspaces.count]
+                    let fields = [("video_type", "camera_motion"), ("camera_motion", "zoom_in"), ("duration", "2"), ("workspace_id", workspace)]
+                    let idempotency = n % 3 == 0 ? ["Idempotency-Key": "scale-\(n)"] : [:]
+                    let reply = try await ingress.submit(fields: fields, image: photos[n], key: keys[workspace]!, headers: idempotency)
                     try #require(reply.status == 202, "job \(n): \(reply.json)")
-                    ids.append(try #require(reply.json["id"] as? String))
+                    let id = try #require(reply.json["id"] as? String)
+                    if !idempotency.isEmpty {
+                        // The retry goes to the next replica: the same job, replayed.
+                        let retry = try await ingress.submit(fields: fields, image: photos[n], key: keys[workspace]!, headers: idempotency)
+                        #expect(retry.status == 202 && retry.json["id"] as? String == id, "job \(n) retried: \(retry.status) \(retry.json)")
+                    }
+                    jobs.append((id, workspace))
                 }
-                for (name, disruption) in steps { try await disruption.apply(to: name, in: pipeline) }
+                for (name, disruption) in steps { try await disruption.apply(to: name, in: pipeline, ingress: &ingress) }
             }
 
-            for (n, id) in ids.enumerated() {
-                let job = try await pipeline.finishedJob(id, timeout: .seconds(600))
-                #expect(job["status"] as? String == "completed", "job \(n): \(job)")
-                #expect(try pipeline.debitCount(job: id) == 1, "job \(n) \(id)")
-                #expect(try ChaosTests.storedVideos(of: id, in: pipeline.directory.url) == 1, "job \(n) \(id)")
+            for (n, job) in jobs.enumerated() {
+                let finished = try await pipeline.finishedJob(job.id, key: keys[job.workspace]!, base: ingress.replicas[n % ingress.replicas.count].url,
+                                                              timeout: .seconds(600))
+                #expect(finished["status"] as? String == "completed", "job \(n): \(finished)")
+                #expect(try pipeline.debitCount(job: job.id) == 1, "job \(n) \(job.id)")
+                #expect(try ChaosTests.storedVideos(of: job.id, in: pipeline.directory.url) == 1, "job \(n) \(job.id)")
+            }
+            let created = try await pipeline.database("api-ingress").read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM jobs") }
+            #expect(created == jobs.count, "jobs created: \(created ?? 0) for \(jobs.count) submissions")
+            for replica in ingress.replicas {
+                for job in jobs {
+                    let reply = try await pipeline.get("\(replica.url)/v1/videos/\(job.id)", key: keys[job.workspace]!)
+                    #expect(reply.status == 200 && reply.json["status"] as? String == "completed", "\(replica.name) on \(job.id): \(reply.status)")
+                }
             }
             let verify = try runTool(BuiltProducts.executable("roomreel").path, ["ledger", "verify", "--data-dir", pipeline.directory.url.path])
             #expect(verify.status == 0, "\(verify.output)")
-            // Replicas running at the end: model-router 0 and 1, billing 0 and 2, provider-bridge 0 and 2, storage-uploader 0, 1 and 2.
-            let running = ["model-router": ["0", "1"], "billing": ["0", "2"], "provider-bridge": ["0", "2"], "storage-uploader": ["0", "1", "2"]]
-            for service in Self.sharded {
+            let running = [
+                "api-ingress": ["0", "1", "3"], "model-router": ["0", "1", "2"], "billing": ["0", "1", "2"],
+                "provider-bridge": ["0", "2"], "storage-uploader": ["0", "1", "2", "3"],
+            ]
+            for service in Pipeline.serviceNames {
                 let owners = pipeline.shardOwners(service)
-                #expect(owners.count == 3 && owners.allSatisfy { running[service]!.contains($0) }, "\(service) shards owned by \(owners)")
+                #expect(owners.count == Self.partitions && owners.allSatisfy { running[service]!.contains($0) }, "\(service) shards owned by \(owners)")
             }
+        }
+    }
+
+    /// The running api-ingress replicas, by the port each announced, taken in turn.
+    struct Ingresses {
+        let pipeline: Pipeline
+        var replicas: [(name: String, url: String)] = []
+        var turn = 0
+
+        init(pipeline: Pipeline) {
+            self.pipeline = pipeline
+            replicas = [("api-ingress", pipeline.baseURL)]
+        }
+
+        /// Adds the started replica `name` once it listens.
+        mutating func started(_ name: String) async throws {
+            let line = try await pipeline.process(name).line(startingWith: "api-ingress listening on port ")
+            replicas.removeAll { $0.name == name }
+            replicas.append((name, "http://127.0.0.1:\(line.split(separator: " ").last!)"))
+        }
+
+        mutating func stopped(_ name: String) {
+            replicas.removeAll { $0.name == name }
+        }
+
+        /// The next replica's base URL.
+        mutating func next() -> String {
+            turn += 1
+            return replicas[turn % replicas.count].url
+        }
+
+        /// `POST /v1/videos` to the next replica.
+        mutating func submit(fields: [(String, String)], image: Data, key: String, headers: [String: String]) async throws -> Pipeline.Reply {
+            pipeline.useIngressURL(next())
+            return try await pipeline.submit(fields: fields, image: image, key: key, headers: headers)
         }
     }
 
@@ -65,18 +137,21 @@ struct ScaleOutTests {
         case remove
 
         /// `name` is a service, or `<service>#<replica>`.
-        func apply(to name: String, in pipeline: Pipeline) async throws {
+        func apply(to name: String, in pipeline: Pipeline, ingress: inout Ingresses) async throws {
             let parts = name.split(separator: "#").map(String.init)
             let replica = parts.count > 1 ? parts[1] : nil
             switch self {
             case .crash:
                 try await pipeline.process(name).crash()
+                ingress.stopped(name)
                 try pipeline.start(parts[0], replica: replica)
             case .add:
                 try pipeline.start(parts[0], replica: replica)
             case .remove:
                 #expect(await pipeline.process(name).stop(), "\(name) did not stop gracefully")
+                ingress.stopped(name)
             }
+            if parts[0] == "api-ingress" && self != .remove { try await ingress.started(name) }
         }
     }
 }

@@ -29,15 +29,17 @@ final class Pipeline: @unchecked Sendable {
     static let serviceNames = ["api-ingress", "model-router", "billing", "provider-bridge", "storage-uploader"]
 
     /// Starts everything; `faults` arms fault points per service (`ROOMREEL_FAULTS`); `environment`
-    /// adds variables to every service's environment.
-    static func start(faults: [String: String] = [:], environment: [String: String] = [:]) async throws -> Pipeline {
+    /// adds variables to every service's environment; `partitions` is each topic's partition count
+    /// (`KAFKA_PARTITIONS`).
+    static func start(faults: [String: String] = [:], environment: [String: String] = [:], partitions: Int = 3) async throws -> Pipeline {
         let directory = try TemporaryDirectory()
-        let kafka = try ServiceProcess(executable: BuiltProducts.executable("roomreel"), arguments: ["kafka-mock", "--brokers", "3", "--control-port", "0"],
+        let kafka = try ServiceProcess(executable: BuiltProducts.executable("roomreel"),
+                                       arguments: ["kafka-mock", "--brokers", "3", "--partitions", "\(partitions)", "--control-port", "0"],
                                        environment: ProcessInfo.processInfo.environment, logDirectory: directory.url, name: "kafka-mock")
         let brokers = try await kafka.line(startingWith: "127.0.0.1:")
         let control = try await kafka.line(startingWith: "control ")
         let pipeline = Pipeline(directory: directory, kafka: kafka, brokers: brokers, kafkaControl: String(control.dropFirst("control ".count)),
-                                extraEnvironment: environment)
+                                extraEnvironment: environment.merging(["KAFKA_PARTITIONS": "\(partitions)"]) { own, _ in own })
         do {
             for name in serviceNames {
                 try pipeline.start(name, faults: faults[name])
@@ -46,7 +48,7 @@ final class Pipeline: @unchecked Sendable {
             pipeline.baseURL = "http://127.0.0.1:\(announced.split(separator: " ").last!)"
             try await pipeline.awaitAnnouncedProviders()
             for service in serviceNames {
-                try await pipeline.awaitShards(service)
+                try await pipeline.awaitShards(service, count: partitions)
             }
         } catch {
             await pipeline.stop()
@@ -57,9 +59,9 @@ final class Pipeline: @unchecked Sendable {
 
     /// Starts a pipeline, runs `body` with it and stops it; if `body` throws, every process's log is
     /// attached to the failure.
-    static func with(faults: [String: String] = [:], environment: [String: String] = [:],
+    static func with(faults: [String: String] = [:], environment: [String: String] = [:], partitions: Int = 3,
                      _ body: (Pipeline) async throws -> Void) async throws {
-        let pipeline = try await start(faults: faults, environment: environment)
+        let pipeline = try await start(faults: faults, environment: environment, partitions: partitions)
         do {
             try await body(pipeline)
         } catch {
@@ -137,6 +139,11 @@ final class Pipeline: @unchecked Sendable {
         baseURL = "http://127.0.0.1:\(port)"
     }
 
+    /// Points the HTTP helpers at one api-ingress replica (`http://host:port`).
+    func useIngressURL(_ url: String) {
+        baseURL = url
+    }
+
     /// Stops every process (SIGTERM) and removes the data folder.
     func stop() async {
         for process in services.values { await process.stop() }
@@ -163,15 +170,18 @@ final class Pipeline: @unchecked Sendable {
     }
 
     /// `POST /v1/videos` with the given form fields and, unless nil, the sample photo as `image`.
-    func submit(fields: [(String, String)], image: Data? = try? Data(contentsOf: BuiltProducts.samplePhoto), key: String? = nil) async throws -> Reply {
-        try await submit(fields: fields, files: image.map { [("image", $0)] } ?? [], key: key)
+    func submit(fields: [(String, String)], image: Data? = try? Data(contentsOf: BuiltProducts.samplePhoto), key: String? = nil,
+                headers: [String: String] = [:]) async throws -> Reply {
+        try await submit(fields: fields, files: image.map { [("image", $0)] } ?? [], key: key, headers: headers)
     }
 
     /// `POST /v1/videos` with the given form fields and photos, each under its form field.
-    func submit(fields: [(String, String)], files: [(field: String, data: Data)], key: String? = nil) async throws -> Reply {
+    func submit(fields: [(String, String)], files: [(field: String, data: Data)], key: String? = nil,
+                headers: [String: String] = [:]) async throws -> Reply {
         let form = MultipartBody(fields: fields, files: files.map { (name: $0.field, filename: "room.jpg", contentType: "image/jpeg", data: $0.data) })
         var request = URLRequest(url: URL(string: "\(baseURL)/v1/videos")!)
         request.httpMethod = "POST"
+        for (name, value) in headers { request.setValue(value, forHTTPHeaderField: name) }
         request.setValue("Bearer \(key ?? apiKey)", forHTTPHeaderField: "Authorization")
         request.setValue(form.contentType, forHTTPHeaderField: "Content-Type")
         let (body, response) = try await URLSession.shared.upload(for: request, from: form.data)
@@ -224,9 +234,9 @@ final class Pipeline: @unchecked Sendable {
     }
 
     /// Polls `GET /v1/videos/{id}` until the job is `completed` or `failed`.
-    func finishedJob(_ id: String, key: String? = nil, timeout: Duration = .seconds(300)) async throws -> [String: Any] {
+    func finishedJob(_ id: String, key: String? = nil, base: String? = nil, timeout: Duration = .seconds(300)) async throws -> [String: Any] {
         try await eventually("job \(id) to finish", timeout: timeout) {
-            let reply = try await get("/v1/videos/\(id)", key: key)
+            let reply = try await get("\(base ?? baseURL)/v1/videos/\(id)", key: key)
             let status = reply.json["status"] as? String
             return status == "completed" || status == "failed" ? reply.json : nil
         }
@@ -243,8 +253,9 @@ final class Pipeline: @unchecked Sendable {
     // MARK: Service state
 
     /// Opens a service's state for reading what it committed: its SQLite file, or for a sharded
-    /// service every file in its folder at once (its shards and its replicas' own), each table a
-    /// view over the files that have it.
+    /// service every file in its folder at once (its shards and its replicas' own), as a copy taken
+    /// now in memory with each table holding the rows of every file that has it (SQLite attaches at
+    /// most 10 files at once, fewer than a service of 6 shards and its replicas has).
     func database(_ service: String) throws -> DatabaseQueue {
         let folder = directory.url.appendingPathComponent(service)
         let files = ((try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []).filter { $0.hasSuffix(".sqlite") }.sorted()
@@ -253,16 +264,14 @@ final class Pipeline: @unchecked Sendable {
         }
         let union = try DatabaseQueue()
         try union.writeWithoutTransaction { db in
-            var tables: [String: [String]] = [:]
-            for (index, file) in files.enumerated() {
-                try db.execute(sql: "ATTACH DATABASE ? AS file\(index)", arguments: [folder.appendingPathComponent(file).path])
-                for table in try String.fetchAll(db, sql: "SELECT name FROM file\(index).sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'") {
-                    tables[table, default: []].append("file\(index)")
+            for file in files {
+                try db.execute(sql: "ATTACH DATABASE ? AS source", arguments: [folder.appendingPathComponent(file).path])
+                let tables = try String.fetchAll(db, sql: "SELECT name FROM source.sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")
+                for table in tables {
+                    try db.execute(sql: "CREATE TABLE IF NOT EXISTS main.\"\(table)\" AS SELECT * FROM source.\"\(table)\" WHERE 0")
+                    try db.execute(sql: "INSERT INTO main.\"\(table)\" SELECT * FROM source.\"\(table)\"")
                 }
-            }
-            for (table, schemas) in tables {
-                let selects = schemas.map { "SELECT * FROM \($0).\"\(table)\"" }.joined(separator: " UNION ALL ")
-                try db.execute(sql: "CREATE TEMP VIEW \"\(table)\" AS \(selects)")
+                try db.execute(sql: "DETACH DATABASE source")
             }
         }
         return union
