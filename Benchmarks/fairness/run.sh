@@ -29,7 +29,7 @@ KAFKA_BROKERS="$BROKERS" ROOMREEL_DATA_DIR="$WORK/data" INGRESS_PORT=0 LOG_LEVEL
   .build/release/api-ingress > "$WORK/ingress.out" 2>"$WORK/ingress.err" & PIDS+=($!)
 until PORT=$(grep -m1 'listening on port' "$WORK/ingress.out" 2>/dev/null | awk '{print $NF}') && [ -n "$PORT" ]; do sleep 0.2; done
 BASE="http://127.0.0.1:$PORT"
-jobs_of() { python3 -c "import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute('SELECT COUNT(*) FROM jobs WHERE workspace_id = ?', (sys.argv[2],)).fetchone()[0])" "$WORK/data/api-ingress.sqlite" "$1"; }
+jobs_of() { python3 Benchmarks/ingress_state.py "$WORK/data" jobs "$1"; }
 quiet() { python3 Benchmarks/openloop.py "$BASE" "$QUIET_KEY" "$WORK/photos" $PHOTO_COUNT $QUIET_RATE "$SECONDS_PER_RUN" "$1"; }
 
 ALONE=$(quiet alone)

@@ -36,7 +36,7 @@ until PORT=$(grep -m1 'listening on port' "$WORK/ingress.out" 2>/dev/null | awk 
 BASE="http://127.0.0.1:$PORT"
 export BENCH_KEY="$KEY" BENCH_PHOTO_URL="http://127.0.0.1:$PHOTO_PORT/room.jpg"
 
-jobs_in_db() { sqlite3 "$WORK/data/api-ingress.sqlite" "SELECT COUNT(*) FROM jobs" 2>/dev/null || python3 -c "import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute('SELECT COUNT(*) FROM jobs').fetchone()[0])" "$WORK/data/api-ingress.sqlite"; }
+jobs_in_db() { python3 Benchmarks/ingress_state.py "$WORK/data" jobs; }
 
 distinct_run() {
   BENCH_FORM=$1 BENCH_RUN=$2 BENCH_PHOTOS_DIR="$WORK/photos" BENCH_PHOTO_COUNT=$PHOTO_COUNT \
@@ -62,11 +62,11 @@ wrk -t2 -c4 -d3s -s Benchmarks/ingress/post.lua "$BASE/v1/videos" > /dev/null
 BEFORE=$(jobs_in_db)
 POST_OUT=$(wrk -t2 -c"$CONNECTIONS" -d"${SECONDS_PER_RUN}s" --latency -s Benchmarks/ingress/post.lua "$BASE/v1/videos")
 AFTER=$(jobs_in_db)
-JOB=$(python3 -c "import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute('SELECT id FROM jobs LIMIT 1').fetchone()[0])" "$WORK/data/api-ingress.sqlite")
+JOB=$(python3 Benchmarks/ingress_state.py "$WORK/data" a-job)
 GET_OUT=$(wrk -t2 -c"$CONNECTIONS" -d"${SECONDS_PER_RUN}s" --latency -s Benchmarks/ingress/get.lua "$BASE/v1/videos/$JOB")
 RSS_KB=$(awk '/VmHWM/ {print $2}' /proc/$INGRESS_PID/status)
 STORED=$(find "$WORK/data" -path '*inputs/*' -type f | wc -l)
-OUTBOX=$(python3 -c "import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute('SELECT COUNT(*) FROM outbox').fetchone()[0])" "$WORK/data/api-ingress.sqlite")
+OUTBOX=$(python3 Benchmarks/ingress_state.py "$WORK/data" outbox)
 
 field() { echo "$1" | awk -v k="$2" '$1 == k {print $2}'; }
 {

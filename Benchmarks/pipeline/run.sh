@@ -34,15 +34,18 @@ stats() {
   python3 - "$WORK/data" "$RUN_STARTED" <<'PY'
 import glob, json, sqlite3, sys
 data, started = sys.argv[1:3]
-db = sqlite3.connect(f"{data}/api-ingress.sqlite")
-# provider-bridge keeps its predictions in one file per shard.
-shards = sorted(glob.glob(f"{data}/provider-bridge/shard-*.sqlite"))
-for index, path in enumerate(shards):
-    db.execute(f"ATTACH '{path}' AS shard{index}")
-predictions = " UNION ALL ".join(f"SELECT job_id, status, updated_at FROM shard{index}.predictions" for index in range(len(shards)))
+db = sqlite3.connect(":memory:")
+# api-ingress and provider-bridge keep their state in one file per shard.
+def union(service, select):
+    shards = sorted(glob.glob(f"{data}/{service}/shard-*.sqlite"))
+    for index, path in enumerate(shards):
+        db.execute(f"ATTACH '{path}' AS '{service}{index}'")
+    return " UNION ALL ".join(select.format(f"'{service}{index}'") for index in range(len(shards)))
+jobs = union("api-ingress", "SELECT id, created_at FROM {}.jobs")
+predictions = union("provider-bridge", "SELECT job_id, status, updated_at FROM {}.predictions")
 rows = db.execute(f"""
     SELECT (julianday(p.updated_at) - julianday(j.created_at)) * 86400000.0, p.status
-    FROM jobs j LEFT JOIN ({predictions}) p ON p.job_id = j.id
+    FROM ({jobs}) j LEFT JOIN ({predictions}) p ON p.job_id = j.id
     WHERE j.created_at >= ?""", (started,)).fetchall()
 done = sorted(ms for ms, status in rows if status == "submitted" and ms is not None)
 def pct(f): return round(done[min(len(done) - 1, int(f * len(done)))], 1) if done else None

@@ -44,8 +44,8 @@ struct ComposeFileTests {
             "INGRESS_ADMIN_TOKEN": ["api-ingress"], "INGRESS_JWT_SECRET": ["api-ingress"],
             "S3_SECRET_ACCESS_KEY": ["api-ingress", "storage-uploader"],
         ]
-        // The second replicas of the sharded services get what their first replicas get.
-        let replicas = ["model-router-2", "billing-2", "provider-bridge-2", "storage-uploader-2"]
+        // The second replicas get what their first replicas get.
+        let replicas = ["api-ingress-2", "model-router-2", "billing-2", "provider-bridge-2", "storage-uploader-2"]
         #expect(Set(replicas).isSubset(of: Set(services.keys)))
         for service in ["api-ingress", "model-router", "billing", "provider-bridge", "storage-uploader"] + replicas {
             let settings = environment(service)

@@ -6,7 +6,7 @@ import ServiceLifecycle
 /// Helpers shared by RoomReel's test targets.
 
 /// A fresh folder under the system temporary directory, removed by `remove()`.
-public struct TemporaryDirectory {
+public struct TemporaryDirectory: Sendable {
     public let url: URL
 
     public init() throws {

@@ -18,6 +18,8 @@ struct LocalRenderWorker: Service {
     let catalog: ModelCatalog
     let storage: LocalBlobStore
     let files: RenderFiles
+    /// The replica's render slots, shared with the other shards' workers.
+    let slots: RenderSlots
     let logger: Logger
 
     func run() async throws {
@@ -30,7 +32,7 @@ struct LocalRenderWorker: Service {
             for await _ in inserts.cancelOnGracefulShutdown() {
                 while let prediction = try await nextPrediction() {
                     guard !Task.isShuttingDownGracefully else { return }
-                    await render(prediction)
+                    guard await slots.withSlot({ await render(prediction) }) != nil else { return }
                 }
             }
         }

@@ -10,8 +10,8 @@ public struct ProviderBridgeConfiguration: Sendable {
     public var common: CommonConfiguration
     /// The ffmpeg binary the local renderer runs (`FFMPEG_PATH`, default `ffmpeg` on PATH).
     public var ffmpegPath: String
-    /// How many local renders run at once (`BRIDGE_LOCAL_RENDER_CONCURRENCY`, default 1: ffmpeg already
-    /// uses every core).
+    /// How many local renders the replica runs at once, whatever shards it owns
+    /// (`BRIDGE_LOCAL_RENDER_CONCURRENCY`, default 1: ffmpeg already uses every core).
     public var localRenderConcurrency: Int
     /// The remote providers' credentials and endpoints.
     public var providers: ProviderSettings

@@ -44,6 +44,7 @@ public func buildProviderBridgeServices(config: ProviderBridgeConfiguration,
     // Each shard renders in a folder of its own, so that its start-up sweep touches only its jobs' files.
     let renderFiles = { @Sendable (shard: Int) in RenderFiles(directory: config.renderDirectory.appendingPathComponent("shard-\(shard)")) }
     let running = RunningShards<WebhookReceiver>()
+    let renderSlots = RenderSlots(config.localRenderConcurrency)
 
     /// The parts that drive one owned shard's predictions, and its webhook receiver.
     @Sendable func shardParts(_ shard: Int, _ database: ServiceDatabase) -> (receiver: WebhookReceiver, services: [any Service]) {
@@ -54,7 +55,7 @@ public func buildProviderBridgeServices(config: ProviderBridgeConfiguration,
                                        recorder: recorder, logger: logger)
         let worker = LocalRenderWorker(
             database: database, renderer: LocalRenderer(ffmpegPath: config.ffmpegPath), catalog: config.catalog,
-            storage: inputs, files: files, logger: logger)
+            storage: inputs, files: files, slots: renderSlots, logger: logger)
         let scheduler = PredictionScheduler(
             database: database, providers: providers, rules: rules, callbacks: callbacks,
             inputs: inputs, cropper: PhotoCropper(ffmpegPath: config.ffmpegPath), workDirectory: files.directory,
