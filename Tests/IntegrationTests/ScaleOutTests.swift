@@ -9,7 +9,8 @@ import TestSupport
 /// to another replica. Replicas of every service are killed (SIGKILL) and restarted, added and
 /// removed, so their consumer groups rebalance and shards move between them. At the end every job
 /// is completed with one debit and one stored video, a retried key made one job, every api-ingress
-/// replica answers for every job, the ledger verifies, and every shard is owned by a live replica.
+/// replica answers for every job, each job was submitted to its provider once, no grant is overdrawn,
+/// the ledger verifies, and every shard is owned by a live replica.
 /// `ROOMREEL_SCALE_JOBS` sizes the run (`make scale-out`: 300).
 @Suite("Scale-out: three replicas of every service")
 struct ScaleOutTests {
@@ -74,6 +75,15 @@ struct ScaleOutTests {
             }
             let created = try await pipeline.database("api-ingress").read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM jobs") }
             #expect(created == jobs.count, "jobs created: \(created ?? 0) for \(jobs.count) submissions")
+            // One provider submission per job, in one shard; no grant drawn below zero.
+            let submissions = try await pipeline.database("provider-bridge").read { db in
+                try Row.fetchAll(db, sql: "SELECT job_id, COUNT(*) AS n FROM predictions GROUP BY job_id").map { ($0["job_id"] as String, $0["n"] as Int) }
+            }
+            #expect(submissions.count == jobs.count && submissions.allSatisfy { $0.1 == 1 }, "\(submissions.filter { $0.1 != 1 })")
+            let overdrawn = try await pipeline.database("billing").read { db in
+                try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM grant_buckets WHERE remaining < 0")
+            }
+            #expect(overdrawn == 0)
             for replica in ingress.replicas {
                 for job in jobs {
                     let reply = try await pipeline.get("\(replica.url)/v1/videos/\(job.id)", key: keys[job.workspace]!)
