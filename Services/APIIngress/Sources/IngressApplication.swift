@@ -46,7 +46,7 @@ public func buildApplication(config: IngressConfiguration) throws -> some Applic
                           videoLinks: VideoLinks(storage: config.common.storage)),
             LedgerProjection(logger: logger),
         ]),
-        logger: logger, outboxLookEvery: .milliseconds(20))
+        logger: logger, outboxLookEvery: .milliseconds(50))
     let outcomes = try ProviderHealthHandler.consumer(service: apiIngressServiceName, common: config.common, database: databases.replica,
                                                       health: health, logger: logger)
     // Announcements on a consumer of their own, so a backlog of job events never delays them.
