@@ -13,13 +13,13 @@ import TestSupport
 /// have already written 40 jobs, each with its `video.requested` in the outbox of its workspace's
 /// shard. Replica A, with no relay, takes every shard and projects billing's verdict on the first 20
 /// jobs; B, the whole service, joins while the verdicts on the rest and redeliveries arrive, and A
-/// leaves. Every `video.requested` reaches Kafka once, with the id its request wrote, published by
+/// leaves. Every `video.requested` reaches Kafka with the id its request wrote, published by
 /// B; every job ends failed with one client webhook queued; A is fenced.
 @Suite("api-ingress rebalance", .timeLimit(.minutes(3)))
 struct IngressRebalanceTests {
     static let workspaces = (0..<6).map { "ws-ingress-\($0)" }
 
-    @Test("a shard handed from A to B mid-stream, the jobs' requests unpublished: each published once as written, each job's webhook queued once, A fenced")
+    @Test("a shard handed from A to B mid-stream, the jobs' requests unpublished: each published as written, each job's webhook queued once, A fenced")
     func handover() async throws {
         let cluster = try KafkaMockCluster(brokers: 1, topics: EventType.allTopics, partitions: 3)
         let directory = try TemporaryDirectory()
@@ -65,7 +65,8 @@ struct IngressRebalanceTests {
         #expect(outcome.committedByA == requested)
         for job in jobs {
             let events = outcome.published[job.job] ?? []
-            #expect(events.map { $0.id } == [requested[job.job]!], "\(job.job): \(events)")
+            // A relay restarted by a rebalance may send a row again before pruning it: the same event, which inboxes drop.
+            #expect(!events.isEmpty && Set(events.map { $0.id }) == [requested[job.job]!], "\(job.job): \(events)")
         }
         let folder = directory.url.appendingPathComponent(apiIngressServiceName)
         #expect(try RebalanceScenario.count("SELECT COUNT(*) FROM jobs WHERE status = 'failed' AND error_code = 'INSUFFICIENT_CREDITS'", in: folder)

@@ -50,9 +50,10 @@ public struct RebalanceScenario: Sendable {
 
     /// Runs the scenario: `firstWave` to A alone, then (B joining) the first half of `secondWave`
     /// with the first ten of `firstWave` again, then (A leaving) the rest of both. Returns once each
-    /// of the `subjects` has an output on Kafka.
+    /// of the `subjects` has an output on Kafka. `timeout` bounds each wait (a service whose events
+    /// each run a tool needs longer on a machine busy with other tests).
     public func run(firstWave: [OutgoingKafkaMessage], secondWave: [OutgoingKafkaMessage], subjects: Set<String>,
-                    cluster: KafkaMockCluster, directory: TemporaryDirectory) async throws -> Outcome {
+                    cluster: KafkaMockCluster, directory: TemporaryDirectory, timeout: Duration = .seconds(120)) async throws -> Outcome {
         let commonA = Self.common("a", cluster: cluster, directory: directory)
         let takenByA = Mutex<[Int: ServiceDatabase]>([:])
         let shardsA = try commonA.shardSet(service: service, logger: testLogger, migrations: migrations) { [onTake] shard, database in
@@ -68,7 +69,7 @@ public struct RebalanceScenario: Sendable {
             try await withThrowingTaskGroup(of: Void.self) { replicas in
                 replicas.addTask { try await replicaA.run() }
                 try await producer.send(firstWave)
-                _ = try await eventually("A to commit the first wave") {
+                _ = try await eventually("A to commit the first wave", timeout: timeout) {
                     // A shard file appears before its migrations have run.
                     (try? Self.count("SELECT COUNT(*) FROM inbox", in: folder)) == firstWave.count ? true : nil
                 }
@@ -85,12 +86,12 @@ public struct RebalanceScenario: Sendable {
                                                                  logger: testLogger))
                 replicas.addTask { try await replicaB.run() }
                 try await producer.send(Array(firstWave.prefix(10)) + secondWave.prefix(half))
-                _ = try await eventually("B to take a shard from A") { Self.owners(in: folder).contains("b") ? true : nil }
+                _ = try await eventually("B to take a shard from A", timeout: timeout) { Self.owners(in: folder).contains("b") ? true : nil }
                 await replicaA.triggerGracefulShutdown()
                 try await producer.send(Array(secondWave.dropFirst(half)) + firstWave.suffix(10))
-                _ = try await eventually("B to own every shard") { Self.owners(in: folder) == ["b", "b", "b"] ? true : nil }
+                _ = try await eventually("B to own every shard", timeout: timeout) { Self.owners(in: folder) == ["b", "b", "b"] ? true : nil }
 
-                let published = try await Self.published(on: outputTopics, until: subjects, cluster: cluster)
+                let published = try await Self.published(on: outputTopics, until: subjects, cluster: cluster, timeout: timeout)
                 await replicaB.triggerGracefulShutdown()
                 try await replicas.waitForAll()
                 return Outcome(published: published, committedByA: committedByA, takenByA: takenByA.withLock { $0 })
@@ -112,7 +113,7 @@ public struct RebalanceScenario: Sendable {
 
     /// Reads `topics` from the start until every one of `subjects` has an event, then a little more
     /// (a duplicate still on its way is read too before judging).
-    static func published(on topics: [String], until subjects: Set<String>, cluster: KafkaMockCluster) async throws -> [String: [EventHeader]] {
+    static func published(on topics: [String], until subjects: Set<String>, cluster: KafkaMockCluster, timeout: Duration) async throws -> [String: [EventHeader]] {
         let consumer = try KafkaConsumer(brokers: cluster.bootstrapServers, groupID: "rebalance-outcomes", clientID: "rebalance-outcomes", topics: topics)
         var published: [String: [EventHeader]] = [:]
         func read() async throws {
@@ -121,7 +122,7 @@ public struct RebalanceScenario: Sendable {
                 published[header.subject, default: []].append(header)
             }
         }
-        _ = try await eventually("an outcome for each of \(subjects.count) jobs") { () -> Bool? in
+        _ = try await eventually("an outcome for each of \(subjects.count) jobs", timeout: timeout) { () -> Bool? in
             try await read()
             return subjects.isSubset(of: Set(published.keys)) ? true : nil
         }
