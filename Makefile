@@ -68,7 +68,7 @@ fuzz: deps
 chaos: build tools
 	ROOMREEL_CHAOS_JOBS=300 ROOMREEL_CHAOS_KILLS=20 $(SWIFT) test --skip-build --filter ChaosTests
 
-## The scale-out test at full size: 300 jobs while replicas of the sharded services are killed, added and removed.
+## The scale-out test at full size: 300 jobs while replicas of all five services are killed, added and removed.
 scale-out: build tools
 	ROOMREEL_SCALE_JOBS=300 $(SWIFT) test --skip-build --filter ScaleOutTests
 
