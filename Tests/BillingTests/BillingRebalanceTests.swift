@@ -65,14 +65,7 @@ struct BillingRebalanceTests {
                                              subjects: Set(jobs.map(\.job)), cluster: cluster, directory: directory)
 
         #expect(outcome.committedByA.count == 60)
-        for job in jobs {
-            let events = outcome.published[job.job] ?? []
-            #expect(Set(events.map(\.id)).count == 1, "\(job.job): \(events)")
-            #expect(events.first?.type == expected[job.job], "\(job.job)")
-            if let fromA = outcome.committedByA[job.job] {
-                #expect(events.first?.id == fromA, "\(job.job) was done again")
-            }
-        }
+        outcome.expectOneOutcomeEach(jobs.map(\.job)) { expected[$0] }
 
         // The ledger: one debit per debited job, nothing twice, every chain intact, no balance below 0.
         let folder = directory.url.appendingPathComponent(billingServiceName)

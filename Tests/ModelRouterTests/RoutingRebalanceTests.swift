@@ -52,14 +52,8 @@ struct RoutingRebalanceTests {
                                              subjects: Set(jobs.map(\.job)), cluster: cluster, directory: directory)
 
         #expect(outcome.committedByA.count == 60)
-        for job in jobs {
-            let events = outcome.published[job.job] ?? []
-            #expect(Set(events.map(\.id)).count == 1, "\(job.job): \(events)")
-            #expect(events.first?.type == (job.refused ? .videoFailed : .videoRouted), "\(job.job): \(events)")
-            if let fromA = outcome.committedByA[job.job] {
-                #expect(events.first?.id == fromA, "\(job.job) was decided again")
-            }
-        }
+        let refused = Set(jobs.filter(\.refused).map(\.job))
+        outcome.expectOneOutcomeEach(jobs.map(\.job)) { refused.contains($0) ? .videoFailed : .videoRouted }
         let folder = directory.url.appendingPathComponent(modelRouterServiceName)
         #expect(try RebalanceScenario.count("SELECT COUNT(*) FROM routing_decisions", in: folder) == jobs.count)
     }

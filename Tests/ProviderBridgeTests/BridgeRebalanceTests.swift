@@ -47,13 +47,7 @@ struct BridgeRebalanceTests {
                                              subjects: Set(jobs.map(\.job)), cluster: cluster, directory: directory)
 
         #expect(outcome.committedByA.count == 20)
-        for job in jobs {
-            let events = outcome.published[job.job] ?? []
-            #expect(Set(events.map(\.id)).count == 1 && events.first?.type == .videoSubmitted, "\(job.job): \(events)")
-            if let fromA = outcome.committedByA[job.job] {
-                #expect(events.first?.id == fromA, "\(job.job) was submitted again")
-            }
-        }
+        outcome.expectOneOutcomeEach(jobs.map(\.job)) { _ in .videoSubmitted }
         let folder = directory.url.appendingPathComponent(providerBridgeServiceName)
         #expect(try RebalanceScenario.count("SELECT COUNT(*) FROM predictions", in: folder) == jobs.count)
         #expect(try RebalanceScenario.count("SELECT COUNT(*) FROM inbox WHERE event_type = 'credits.debited'", in: folder) == jobs.count)

@@ -39,6 +39,20 @@ public struct RebalanceScenario: Sendable {
         public var committedByA: [String: String]
         /// The shard databases A took, as A holds them (stale once B has the shard).
         public var takenByA: [Int: ServiceDatabase]
+
+        /// Each subject's outcome on Kafka is one event (a repeat carries its id) of the type
+        /// `expected` gives, and the one A committed is the one published: nothing done twice.
+        public func expectOneOutcomeEach(_ subjects: [String], expected: (String) -> EventType?,
+                                         sourceLocation: SourceLocation = #_sourceLocation) {
+            for subject in subjects {
+                let events = published[subject] ?? []
+                #expect(Set(events.map(\.id)).count == 1, "\(subject): \(events)", sourceLocation: sourceLocation)
+                #expect(events.first?.type == expected(subject), "\(subject): \(events)", sourceLocation: sourceLocation)
+                if let fromA = committedByA[subject] {
+                    #expect(events.first?.id == fromA, "\(subject) was done again", sourceLocation: sourceLocation)
+                }
+            }
+        }
     }
 
     /// The settings of replica `id`, on `cluster` and `directory` with 3 shards.
